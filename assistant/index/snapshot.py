@@ -1,0 +1,100 @@
+"""One published index version loaded into memory, read-only: catalog, FAISS vectors and BM25."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.errors import ConfigurationError
+from assistant.index.bm25 import Bm25Index
+from assistant.index.catalog import Catalog
+from assistant.index.faiss_index import FaissVectorIndex, IndexKind
+from assistant.types import Chunk, DocumentMeta, Passage, Principal, SearchFilters
+
+logger = logging.getLogger(__name__)
+
+CATALOG_FILE = "catalog.sqlite"
+VECTORS_FILE = "vectors.faiss"
+BM25_FILE = "bm25.npz"
+
+
+@dataclass
+class IndexSnapshot:
+    version: str
+    documents: dict[str, DocumentMeta]
+    chunks: list[Chunk]
+    embed_texts: list[str]
+    iids: npt.NDArray[np.int64]
+    vectors: FaissVectorIndex
+    bm25: Bm25Index
+    embedder_name: str
+    info: dict[str, object] = field(default_factory=dict)
+    row_of_iid: dict[int, int] = field(init=False)
+    row_of_chunk_id: dict[str, int] = field(init=False)
+    doc_rows: dict[str, list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.row_of_iid = {int(iid): row for row, iid in enumerate(self.iids)}
+        self.row_of_chunk_id = {c.chunk_id: row for row, c in enumerate(self.chunks)}
+        self.doc_rows = {}
+        for row, chunk in enumerate(self.chunks):
+            self.doc_rows.setdefault(chunk.doc_id, []).append(row)
+
+    @classmethod
+    def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
+        """Load the version folder ``path``; refuses an index built with another embedder."""
+        info = json.loads((path / "version.json").read_text(encoding="utf-8"))
+        catalog = Catalog(path / CATALOG_FILE)
+        embedder_name = catalog.get_meta("embedder")
+        if expected_embedder and embedder_name and embedder_name != expected_embedder:
+            raise ConfigurationError(
+                f"Chỉ mục {info['version']} được tạo bằng bộ nhúng '{embedder_name}', còn cấu hình hiện tại là "
+                f"'{expected_embedder}'. Đặt ASSISTANT_EMBEDDER cho khớp hoặc nạp lại với `assistant ingest --rebuild`."
+            )
+        stored = catalog.chunks()
+        kind: IndexKind = "hnsw" if catalog.get_meta("vector_kind") == "hnsw" else "flat"
+        snapshot = cls(
+            version=info["version"],
+            documents={d.doc_id: d for d in catalog.documents()},
+            chunks=[s.chunk for s in stored],
+            embed_texts=[s.embed_text for s in stored],
+            iids=np.array([s.iid for s in stored], dtype=np.int64),
+            vectors=FaissVectorIndex.load(path / VECTORS_FILE, kind, ef_search=ef_search),
+            bm25=Bm25Index.load(path / BM25_FILE),
+            embedder_name=embedder_name,
+            info=info,
+        )
+        if len(snapshot.vectors) != len(snapshot.chunks) or len(snapshot.bm25) != len(snapshot.chunks):
+            raise ConfigurationError(
+                f"Chỉ mục {info['version']} không nhất quán ({len(snapshot.chunks)} đoạn, "
+                f"{len(snapshot.vectors)} vectơ, {len(snapshot.bm25)} dòng BM25); chạy `assistant ingest --rebuild`."
+            )
+        logger.info(
+            "loaded index %s: %d documents, %d chunks", snapshot.version, len(snapshot.documents), len(snapshot.chunks)
+        )
+        return snapshot
+
+    def visible_documents(self, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
+        """Documents the caller may see and the filters accept, ordered by id."""
+        flt = filters or SearchFilters()
+        return [d for _, d in sorted(self.documents.items()) if principal.may_see(d) and flt.accepts(d)]
+
+    def allowed_mask(self, principal: Principal, filters: SearchFilters | None = None) -> npt.NDArray[np.bool_]:
+        """Boolean row mask of chunks that may appear in this caller's results."""
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for doc in self.visible_documents(principal, filters):
+            mask[self.doc_rows.get(doc.doc_id, [])] = True
+        return mask
+
+    def passage(
+        self, row: int, *, score: float, rank: int, scores: dict[str, float], as_of: dt.date | None = None
+    ) -> Passage:
+        chunk = self.chunks[row]
+        doc = self.documents[chunk.doc_id]
+        return Passage(chunk=chunk, document=doc, score=score, rank=rank, scores=scores, current=doc.is_current(as_of))

@@ -1,0 +1,144 @@
+"""Hybrid retrieval: BM25 over folded syllables + dense FAISS, fused by reciprocal rank, filtered first."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.index.holder import SnapshotHolder
+from assistant.index.snapshot import IndexSnapshot
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.text.query import QueryNormalizer
+from assistant.types import Embedder, NormalizedQuery, Passage, Principal, SearchFilters
+
+RetrievalMode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    query: NormalizedQuery
+    passages: list[Passage]
+    index_version: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Ranks only chunks the caller may see and the filters accept; superseded or expired documents are
+    demoted (score × ``non_current_penalty``) unless the filters already exclude them."""
+
+    def __init__(
+        self,
+        holder: SnapshotHolder,
+        embedder: Embedder,
+        normalizer: QueryNormalizer,
+        *,
+        mode: RetrievalMode = "hybrid",
+        top_k: int = 5,
+        candidate_k: int = 50,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+        non_current_penalty: float = 0.5,
+    ) -> None:
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise ValueError(f"mode must be hybrid, bm25 or dense, got {mode!r}")
+        if top_k <= 0 or candidate_k < top_k:
+            raise ValueError(f"need 0 < top_k <= candidate_k, got top_k={top_k}, candidate_k={candidate_k}")
+        if not 0 < non_current_penalty <= 1:
+            raise ValueError(f"non_current_penalty must be in (0, 1], got {non_current_penalty}")
+        self.holder = holder
+        self.embedder = embedder
+        self.normalizer = normalizer
+        self.mode = mode
+        self.top_k = top_k
+        self.candidate_k = candidate_k
+        self.rrf_k = rrf_k
+        self.weights = (lexical_weight, dense_weight)
+        self.non_current_penalty = non_current_penalty
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        principal: Principal,
+        filters: SearchFilters | None = None,
+        top_k: int | None = None,
+    ) -> list[Passage]:
+        return self.search(
+            self.normalizer.normalize(question), principal=principal, filters=filters, top_k=top_k
+        ).passages
+
+    def search(
+        self,
+        query: NormalizedQuery,
+        *,
+        principal: Principal,
+        filters: SearchFilters | None = None,
+        top_k: int | None = None,
+    ) -> RetrievalResult:
+        k = top_k or self.top_k
+        if k <= 0:
+            raise ValueError(f"top_k must be > 0, got {k}")
+        flt = filters or SearchFilters()
+        snapshot = self.holder.get()
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        mask = snapshot.allowed_mask(principal, flt)
+        timings["filter_ms"] = (time.perf_counter() - t0) * 1000
+        if not mask.any():
+            return RetrievalResult(query, [], snapshot.version, timings)
+        depth = max(self.candidate_k, k)
+        lexical: list[tuple[int, float]] = []
+        dense: list[tuple[int, float]] = []
+        if self.mode in ("hybrid", "bm25"):
+            t = time.perf_counter()
+            lexical = snapshot.bm25.search(query.text, depth, allowed_mask=mask)
+            timings["bm25_ms"] = (time.perf_counter() - t) * 1000
+        if self.mode in ("hybrid", "dense"):
+            t = time.perf_counter()
+            vector = self.embedder.embed_queries([query.dense_text])[0]
+            timings["embed_ms"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            allowed = None if mask.all() else snapshot.iids[mask]
+            hits = snapshot.vectors.search(vector, depth, allowed=allowed)
+            dense = [(snapshot.row_of_iid[iid], score) for iid, score in hits]
+            timings["dense_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        passages = self._fuse(snapshot, lexical, dense, k, flt, mask)
+        timings["fuse_ms"] = (time.perf_counter() - t) * 1000
+        return RetrievalResult(query, passages, snapshot.version, timings)
+
+    def _fuse(
+        self,
+        snapshot: IndexSnapshot,
+        lexical: list[tuple[int, float]],
+        dense: list[tuple[int, float]],
+        k: int,
+        flt: SearchFilters,
+        mask: npt.NDArray[np.bool_],
+    ) -> list[Passage]:
+        rankings = [[row for row, _ in lexical], [row for row, _ in dense]]
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=self.weights)
+        details: dict[int, dict[str, float]] = {}
+        for name, hits in (("bm25", lexical), ("dense", dense)):
+            for rank, (row, score) in enumerate(hits, start=1):
+                details.setdefault(row, {})[name] = score
+                details[row][f"{name}_rank"] = float(rank)
+        scored = []
+        for row, score in fused.items():
+            if not mask[row]:  # defensive: never let a filtered-out chunk through
+                continue
+            doc = snapshot.documents[snapshot.chunks[row].doc_id]
+            current = doc.is_current(flt.as_of)
+            final = score if current else score * self.non_current_penalty
+            scored.append((final, row, score, current))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        out = []
+        for rank, (final, row, raw, _current) in enumerate(scored[:k], start=1):
+            scores = {"rrf": raw, **details.get(row, {})}
+            out.append(snapshot.passage(row, score=final, rank=rank, scores=scores, as_of=flt.as_of))
+        return out

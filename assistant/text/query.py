@@ -1,0 +1,113 @@
+"""Question normalisation: NFC and tone placement, language detection, abbreviation expansion and
+diacritic restoration for questions typed without accents."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from typing import Any
+
+from assistant.text.normalize import fold_diacritics, has_diacritics, normalize_text
+from assistant.text.tokenize import fold_tokens
+from assistant.types import Language, NormalizedQuery
+
+logger = logging.getLogger(__name__)
+
+# English function words that are not (unaccented) Vietnamese syllables.
+_ENGLISH_MARKERS = frozenset(
+    """the is are was were what which who whom whose how when where why does did should must would could
+    of for and with from about this that these those there their my your our it its an be been being
+    has have had any apply applies issue issued required requirement requirements permit documents procedure
+    according under within days fee fees authority please tell explain""".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def detect_language(text: str) -> Language:
+    """ "en" when the question reads as English (no Vietnamese diacritics and English function words)."""
+    if has_diacritics(text):
+        return "vi"
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if not words:
+        return "vi"
+    hits = sum(1 for w in words if w in _ENGLISH_MARKERS)
+    return "en" if hits >= 2 or hits / len(words) >= 0.25 else "vi"
+
+
+def load_abbreviations() -> dict[str, str]:
+    """Folded abbreviation → expansion, from ``assistant/resources/abbreviations.tsv``."""
+    table: dict[str, str] = {}
+    text = resources.files("assistant").joinpath("resources/abbreviations.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        abbr, expansion = line.split("\t", 1)
+        table[fold_diacritics(abbr).replace("&", "")] = expansion.strip()
+    return table
+
+
+class QueryNormalizer:
+    """Turns a raw question into a :class:`NormalizedQuery`; ``load()`` loads the diacritic restorer."""
+
+    def __init__(self, *, restore_diacritics: bool = True, expand_abbreviations: bool = True) -> None:
+        self.restore_diacritics = restore_diacritics
+        self.expand_abbreviations = expand_abbreviations
+        self._abbreviations: dict[str, str] = {}
+        self._restorer: Any = None
+
+    def load(self) -> None:
+        self._abbreviations = load_abbreviations() if self.expand_abbreviations else {}
+        if self.restore_diacritics and self._restorer is None:
+            from pyvi import ViUtils
+
+            self._restorer = ViUtils.add_accents
+
+    def _expand(self, text: str) -> tuple[str, tuple[str, ...]]:
+        if not self._abbreviations:
+            return text, ()
+        expanded: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            key = fold_diacritics(word).replace("&", "")
+            expansion = self._abbreviations.get(key)
+            if expansion is None or len(key) < 2 or (word.islower() and len(key) < 4):
+                return word
+            expanded.append(word)
+            return f"{word} ({expansion})"
+
+        return re.sub(r"[\w&]+", replace, text), tuple(expanded)
+
+    def _restore(self, text: str) -> str:
+        if self._restorer is None:
+            return text
+        try:
+            restored = str(self._restorer(text)).lower()
+        except (ValueError, IndexError, KeyError) as exc:
+            logger.warning("diacritic restoration failed (%s); using the question as typed", type(exc).__name__)
+            return text
+        # Keep the restoration only where it is a pure re-accenting of the input.
+        if fold_tokens(restored) != fold_tokens(text):
+            return text
+        return normalize_text(restored)
+
+    def normalize(self, question: str) -> NormalizedQuery:
+        text = normalize_text(question)
+        language = detect_language(text)
+        expanded_text, expanded = self._expand(text) if language == "vi" else (text, ())
+        dense_text = expanded_text
+        restored = False
+        if language == "vi" and self.restore_diacritics and not has_diacritics(text):
+            candidate = self._restore(text)
+            if candidate != text:
+                restored = True
+                dense_text = self._expand(candidate)[0]
+        return NormalizedQuery(
+            original=question,
+            text=expanded_text,
+            dense_text=dense_text,
+            language=language,
+            restored=restored,
+            expanded=expanded,
+        )
