@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     keep_versions: int = 3
 
     # Retrieval
+    retrieval_mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     top_k: int = 5
     candidate_k: int = 50
     rrf_k: int = 60
@@ -63,6 +64,7 @@ class Settings(BaseSettings):
         default=0.45,
         description="Evidence score below which the assistant abstains; calibrated on corpus dev questions.",
     )
+    prompts_dir: Path = Path(__file__).resolve().parents[1] / "prompts"
     generator: Literal["none", "openai"] = "none"
     generator_base_url: str | None = None
     generator_model: str | None = None

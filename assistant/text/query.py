@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from assistant.text.normalize import fold_diacritics, has_diacritics, normalize_text
@@ -21,6 +21,7 @@ _ENGLISH_MARKERS = frozenset(
     has have had any apply applies issue issued required requirement requirements permit documents procedure
     according under within days fee fees authority please tell explain""".split()
 )
+ABBREVIATIONS_FILE = Path(__file__).resolve().parents[1] / "resources" / "abbreviations.tsv"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -38,7 +39,7 @@ def detect_language(text: str) -> Language:
 def load_abbreviations() -> dict[str, str]:
     """Folded abbreviation → expansion, from ``assistant/resources/abbreviations.tsv``."""
     table: dict[str, str] = {}
-    text = resources.files("assistant").joinpath("resources/abbreviations.tsv").read_text(encoding="utf-8")
+    text = ABBREVIATIONS_FILE.read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue

@@ -1,0 +1,251 @@
+"""The ingest pipeline: files or text records → chunks with metadata → a new published index version.
+
+Every run builds beside the serving version and publishes atomically; a file that fails is reported with its
+reason and skipped, and nothing already indexed is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import shutil
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.embedding.cache import EmbeddingCache
+from assistant.errors import AssistantError
+from assistant.index.versions import VersionStore
+from assistant.settings import Settings
+from assistant.text.normalize import slugify
+from assistant.types import Block, DocumentMeta, Embedder, LoadedDocument, Visibility
+from ingest.chunker import chunk_document
+from ingest.loaders import is_ingestible, load_document
+from ingest.metadata import build_metadata
+from ingest.publish import IndexBuilder
+from ingest.report import FileFailure, IngestReport, PreparedDocument, TextRecord
+
+logger = logging.getLogger(__name__)
+
+
+def sidecar_path(path: Path) -> Path:
+    """``a.pdf`` → ``a.pdf.meta.yaml``."""
+    return path.with_name(path.name + ".meta.yaml")
+
+
+# Bump when loaders/parser/chunker change output, so documents are re-chunked on the next ingest.
+PIPELINE_VERSION = "1"
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus every ingestible file below named folders (sorted, sidecars excluded)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_ingestible(p)))
+        else:
+            files.append(path)
+    return files
+
+
+class IngestPipeline:
+    """Loads, parses, chunks, embeds and publishes. Build one per run; call ``embedder.load()`` first."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, *, progress: bool = True) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.progress = progress
+        self.store = VersionStore(settings.index_dir, keep=settings.keep_versions)
+        self.cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.name, embedder.dim)
+
+    # -- public entry points ------------------------------------------------------------------------
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        unit: str = "",
+        visibility: Visibility = "public",
+        rebuild: bool = False,
+    ) -> IngestReport:
+        """Ingest files and folders; unchanged documents are skipped unless ``rebuild``."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files = collect_files(paths)
+        with self.store.lock():
+            known = {} if rebuild else self._current_hashes()
+            prepared: list[PreparedDocument] = []
+            seen: dict[str, Path] = {}
+            for path in tqdm(files, desc="Nạp tài liệu", unit="tệp", disable=not self.progress):
+                outcome = self._prepare_file(path, unit, visibility, known, seen)
+                if isinstance(outcome, FileFailure):
+                    report.failed.append(outcome)
+                elif outcome is None:
+                    report.skipped.append(str(path))
+                else:
+                    prepared.append(outcome)
+                    seen[outcome.meta.doc_id] = path
+            self._apply(prepared, removals=[], rebuild=rebuild, report=report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest_records(self, records: Sequence[TextRecord], *, rebuild: bool = False) -> IngestReport:
+        """Ingest plain-text records (benchmark corpora: one record per document)."""
+        started = time.perf_counter()
+        report = IngestReport()
+        with self.store.lock():
+            known = {} if rebuild else self._current_hashes()
+            prepared = []
+            for record in tqdm(records, desc="Nạp bản ghi", unit="vb", disable=not self.progress):
+                digest = self._hash(record.text.encode("utf-8"), repr(sorted(record.metadata.items())).encode())
+                if known.get(record.doc_id) == digest:
+                    report.skipped.append(record.doc_id)
+                    continue
+                prepared.append(self._prepare_record(record, digest))
+            self._apply(prepared, removals=[], rebuild=rebuild, report=report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, doc_ids: Sequence[str]) -> IngestReport:
+        """Delete documents (and their chunks, from both indexes) and publish a new version."""
+        started = time.perf_counter()
+        report = IngestReport()
+        with self.store.lock():
+            known = self._current_hashes()
+            missing = [d for d in doc_ids if d not in known]
+            report.failed.extend(FileFailure(d, "không có văn bản này trong chỉ mục") for d in missing)
+            present = [d for d in doc_ids if d in known]
+            if present:
+                self._apply([], removals=present, rebuild=False, report=report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- preparation --------------------------------------------------------------------------------
+    def _current_hashes(self) -> dict[str, str]:
+        current = self.store.current()
+        if current is None:
+            return {}
+        builder = IndexBuilder(current.path, self.embedder, self.cache, self.settings)
+        builder.check_embedder()
+        return builder.catalog.document_hashes()
+
+    def _hash(self, *parts: bytes) -> str:
+        digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};chunk={self.settings.chunk_max_chars}".encode())
+        for part in parts:
+            digest.update(hashlib.sha256(part).digest())
+        return digest.hexdigest()
+
+    def _prepare_file(
+        self, path: Path, unit: str, visibility: Visibility, known: dict[str, str], seen: dict[str, Path]
+    ) -> PreparedDocument | FileFailure | None:
+        try:
+            if not path.exists():
+                return FileFailure(str(path), "không tìm thấy tệp")
+            size = path.stat().st_size
+            if size > self.settings.max_file_bytes:
+                return FileFailure(
+                    str(path),
+                    f"tệp {size / 1048576:.1f} MB vượt giới hạn {self.settings.max_file_mb:g} MB "
+                    "(tăng ASSISTANT_MAX_FILE_MB nếu cần)",
+                )
+            sidecar = sidecar_path(path)
+            digest = self._hash(path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"")
+            loaded = load_document(
+                path,
+                max_bytes=self.settings.max_file_bytes,
+                ocr_languages=self.settings.ocr_languages,
+                ocr_dpi=self.settings.ocr_dpi,
+            )
+            meta = build_metadata(path, loaded, content_hash=digest, default_unit=unit, default_visibility=visibility)
+        except AssistantError as exc:
+            reason = getattr(exc, "reason", str(exc))
+            return FileFailure(str(path), reason)
+        except Exception as exc:  # a bug or a library error on one file must not stop the batch
+            logger.exception("unexpected error while loading %s", path)
+            return FileFailure(str(path), f"lỗi không mong đợi khi đọc tệp ({type(exc).__name__}: {exc})")
+        if meta.doc_id in seen:
+            return FileFailure(str(path), f"trùng mã văn bản '{meta.doc_id}' với {seen[meta.doc_id]}; đặt 'id' khác")
+        if known.get(meta.doc_id) == digest:
+            return None
+        chunks = chunk_document(
+            meta, loaded, max_chars=self.settings.chunk_max_chars, overlap_chars=self.settings.chunk_overlap_chars
+        )
+        if not chunks:
+            return FileFailure(str(path), "không trích được nội dung nào để lập chỉ mục")
+        return PreparedDocument(meta=meta, chunks=tuple(chunks), source=path)
+
+    def _prepare_record(self, record: TextRecord, digest: str) -> PreparedDocument:
+        blocks = tuple(Block(text=line.strip()) for line in record.text.splitlines() if line.strip())
+        loaded = LoadedDocument(path=Path(f"{record.doc_id}.txt"), source_format="record", blocks=blocks)
+        fields = {f.name for f in dataclasses.fields(DocumentMeta)}
+        extra = {k: v for k, v in record.metadata.items() if k in fields}
+        meta = DocumentMeta(
+            doc_id=record.doc_id or slugify(record.title),
+            title=record.title,
+            source_format="record",
+            content_hash=digest,
+            **extra,
+        )
+        chunks = chunk_document(
+            meta, loaded, max_chars=self.settings.chunk_max_chars, overlap_chars=self.settings.chunk_overlap_chars
+        )
+        return PreparedDocument(meta=meta, chunks=tuple(chunks), source=None)
+
+    # -- build and publish --------------------------------------------------------------------------
+    def _apply(
+        self, prepared: list[PreparedDocument], *, removals: list[str], rebuild: bool, report: IngestReport
+    ) -> None:
+        if not prepared and not removals and not rebuild:
+            current = self.store.current()
+            report.version = current.version if current else ""
+            report.chunks_total = self._count_chunks()
+            return
+        staging = self.store.begin() if not rebuild else self._empty_staging()
+        try:
+            builder = IndexBuilder(staging, self.embedder, self.cache, self.settings)
+            if not rebuild:
+                builder.check_embedder()
+            stored = [dataclasses.replace(p.meta, source_path=self._store_source(p)) for p in prepared]
+            outcome = builder.apply(
+                [dataclasses.replace(p, meta=m) for p, m in zip(prepared, stored, strict=True)], removals
+            )
+            report.ingested.extend(outcome.added)
+            report.replaced.extend(outcome.replaced)
+            report.removed.extend(removals)
+            report.chunks_added = outcome.chunks_added
+            report.chunks_total = outcome.chunks_total
+            report.documents_total = outcome.documents_total
+            report.embedded = self.cache.misses
+            report.cache_hits = self.cache.hits
+            info = self.store.publish(staging, outcome.summary())
+            report.version = info.version
+        except BaseException:
+            self.store.discard(staging)
+            raise
+
+    def _empty_staging(self) -> Path:
+        staging = self.store.begin()
+        shutil.rmtree(staging)
+        staging.mkdir()
+        return staging
+
+    def _store_source(self, prepared: PreparedDocument) -> str:
+        """Keep an immutable copy of the source file for download; returns its path under sources_dir."""
+        if prepared.source is None:
+            return ""
+        name = f"{prepared.meta.content_hash[:16]}/{slugify(prepared.source.stem)}{prepared.source.suffix.lower()}"
+        target = self.settings.sources_dir / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            shutil.copyfile(prepared.source, tmp)
+            tmp.replace(target)
+        return name
+
+    def _count_chunks(self) -> int:
+        current = self.store.current()
+        if current is None:
+            return 0
+        return IndexBuilder(current.path, self.embedder, self.cache, self.settings).count_chunks()
