@@ -52,7 +52,8 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(self._path), device="cpu", local_files_only=True)
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         logger.info("loaded sentence-transformers model %s (dim %d)", self._path, self._dim)
 

@@ -1,0 +1,80 @@
+# Two entry points: `make run` (install, ingest the sample corpus, start the service) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+API_PORT ?= 8000
+SHELF := corpus/shelf
+export ASSISTANT_HOST := $(HOST)
+export ASSISTANT_PORT := $(API_PORT)
+
+.PHONY: run test install install-dev system-deps lint typecheck pytest corpus ingest serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[corpus]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Tesseract with the Vietnamese pack (OCR of scanned PDFs) and poppler (PDF page rendering).
+# Missing packages are installed with apt-get when possible; otherwise a message says what to install, and
+# scanned PDFs are reported as "cần OCR" (never indexed empty) while everything else works.
+system-deps:
+	@need=""; \
+	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	tesseract --list-langs 2>/dev/null | grep -qx vie || need="$$need tesseract-ocr tesseract-ocr-vie"; \
+	if [ -n "$$need" ]; then \
+	  echo "system-deps: installing$$need"; \
+	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null) \
+	      || echo "system-deps: apt-get failed; install by hand: apt-get install$$need" >&2; \
+	  else \
+	    echo "system-deps: cannot install$$need here (needs root and apt-get). Install them by hand;" >&2; \
+	    echo "  until then scanned PDFs are reported as 'cần OCR' and skipped." >&2; \
+	  fi; \
+	fi
+
+# The sample shelf is built from corpus/src whenever a source or the build script changes.
+$(SHELF)/.built: $(wildcard corpus/src/*) corpus/build_shelf.py | $(VENV)/.installed
+	$(BIN)/python corpus/build_shelf.py --out $(SHELF)
+	touch $@
+
+corpus: $(SHELF)/.built
+
+# Incremental: unchanged documents are skipped, so this is quick when the index is current.
+ingest: corpus system-deps
+	$(BIN)/assistant ingest $(SHELF)
+
+serve:
+	$(BIN)/assistant serve --host $(HOST) --port $(API_PORT)
+
+run: install ingest serve
+
+lint: install-dev
+	$(BIN)/ruff check assistant ingest eval ui corpus bench tests
+	$(BIN)/ruff format --check assistant ingest eval ui bench
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+pytest: install-dev system-deps
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: install-dev
+	$(BIN)/python bench/ask_latency.py
+
+clean:
+	rm -rf data out $(SHELF) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,83 @@
+import re
+from pathlib import Path
+
+import pytest
+from support import make_passage, make_query
+
+from assistant.answer.extractive import ExtractiveComposer, evidence_score, split_units
+from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
+from assistant.types import Validity
+
+TIME_LIMIT = """Điều 2. Thời hạn xử lý văn bản đến
+1. Văn thư chuyển văn bản đến cho lãnh đạo trong ngày làm việc.
+2. Văn bản khẩn phải được xử lý trong vòng 2 giờ làm việc kể từ khi nhận."""
+SIGNERS = """Điều 3. Ký số văn bản đi
+1. Văn bản đi phải được ký số bằng chữ ký số chuyên dùng.
+2. Người ký gồm các chức danh sau:
+a) Chủ tịch Ủy ban nhân dân tỉnh;
+b) Phó Chủ tịch được phân công."""
+
+
+@pytest.fixture
+def composer() -> ExtractiveComposer:
+    return ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.3)
+
+
+def test_units_skip_the_heading_and_keep_list_items() -> None:
+    units = split_units(0, SIGNERS)
+    assert [u.text for u in units][0].startswith("1. Văn bản đi")
+    assert units[1].is_lead_in and units[2].text.startswith("a) Chủ tịch")
+
+
+def test_answer_quotes_the_best_clause_and_cites_it(composer: ExtractiveComposer) -> None:
+    passages = [make_passage("qd-30", TIME_LIMIT, number="30/2025/QĐ-UBND"), make_passage("qd-9", SIGNERS, rank=2)]
+    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), passages)
+    assert not answer.abstained
+    assert "2 giờ làm việc" in answer.text
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}  # every marker resolves, every citation is used
+    assert answer.citations[0].path == "khoản 2 Điều 2"
+    assert answer.citations[0].chunk_id == "qd-30:dieu-2"
+
+
+def test_a_lead_in_brings_its_list(composer: ExtractiveComposer) -> None:
+    answer = composer.compose(make_query("Người ký văn bản đi gồm các chức danh nào?"), [make_passage("qd", SIGNERS)])
+    assert "a) Chủ tịch Ủy ban nhân dân tỉnh" in answer.text and "b) Phó Chủ tịch" in answer.text
+
+
+def test_abstains_without_evidence(composer: ExtractiveComposer) -> None:
+    answer = composer.compose(make_query("Giá vé máy bay đi Hà Nội là bao nhiêu?"), [make_passage("qd", TIME_LIMIT,
+                              dense=0.74)])  # fmt: skip
+    assert answer.abstained and answer.citations == ()
+    assert "Không tìm thấy căn cứ" in answer.text
+
+
+def test_abstains_with_no_passages(composer: ExtractiveComposer) -> None:
+    assert composer.compose(make_query("bất kỳ"), []).abstained
+
+
+def test_superseded_source_carries_a_warning(composer: ExtractiveComposer) -> None:
+    old = make_passage("qd-12", TIME_LIMIT, number="12/2024/QĐ-UBND", status=Validity.EXPIRED,
+                       superseded_by=("30/2025/QĐ-UBND",))  # fmt: skip
+    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), [old])
+    assert "đã được thay thế/bãi bỏ bởi 30/2025/QĐ-UBND" in answer.text
+    assert answer.citations[0].warning and not answer.citations[0].current
+
+
+def test_english_question_gets_english_framing(composer: ExtractiveComposer) -> None:
+    answer = composer.compose(make_query("How fast must urgent documents be handled?", "en"),
+                              [make_passage("qd", TIME_LIMIT, dense=0.9)])  # fmt: skip
+    assert answer.language == "en" and answer.text.startswith("According to")
+    assert "[1]" in answer.text
+
+
+def test_evidence_blends_lexical_and_dense() -> None:
+    strong = evidence_score(make_query("văn bản khẩn xử lý"), [make_passage("a", TIME_LIMIT, dense=0.9)])
+    weak = evidence_score(make_query("văn bản khẩn xử lý"), [make_passage("a", TIME_LIMIT, dense=0.7)])
+    unrelated = evidence_score(make_query("giá vé máy bay"), [make_passage("a", TIME_LIMIT, dense=0.7)])
+    assert strong > weak > unrelated == 0.0
+
+
+def test_prompt_files_exist_for_both_languages() -> None:
+    for lang in ("vi", "en"):
+        assert (Path(DEFAULT_PROMPTS_DIR) / f"answer.{lang}.yaml").exists()

@@ -1,0 +1,46 @@
+import unicodedata
+
+from assistant.text.normalize import (
+    fold_diacritics,
+    has_diacritics,
+    normalize_text,
+    normalize_tone_placement,
+    slugify,
+)
+from assistant.text.tokenize import content_tokens, fold_tokens
+
+
+def test_nfd_input_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Điều 5. Hồ sơ đề nghị")
+    assert nfd != "Điều 5. Hồ sơ đề nghị"
+    assert normalize_text(nfd) == "Điều 5. Hồ sơ đề nghị"
+
+
+def test_new_style_tone_placement_is_rewritten() -> None:
+    assert normalize_tone_placement("hoà bình, thuỷ lợi, khoẻ mạnh") == "hòa bình, thủy lợi, khỏe mạnh"
+    assert normalize_tone_placement("Hoá đơn") == "Hóa đơn"
+
+
+def test_tone_placement_leaves_correct_words_alone() -> None:
+    for word in ("quý", "hoàng", "thuyết", "quyền", "khuya", "hòa"):
+        assert normalize_tone_placement(word) == word
+
+
+def test_whitespace_is_tidied_but_lines_kept() -> None:
+    assert normalize_text("Điều  1.\u00a0Phạm vi\r\n\r\n\r\n1. Nội   dung ") == "Điều 1. Phạm vi\n\n1. Nội dung"
+
+
+def test_folding_and_detection() -> None:
+    assert fold_diacritics("Điều 5. HỒ SƠ Đăng ký") == "dieu 5. ho so dang ky"
+    assert has_diacritics("đăng ký") and has_diacritics("Đ")
+    assert not has_diacritics("dang ky ket hon")
+
+
+def test_tokens_are_folded_syllables_without_stopwords() -> None:
+    assert fold_tokens("Thủ tục cấp GPXD số 12/QĐ-UBND") == ["thu", "tuc", "cap", "gpxd", "so", "12", "qd", "ubnd"]
+    assert content_tokens("Thủ tục của xã và huyện") == ["thu", "tuc", "xa", "huyen"]
+
+
+def test_slugify() -> None:
+    assert slugify("Quyết định 1637/QĐ-BNG") == "quyet-dinh-1637-qd-bng"
+    assert slugify("  Nghị quyết 57-NQ/TW ") == "nghi-quyet-57-nq-tw"

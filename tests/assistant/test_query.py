@@ -1,0 +1,61 @@
+import pytest
+
+from assistant.text.query import QueryNormalizer, detect_language, load_abbreviations
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> QueryNormalizer:
+    n = QueryNormalizer()
+    n.load()
+    return n
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What documents are needed for a building permit?", "en"),
+        ("How long does the procedure take?", "en"),
+        ("Thủ tục cấp giấy phép xây dựng", "vi"),
+        ("thu tuc cap giay phep xay dung mat bao lau", "vi"),
+        ("lam lai so do o dau", "vi"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_abbreviations_table_loads_from_resource_file() -> None:
+    table = load_abbreviations()
+    assert table["ubnd"] == "Ủy ban nhân dân"
+    assert table["cds"] == "chuyển đổi số"
+
+
+def test_abbreviations_are_expanded_keeping_the_original(normalizer: QueryNormalizer) -> None:
+    q = normalizer.normalize("UBND xã giải quyết TTHC nào?")
+    assert "UBND (Ủy ban nhân dân)" in q.text
+    assert "TTHC (thủ tục hành chính)" in q.text
+    assert q.expanded == ("UBND", "TTHC")
+
+
+def test_expansion_can_be_switched_off() -> None:
+    n = QueryNormalizer(expand_abbreviations=False, restore_diacritics=False)
+    n.load()
+    q = n.normalize("UBND xã giải quyết TTHC nào?")
+    assert q.text == "UBND xã giải quyết TTHC nào?" and q.expanded == ()
+
+
+def test_unaccented_question_is_restored_for_dense_only(normalizer: QueryNormalizer) -> None:
+    q = normalizer.normalize("thu tuc dang ky ket hon")
+    assert q.text == "thu tuc dang ky ket hon"  # BM25 folds anyway
+    assert q.restored and q.dense_text != q.text
+    assert "đăng ký" in q.dense_text
+
+
+def test_accented_question_is_not_restored(normalizer: QueryNormalizer) -> None:
+    q = normalizer.normalize("Thủ tục đăng ký kết hôn")
+    assert not q.restored and q.dense_text == q.text
+
+
+def test_english_question_is_left_as_is(normalizer: QueryNormalizer) -> None:
+    q = normalizer.normalize("What is the fee for a building permit?")
+    assert q.language == "en" and q.dense_text == q.text and not q.restored
