@@ -118,7 +118,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_documents(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
-    for doc in service.documents(principal=_principal(args)):
+    for doc in service.documents(principal=_principal(args), filters=_filters(args)):
         print(f"{doc.doc_id:40} {doc.number:20} {doc.doc_type:22} {doc.status.label_vi:24} {doc.visibility}")
     return 0
 

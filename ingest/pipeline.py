@@ -204,7 +204,7 @@ class IngestPipeline:
             return
         staging = self.store.begin() if not rebuild else self._empty_staging()
         try:
-            builder = IndexBuilder(staging, self.embedder, self.cache, self.settings)
+            builder = IndexBuilder(staging, self.embedder, self.cache, self.settings, progress=self.progress)
             if not rebuild:
                 builder.check_embedder()
             stored = [dataclasses.replace(p.meta, source_path=self._store_source(p)) for p in prepared]

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.embedding.cache import EmbeddingCache
 from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.faiss_index import FaissVectorIndex, choose_kind
 from assistant.index.snapshot import BM25_FILE, CATALOG_FILE, VECTORS_FILE
 from assistant.settings import Settings
@@ -80,12 +81,15 @@ class BuildOutcome:
 class IndexBuilder:
     """Edits the version folder ``path`` in place; only ever pointed at a staging copy when writing."""
 
-    def __init__(self, path: Path, embedder: Embedder, cache: EmbeddingCache, settings: Settings) -> None:
+    def __init__(
+        self, path: Path, embedder: Embedder, cache: EmbeddingCache, settings: Settings, *, progress: bool = False
+    ) -> None:
         self.path = path
         self.embedder = embedder
         self.cache = cache
         self.settings = settings
         self.catalog = Catalog(path / CATALOG_FILE)
+        self.progress = progress
 
     def check_embedder(self) -> None:
         built_with = self.catalog.get_meta("embedder")
@@ -136,11 +140,17 @@ class IndexBuilder:
                 if before != after:
                     self.catalog.put_document(conn, after)
 
-    def _update_vectors(self, old_iids, new_iids, new_texts, stored):  # type: ignore[no-untyped-def]
+    def _update_vectors(
+        self,
+        old_iids: npt.NDArray[np.int64],
+        new_iids: npt.NDArray[np.int64],
+        new_texts: list[str],
+        stored: list[StoredChunk],
+    ) -> str:
         kind = choose_kind(self.settings.vector_index, len(stored), self.settings.hnsw_threshold)
         path = self.path / VECTORS_FILE
         previous = self.catalog.get_meta("vector_kind")
-        new_vectors = self.cache.embed_passages(self.embedder, new_texts)
+        new_vectors = self.cache.embed_passages(self.embedder, new_texts, progress=self.progress)
         if path.exists() and previous == kind == "flat":
             index = FaissVectorIndex.load(path, "flat")
             index.remove(old_iids)

@@ -7,12 +7,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant.api.routes import ask, documents, health
+from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
     ConfigurationError,
@@ -33,6 +35,9 @@ _STATUS: list[tuple[type[AssistantError], int, str]] = [
     (InvalidRequest, 422, "invalid_request"),
     (ConfigurationError, 500, "configuration_error"),
 ]
+
+# Validation errors are re-shaped by ``validation_error`` below; document that body, not FastAPI's default one.
+_INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse, "description": "Invalid request"}}
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -74,8 +79,8 @@ def create_app(settings: Settings | None = None, *, service: AssistantService | 
         lifespan=lifespan,
     )
     app.include_router(health.router)
-    app.include_router(ask.router)
-    app.include_router(documents.router)
+    app.include_router(ask.router, responses=_INVALID)
+    app.include_router(documents.router, responses=_INVALID)
 
     @app.exception_handler(AssistantError)
     async def domain_error(request: Request, exc: AssistantError) -> JSONResponse:

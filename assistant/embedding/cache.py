@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from assistant.types import Embedder, Vectors
 
@@ -21,6 +22,8 @@ def text_key(text: str) -> str:
 
 class EmbeddingCache:
     """A SQLite table (text hash → float32 vector) per embedder name and dimension."""
+
+    BATCH = 128
 
     def __init__(self, path: Path, embedder_name: str, dim: int) -> None:
         if dim <= 0:
@@ -59,8 +62,9 @@ class EmbeddingCache:
                 [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
             )
 
-    def embed_passages(self, embedder: Embedder, texts: Sequence[str]) -> Vectors:
-        """Vectors for ``texts``, embedding only those not cached yet."""
+    def embed_passages(self, embedder: Embedder, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """Vectors for ``texts``, embedding only those not cached yet (stored batch by batch, so an
+        interrupted run keeps what it embedded)."""
         keys = [text_key(t) for t in texts]
         cached = self.get_many(sorted(set(keys)))
         missing = sorted({k for k in keys if k not in cached})
@@ -68,10 +72,15 @@ class EmbeddingCache:
         self.misses += len(missing)
         if missing:
             first_text = {k: t for k, t in zip(keys, texts, strict=True)}
-            fresh = embedder.embed_passages([first_text[k] for k in missing])
-            new_items = {k: fresh[i] for i, k in enumerate(missing)}
-            self.put_many(new_items)
-            cached.update(new_items)
+            bar = tqdm(total=len(missing), desc="Nhúng", unit="đoạn", disable=not progress)
+            for start in range(0, len(missing), self.BATCH):
+                batch = missing[start : start + self.BATCH]
+                fresh = embedder.embed_passages([first_text[k] for k in batch])
+                new_items = {k: fresh[i] for i, k in enumerate(batch)}
+                self.put_many(new_items)
+                cached.update(new_items)
+                bar.update(len(batch))
+            bar.close()
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         for i, key in enumerate(keys):
             out[i] = cached[key]

@@ -9,7 +9,7 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền, s�
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 # "new style" tone placement (hoà, thuỷ, khoẻ) at the end of a syllable; "qu" keeps its u as a consonant.
-_NEW_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![\w])")
+_NEW_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![\w\u0300-\u036f])")
 
 
 def nfc(text: str) -> str:
