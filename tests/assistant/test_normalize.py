@@ -22,7 +22,7 @@ def test_new_style_tone_placement_is_rewritten() -> None:
 
 
 def test_tone_placement_leaves_correct_words_alone() -> None:
-    for word in ("quý", "hoàng", "thuyết", "quyền", "khuya", "hòa"):
+    for word in ("quý", "hoàng", "thuyết", "quyền", "khuya", "hòa", "luật", "thuận", "hoạt", "quyết", "tuấn"):
         assert normalize_tone_placement(word) == word
 
 

@@ -1,0 +1,204 @@
+"""The ``assistant`` command, configured only through ASSISTANT_* variables: ingest, ask, search, documents, remove."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+URGENT = "Văn bản khẩn phải được xử lý trong bao lâu?"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the CLI at an empty data folder with the hashing embedder; nothing else from the environment."""
+    for name in [k for k in os.environ if k.startswith("ASSISTANT_")]:
+        monkeypatch.delenv(name)
+    data = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "hashing")
+    monkeypatch.setenv("ASSISTANT_ABSTAIN_THRESHOLD", "0.2")
+    monkeypatch.chdir(tmp_path)  # Settings also reads ./.env
+    return data
+
+
+@pytest.fixture
+def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    def run_cli(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_cli
+
+
+@pytest.fixture
+def ingested(run: Run, shelf: Path) -> Path:
+    code, out, _ = run("ingest", str(shelf), "--no-progress")
+    assert code == 0, out
+    return shelf
+
+
+def test_ingest_prints_the_summary_counts(run: Run, shelf: Path, data_dir: Path) -> None:
+    code, out, err = run("ingest", str(shelf), "--no-progress")
+    assert code == 0
+    assert out.startswith("Đã nạp 3 mới, 0 thay thế, 0 bỏ qua (không đổi), 0 lỗi; 11 đoạn mới, tổng 11 đoạn;")
+    version = json.loads((data_dir / "index" / "CURRENT.json").read_text(encoding="utf-8"))["version"]
+    assert out.rstrip().endswith(f"phiên bản {version}")
+    assert "LỖI" not in out
+    assert err == ""
+
+
+def test_second_ingest_skips_unchanged_documents(run: Run, ingested: Path) -> None:
+    code, out, _ = run("ingest", str(ingested), "--no-progress")
+    assert code == 0
+    assert out.startswith("Đã nạp 0 mới, 0 thay thế, 3 bỏ qua (không đổi), 0 lỗi; 0 đoạn mới, tổng 11 đoạn;")
+
+
+def test_ingest_json_report(run: Run, shelf: Path) -> None:
+    code, out, _ = run("ingest", str(shelf), "--no-progress", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert sorted(report["ingested"]) == ["kh-77-stttt", "qd-12-2024", "qd-30-2025"]
+    assert report["failed"] == []
+    assert report["chunks_total"] == 11
+
+
+def test_ask_prints_the_answer_and_citation_lines(run: Run, ingested: Path) -> None:
+    code, out, err = run("ask", URGENT)
+    assert code == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Theo các văn bản tìm được:"
+    assert "- 2. Văn bản khẩn phải được xử lý trong vòng 2 giờ làm việc kể từ khi nhận. [1]" in lines
+    assert "[1] khoản 2 Điều 2 30/2025/QĐ-UBND — Ban hành Quy chế quản lý văn bản điện tử" in lines
+    assert "12/2024" not in out
+
+
+def test_ask_json_is_valid_with_citations(run: Run, ingested: Path) -> None:
+    code, out, _ = run("ask", URGENT, "--json")
+    assert code == 0
+    body = json.loads(out)
+    assert body["abstained"] is False
+    assert [c["n"] for c in body["citations"]] == [1]
+    citation = body["citations"][0]
+    assert citation["chunk_id"] == "qd-30-2025:dieu-2"
+    assert citation["path"] == "khoản 2 Điều 2"
+    assert citation["status"] == "in_force"
+    assert "[1]" in body["answer"]
+    assert body["index_version"]
+
+
+def test_ask_off_topic_abstains_without_citation_lines(run: Run, ingested: Path) -> None:
+    code, out, _ = run("ask", "giá vé máy bay đi Hà Nội")
+    assert code == 0
+    assert out.startswith("Không tìm thấy căn cứ")
+    assert "[1]" not in out
+
+
+def test_search_lists_chunk_ids(run: Run, ingested: Path) -> None:
+    code, out, _ = run("search", URGENT, "--top-k", "3")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(" 1. ")
+    assert "qd-30-2025:dieu-2" in lines[0]
+    assert all(":" in line.split()[2] for line in lines)
+
+
+def test_search_marks_the_replaced_decree(run: Run, ingested: Path) -> None:
+    code, out, _ = run("search", URGENT, "--top-k", "20")
+    assert code == 0
+    old = [line for line in out.splitlines() if "qd-12-2024:" in line]
+    assert old
+    assert all(line.endswith("[không còn hiệu lực]") for line in old)
+    code, out, _ = run("search", URGENT, "--top-k", "20", "--in-force-only")
+    assert "qd-12-2024" not in out
+    assert "qd-30-2025:dieu-2" in out
+
+
+def test_documents_public_only_by_default(run: Run, ingested: Path) -> None:
+    code, out, _ = run("documents")
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert ids == ["qd-12-2024", "qd-30-2025"]
+
+
+def test_documents_of_a_unit_include_its_internal_plan(run: Run, ingested: Path) -> None:
+    code, out, _ = run("documents", "--unit", "STTTT")
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert ids == ["kh-77-stttt", "qd-12-2024", "qd-30-2025"]
+    assert "77/KH-STTTT" in out
+
+
+def test_documents_in_force_only(run: Run, ingested: Path) -> None:
+    code, out, _ = run("documents", "--in-force-only")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["qd-30-2025"]
+
+
+def test_ask_for_a_unit_sees_its_document_and_anonymous_does_not(run: Run, ingested: Path) -> None:
+    _, anonymous, _ = run("ask", "mật danh SAO-BANG-09")
+    _, member, _ = run("ask", "mật danh SAO-BANG-09", "--unit", "STTTT")
+    assert "SAO-BANG" not in anonymous
+    assert "77/KH-STTTT" not in anonymous
+    assert "SAO-BANG-09" in member
+    assert "[1] Điều 1 77/KH-STTTT" in member
+
+
+def test_remove_then_the_document_is_gone(run: Run, ingested: Path) -> None:
+    code, out, _ = run("remove", "qd-12-2024")
+    assert code == 0
+    assert out.strip() == "Đã xóa qd-12-2024"
+    _, listing, _ = run("documents", "--role", "admin")
+    assert [line.split()[0] for line in listing.splitlines()] == ["kh-77-stttt", "qd-30-2025"]
+    _, found, _ = run("search", URGENT, "--top-k", "20")
+    assert "qd-12-2024" not in found
+
+
+def test_remove_unknown_id_fails(run: Run, ingested: Path) -> None:
+    code, out, _ = run("remove", "khong-co")
+    assert code == 1
+    assert "LỖI khong-co: không có văn bản này trong chỉ mục" in out
+
+
+def test_ask_before_any_ingest_exits_2_with_a_vietnamese_hint(run: Run) -> None:
+    code, out, err = run("ask", URGENT)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Lỗi: Chưa có chỉ mục nào được xuất bản")
+    assert "assistant ingest" in err
+
+
+def test_ingest_of_a_missing_path_reports_the_reason(run: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "khong-ton-tai.pdf"
+    code, out, _ = run("ingest", str(missing), "--no-progress")
+    assert code == 0
+    assert "0 mới" in out
+    assert "1 lỗi" in out
+    assert f"  LỖI {missing}: không tìm thấy tệp" in out.splitlines()
+
+
+def test_strict_ingest_exits_1_when_a_file_failed(run: Run, shelf: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "khong-ton-tai.pdf"
+    code, out, _ = run("ingest", str(shelf), str(missing), "--no-progress", "--strict")
+    assert code == 1
+    assert out.startswith("Đã nạp 3 mới, 0 thay thế, 0 bỏ qua (không đổi), 1 lỗi;")
+    assert "không tìm thấy tệp" in out
+
+
+def test_invalid_settings_exit_2(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TOP_K", "0")
+    code, _, err = run("ask", URGENT)
+    assert code == 2
+    assert err.startswith("Cấu hình không hợp lệ:")
+    assert "top_k" in err
