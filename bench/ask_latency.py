@@ -82,13 +82,13 @@ def main() -> int:
     base = Settings()
     data_dir = base.data_dir / "bench" / key
     fresh_dir = not (data_dir / "index").exists()
-    settings = base.model_copy(update={"data_dir": data_dir})
+    settings = base.model_copy(update={"data_dir": data_dir, "embedding_cache_dir": base.cache_dir})
     result: dict[str, object] = {"dataset": str(dataset_dir), "embedder": settings.embedder, "cpus": os.cpu_count()}
     result["ingest"] = ingest(settings, dataset_dir, args.fresh and not fresh_dir)
     questions = [q.question for q in load_dataset(dataset_dir).questions][: args.n]
 
     port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDING_CACHE_DIR": str(base.cache_dir)}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],

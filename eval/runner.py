@@ -23,7 +23,7 @@ from eval.calibration import sweep_threshold
 from eval.datasets import Dataset, DatasetError, EvalQuestion, content_hash, load_dataset
 from eval.report import write_report
 from ingest.pipeline import IngestPipeline
-from ingest.report import TextRecord
+from ingest.report import IngestReport, TextRecord
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,13 @@ CONFIGS: dict[str, EvalConfig] = {
 DEFAULT_CONFIGS = tuple(CONFIGS)
 
 
-def prepare_index(dataset: Dataset, settings: Settings, embedder: Embedder, *, progress: bool) -> Settings:
+def prepare_index(
+    dataset: Dataset, settings: Settings, embedder: Embedder, *, progress: bool
+) -> tuple[Settings, IngestReport]:
     """Ingest the dataset's corpus into a throw-away index keyed by its content hash (re-used when unchanged)."""
     key = content_hash(dataset)[:16]
     work = settings.data_dir / "eval" / f"{dataset.kind}-{key}"
-    local = settings.model_copy(update={"data_dir": work})
+    local = settings.model_copy(update={"data_dir": work, "embedding_cache_dir": settings.cache_dir})
     pipeline = IngestPipeline(local, embedder, progress=progress)
     if dataset.records is not None:
         records = [TextRecord(r.doc_id, r.title, r.text) for r in dataset.records]
@@ -69,7 +71,7 @@ def prepare_index(dataset: Dataset, settings: Settings, embedder: Embedder, *, p
     for failure in report.failed:
         logger.warning("corpus file not indexed: %s: %s", failure.path, failure.reason)
     logger.info("eval index %s: %d chunks (%d new)", report.version, report.chunks_total, report.chunks_added)
-    return local
+    return local, report
 
 
 def _principal(question: EvalQuestion) -> Principal:
@@ -189,7 +191,7 @@ class EvalRun:
         dataset = load_dataset(dataset_dir, split=split, limit=limit)
         service = AssistantService(self.settings, embedder=self.embedder)
         service.embedder.load()
-        local = prepare_index(dataset, self.settings, service.embedder, progress=self.progress)
+        local, _ = prepare_index(dataset, self.settings, service.embedder, progress=self.progress)
         service = AssistantService(local, embedder=service.embedder)
         service.load()
         index_seconds = time.perf_counter() - started

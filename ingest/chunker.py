@@ -25,7 +25,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.text.normalize import slugify
 from assistant.types import Block, Chunk, DocumentMeta, LoadedDocument
-from ingest.structure import LegalStructureParser, ParsedDocument, StructureNode, is_upper_line
+from ingest.structure import LegalStructureParser, ParsedDocument, StructureNode
+from ingest.structure_lines import is_upper_line
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +110,7 @@ def _short(text: str, limit: int = 100) -> str:
 def _is_signature_line(text: str) -> bool:
     words = text.split()
     return (
-        text.startswith(
-            ("Nơi nhận", "NƠI NHẬN", "-", "+", "•", "Lưu", "TM.", "KT.", "TL.", "TUQ.", "T/M", "K/T")
-        )
+        text.startswith(("Nơi nhận", "NƠI NHẬN", "-", "+", "•", "Lưu", "TM.", "KT.", "TL.", "TUQ.", "T/M", "K/T"))
         or (is_upper_line(text) and len(text) <= 80)
         or (text.startswith("(") and text.endswith(")") and len(text) <= 80)
         or (0 < len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words))
@@ -151,16 +150,12 @@ class _Chunker:
         overlap = min(self.overlap, first_budget // 4)
         texts: list[str] = []
         if first_budget < budget:
-            first = RecursiveCharacterTextSplitter(chunk_size=first_budget, chunk_overlap=overlap).split_text(
-                text
-            )[0]
+            first = RecursiveCharacterTextSplitter(chunk_size=first_budget, chunk_overlap=overlap).split_text(text)[0]
             texts.append(first)
             text_rest = text[text.find(first) + len(first) :]
         else:
             text_rest = text
-        texts += RecursiveCharacterTextSplitter(chunk_size=budget, chunk_overlap=overlap).split_text(
-            text_rest
-        )
+        texts += RecursiveCharacterTextSplitter(chunk_size=budget, chunk_overlap=overlap).split_text(text_rest)
         offsets, pos = [], 0
         for block in segment.blocks:
             offsets.append((pos, pos + len(block.text)))
@@ -278,9 +273,7 @@ class _Chunker:
         r, heading = section.label.lower(), section.heading
         items = [c for c in section.children if c.kind == "item"]
         if not items:
-            drafts = self._parts(
-                f"muc-{r}", heading, self._segments(section), heading=heading, path=(heading,)
-            )
+            drafts = self._parts(f"muc-{r}", heading, self._segments(section), heading=heading, path=(heading,))
             drafts[0].blocks[:0] = section.blocks[: section.head_count]
             return drafts
         lead = [_seg(section.body_blocks)] if section.body_blocks else []
@@ -289,9 +282,7 @@ class _Chunker:
         for i, item in enumerate(items):
             label = _short(item.heading)
             segments = (lead if i == 0 else []) + self._segments(item, with_head=True)
-            drafts = self._parts(
-                f"muc-{r}-{item.label}", heading, segments, heading=label, path=(heading, label)
-            )
+            drafts = self._parts(f"muc-{r}-{item.label}", heading, segments, heading=label, path=(heading, label))
             if i == 0:
                 drafts[0].blocks[:0] = section.blocks[: section.head_count]
             out.extend(drafts)

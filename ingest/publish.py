@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ def resolve_relations(docs: list[DocumentMeta]) -> list[DocumentMeta]:
             by_number.setdefault(_number_key(doc.number), []).append(doc.doc_id)
     superseded: dict[str, set[str]] = {}
     amended: dict[str, set[str]] = {}
+    since: dict[str, dt.date] = {}
     for doc in docs:
         for relation in doc.relations:
             targets = by_number.get(_number_key(relation.target), [])
@@ -49,13 +51,18 @@ def resolve_relations(docs: list[DocumentMeta]) -> list[DocumentMeta]:
             if relation.kind == RelationKind.GUIDES:
                 continue
             for target in targets:
-                if target != doc.doc_id:
-                    bucket.setdefault(target, set()).add(doc.number or doc.doc_id)
+                if target == doc.doc_id:
+                    continue
+                bucket.setdefault(target, set()).add(doc.number or doc.doc_id)
+                start = doc.effective_date or doc.issued_date
+                if bucket is superseded and start and (target not in since or start < since[target]):
+                    since[target] = start
     return [
         dataclasses.replace(
             doc,
             superseded_by=tuple(sorted(superseded.get(doc.doc_id, ()))),
             amended_by=tuple(sorted(amended.get(doc.doc_id, ()))),
+            superseded_since=since.get(doc.doc_id),
         )
         for doc in docs
     ]

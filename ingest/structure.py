@@ -15,6 +15,35 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assistant.types import Block
+from ingest.structure_lines import (
+    APPENDIX,
+    CLAUSE,
+    CLOSING,
+    PARTY_ITEM,
+    PARTY_ROMAN,
+    POINT,
+    POINT_LETTERS,
+    int_to_roman,
+    is_marker,
+    is_upper_line,
+    match_article,
+    match_container,
+    roman_to_int,
+)
+
+__all__ = [  # the line helpers are re-exported from ingest.structure_lines
+    "CONTAINER_KINDS",
+    "POINT_LETTERS",
+    "LegalStructureParser",
+    "Mode",
+    "NodeKind",
+    "ParsedDocument",
+    "StructureNode",
+    "int_to_roman",
+    "is_upper_line",
+    "match_article",
+    "roman_to_int",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -34,37 +63,8 @@ NodeKind = Literal[
     "closing",
     "appendix",
 ]
-POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese alphabet has no f, j, w, z
 CONTAINER_KINDS: tuple[NodeKind, ...] = ("part", "chapter", "section")
-
-_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d{1,3}[a-z]?)(?:\s*([.:])|(?=\s)|$)\s*(.*)$")
-_CITED_DOC = re.compile(
-    r"^(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh|Hiến pháp|Chỉ thị"
-    r"|Quy chế|Quy định (?:này|số)|Kế hoạch|Văn bản)\b"
-)
-_CONTAINERS: tuple[tuple[NodeKind, re.Pattern[str]], ...] = (
-    ("part", re.compile(r"^(?:Phần|PHẦN)\s+((?:thứ|THỨ)\s+\w+|[IVXLC]+|\d{1,2})\b\s*([.:\-–]?)\s*(.*)$")),
-    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d{1,3})\b\s*([.:\-–]?)\s*(.*)$")),
-    ("section", re.compile(r"^(?:Mục|MỤC)\s+([IVXLC]+|\d{1,2})\b\s*([.:\-–]?)\s*(.*)$")),
-)
-_CLAUSE = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
-_POINT = re.compile(r"^([a-zđ])\)(?:\s+|$)")
-_PARTY_ROMAN = re.compile(r"^([IVXLC]+)\s?[.\-–](?:\s+|$)")
-_PARTY_ITEM = re.compile(r"^(\d{1,2})(?:\.|\s?[-–])(?:\s+|$)")
-_CLOSING = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\b|^(?:TM|KT|TL|TUQ)\.\s*\S|^(?:T/M|K/T|T/L)\s+\S")
-_APPENDIX = re.compile(r"^PHỤ LỤC\b|^Phụ lục\s+(?:[IVXLC]+|\d{1,2}|số\s+\d{1,2})\s*[.:]?\s*$")
 _TERMINAL = tuple('.:;!?)"”…')
-_ROMAN_PAIRS = (
-    (100, "C"),
-    (90, "XC"),
-    (50, "L"),
-    (40, "XL"),
-    (10, "X"),
-    (9, "IX"),
-    (5, "V"),
-    (4, "IV"),
-    (1, "I"),
-)
 
 
 @dataclass
@@ -104,9 +104,7 @@ class ParsedDocument:
 
     def walk(self) -> Iterator[tuple[tuple[StructureNode, ...], StructureNode]]:
         """Every node below the root with its ancestors (outermost first), in document order."""
-        stack: list[tuple[tuple[StructureNode, ...], StructureNode]] = [
-            ((), c) for c in reversed(self.root.children)
-        ]
+        stack: list[tuple[tuple[StructureNode, ...], StructureNode]] = [((), c) for c in reversed(self.root.children)]
         while stack:
             ancestors, node = stack.pop()
             yield ancestors, node
@@ -115,62 +113,6 @@ class ParsedDocument:
     def articles(self) -> list[StructureNode]:
         """All Điều nodes in document order."""
         return [node for _, node in self.walk() if node.kind == "article"]
-
-
-def roman_to_int(text: str) -> int | None:
-    """Value of a canonical roman numeral ("XIV" → 14); None for anything else."""
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    if not text or any(ch not in values for ch in text):
-        return None
-    total, biggest = 0, 0
-    for ch in reversed(text):
-        value = values[ch]
-        total += -value if value < biggest else value
-        biggest = max(biggest, value)
-    return total if 0 < total < 400 and int_to_roman(total) == text else None
-
-
-def int_to_roman(number: int) -> str:
-    """Canonical roman numeral of a positive number below 400 (14 → "XIV")."""
-    out = []
-    for value, numeral in _ROMAN_PAIRS:
-        count, number = divmod(number, value)
-        out.append(numeral * count)
-    return "".join(out)
-
-
-def is_upper_line(text: str) -> bool:
-    """True for a line written in capitals ("QUY ĐỊNH CHUNG"), the way titles and issuers are set."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
-
-
-def match_article(text: str) -> tuple[str, str] | None:
-    """("5", title) when the line opens an article: "Điều 5. Title", "Điều 5: Title", "Điều 5 Title"."""
-    m = _ARTICLE.match(text)
-    if not m:
-        return None
-    number, punct, title = m.group(1), m.group(2), m.group(3).strip()
-    if title and not title[0].isupper():
-        return None
-    if not punct and title and _CITED_DOC.match(title):  # "Điều 5 Nghị định số …" wrapped from a citation
-        return None
-    return number, title
-
-
-def _match_container(text: str) -> tuple[NodeKind, str, str] | None:
-    for kind, pattern in _CONTAINERS:
-        m = pattern.match(text)
-        if m:
-            label, punct, title = m.group(1), m.group(2), m.group(3).strip()
-            if title and not (is_upper_line(title) or (punct and title[0].isupper())):
-                return None
-            return kind, label, title
-    return None
-
-
-def _is_marker(text: str) -> bool:
-    return bool(match_article(text) or _match_container(text) or _CLAUSE.match(text) or _POINT.match(text))
 
 
 def _lines(blocks: Sequence[Block]) -> list[Block]:
@@ -200,10 +142,10 @@ class LegalStructureParser:
             return "legal"
         expected, items = 1, 0
         for b in lines:
-            m = _PARTY_ROMAN.match(b.text)
+            m = PARTY_ROMAN.match(b.text)
             if m and roman_to_int(m.group(1)) == expected:
                 expected += 1
-            elif expected > 1 and _PARTY_ITEM.match(b.text):
+            elif expected > 1 and PARTY_ITEM.match(b.text):
                 items += 1
         return "party" if expected > 2 or (expected == 2 and items) else "plain"
 
@@ -261,9 +203,7 @@ class _Builder:
 
     def _tail(self, kind: NodeKind, line: Block) -> int:
         self.containers, self.unit, self.sub = [], None, None
-        self._open(
-            StructureNode(kind, heading=line.text if kind == "appendix" else "", blocks=[line]), self.root
-        )
+        self._open(StructureNode(kind, heading=line.text if kind == "appendix" else "", blocks=[line]), self.root)
         return 1
 
     def step(self, lines: list[Block], i: int) -> int:
@@ -272,9 +212,9 @@ class _Builder:
         if line.kind == "table":
             self.text_node.blocks.append(line)
             return 1
-        if _APPENDIX.match(text) and self.text_node.kind != "preamble":
+        if APPENDIX.match(text) and self.text_node.kind != "preamble":
             return self._tail("appendix", line)
-        if _CLOSING.match(text) and self.unit is not None:
+        if CLOSING.match(text) and self.unit is not None:
             return self._tail("closing", line)
         if self.mode == "legal":
             return self._legal(lines, i)
@@ -282,32 +222,28 @@ class _Builder:
 
     def _legal(self, lines: list[Block], i: int) -> int:
         line = lines[i]
-        container = _match_container(line.text)
+        container = match_container(line.text)
         if container:
             return self._container(lines, i, *container)
         article = match_article(line.text)
         if article and self._article_in_place(article[0]):
             return self._article(lines, i, *article)
-        clause = _CLAUSE.match(line.text)
-        if (
-            clause
-            and self.unit is not None
-            and int(clause.group(1)) == self._next_number(self.unit, "clause")
-        ):
+        clause = CLAUSE.match(line.text)
+        if clause and self.unit is not None and int(clause.group(1)) == self._next_number(self.unit, "clause"):
             self.sub = StructureNode("clause", clause.group(1), blocks=[line])
             self._open(self.sub, self.unit)
             return 1
         return self._point_or_text(line)
 
     def _party(self, line: Block) -> int:
-        roman = _PARTY_ROMAN.match(line.text)
+        roman = PARTY_ROMAN.match(line.text)
         value = roman_to_int(roman.group(1)) if roman else None
         if roman and value == len([c for c in self.root.children if c.kind == "roman"]) + 1:
             self.unit = StructureNode("roman", roman.group(1), line.text, [line], head_count=1)
             self.sub = None
             self._open(self.unit, self.root)
             return 1
-        item = _PARTY_ITEM.match(line.text)
+        item = PARTY_ITEM.match(line.text)
         if item and self.unit is not None and int(item.group(1)) == self._next_number(self.unit, "item"):
             self.sub = StructureNode("item", item.group(1), line.text, [line], head_count=1)
             self._open(self.sub, self.unit)
@@ -315,7 +251,7 @@ class _Builder:
         return self._point_or_text(line)
 
     def _point_or_text(self, line: Block) -> int:
-        m = _POINT.match(line.text)
+        m = POINT.match(line.text)
         parent = self.sub or self.unit
         if m and parent is not None and m.group(1) in POINT_LETTERS and _next_point_ok(parent, m.group(1)):
             self._open(StructureNode("point", m.group(1), blocks=[line]), parent)
@@ -339,12 +275,7 @@ class _Builder:
 
     def _article(self, lines: list[Block], i: int, label: str, title: str) -> int:
         used, heading = 1, lines[i].text
-        if (
-            not title
-            and i + 1 < len(lines)
-            and lines[i + 1].text[:1].isupper()
-            and not _is_marker(lines[i + 1].text)
-        ):
+        if not title and i + 1 < len(lines) and lines[i + 1].text[:1].isupper() and not is_marker(lines[i + 1].text):
             used, heading = 2, f"{heading.rstrip('.: ')}. {lines[i + 1].text}"
         self.unit = StructureNode("article", label, heading, lines[i : i + used], head_count=used)
         self.sub = None
@@ -356,7 +287,7 @@ class _Builder:
         used, titles = 1, [title] if title else []
         while not title and i + used < len(lines) and used <= 3:
             nxt = lines[i + used].text
-            if not is_upper_line(nxt) or _is_marker(nxt) or _CLOSING.match(nxt) or _APPENDIX.match(nxt):
+            if not is_upper_line(nxt) or is_marker(nxt) or CLOSING.match(nxt) or APPENDIX.match(nxt):
                 break
             titles.append(nxt)
             used += 1

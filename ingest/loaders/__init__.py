@@ -43,9 +43,7 @@ def is_ingestible(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def load_document(
-    path: Path, *, max_bytes: int, ocr_languages: str = "vie+eng", ocr_dpi: int = 300
-) -> LoadedDocument:
+def load_document(path: Path, *, max_bytes: int, ocr_languages: str = "vie+eng", ocr_dpi: int = 300) -> LoadedDocument:
     """Load one file into a :class:`LoadedDocument` with its text blocks in reading order.
 
     The format is decided by the content; the extension only has to agree with it. Raises
@@ -89,9 +87,7 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as exc:
-        raise UnsupportedDocument(
-            name, f"không đọc được tệp ({exc.strerror or exc}). Hãy kiểm tra quyền đọc."
-        ) from exc
+        raise UnsupportedDocument(name, f"không đọc được tệp ({exc.strerror or exc}). Hãy kiểm tra quyền đọc.") from exc
     if len(data) > max_bytes:
         raise UnsupportedDocument(
             name, f"tệp quá lớn (trên {_mb(max_bytes)} MB). Hãy chia nhỏ tệp hoặc tăng ASSISTANT_MAX_FILE_MB."
@@ -114,11 +110,7 @@ def _resolve_format(path: Path, claimed: Format, data: bytes) -> Format:
         return "docx"  # a zip that is not a readable Word file: the DOCX loader says precisely what is wrong
     if actual is None and claimed == "html" and declared_charset(data):
         return "html"  # a web page in a legacy charset that it declares; the HTML loader decodes it
-    if (
-        actual is None
-        and claimed in TEXT_FORMATS
-        and (b"\x00" not in data[:4096] or data.startswith(_UTF16_BOMS))
-    ):
+    if actual is None and claimed in TEXT_FORMATS and (b"\x00" not in data[:4096] or data.startswith(_UTF16_BOMS)):
         raise UnsupportedDocument(
             str(path),
             "tệp văn bản không phải UTF-8 — hãy lưu lại tệp ở mã UTF-8 (ví dụ trong Notepad: "

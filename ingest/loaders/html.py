@@ -159,8 +159,7 @@ def _is_layout_row(tr: Tag) -> bool:
     if len(cells) <= 1:
         return True
     return any(
-        cell.find(["table", *_HEADINGS]) is not None or len(cell.get_text()) > _LAYOUT_CELL_CHARS
-        for cell in cells
+        cell.find(["table", *_HEADINGS]) is not None or len(cell.get_text()) > _LAYOUT_CELL_CHARS for cell in cells
     )
 
 

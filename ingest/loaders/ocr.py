@@ -30,9 +30,7 @@ def _tesseract_command() -> str | None:
 
 def _installed_languages(tesseract: str) -> set[str]:
     """Language packs Tesseract reports (``tesseract --list-langs``; its first line is a header)."""
-    result = subprocess.run(
-        [tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-    )
+    result = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     lines = (result.stdout or result.stderr).splitlines()
     return {line.strip() for line in lines[1:] if line.strip()}
 
@@ -91,9 +89,7 @@ def _render_page(path: Path, number: int, dpi: int, folder: Path) -> Path:
         "-singlefile",
     ]
     try:
-        subprocess.run(
-            [*command, str(path), str(prefix)], capture_output=True, check=True, timeout=RENDER_TIMEOUT_S
-        )
+        subprocess.run([*command, str(path), str(prefix)], capture_output=True, check=True, timeout=RENDER_TIMEOUT_S)
     except subprocess.TimeoutExpired as exc:
         raise UnsupportedDocument(
             str(path),
@@ -106,9 +102,7 @@ def _render_page(path: Path, number: int, dpi: int, folder: Path) -> Path:
         ) from exc
     image = prefix.with_suffix(".png")
     if not image.exists():
-        raise UnsupportedDocument(
-            str(path), f"pdftoppm không tạo ra ảnh cho trang {number}. Tệp PDF có thể bị hỏng."
-        )
+        raise UnsupportedDocument(str(path), f"pdftoppm không tạo ra ảnh cho trang {number}. Tệp PDF có thể bị hỏng.")
     return image
 
 

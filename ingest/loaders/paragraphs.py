@@ -29,17 +29,13 @@ _ARTICLE = re.compile(_OPEN + r"(?i:điều)\s+\d+[a-zđ]?\s*[.:]")  # "Điều 
 _BARE_DIVISION = re.compile(r"(?:phần|chương|mục)\s+(?:thứ\s+\w+|[IVXLCDM]+|\d+)\s*[.:]?", re.IGNORECASE)
 _ROMAN = re.compile(_OPEN + r"[IVXLC]{1,6}(?:[.)/]|\s?[-–])\s+\S")  # "II.", "II/", "II -"
 _NUMBERED = re.compile(_OPEN + r"\d{1,3}[.)]\s+\S")
-_MULTI_NUMBERED = re.compile(
-    _OPEN + r"\d{1,3}(?:\.\d{1,3})+(\.?)\s+(\S)"
-)  # "1.2." or "1.2 Tiêu đề", not "2.5 lần"
+_MULTI_NUMBERED = re.compile(_OPEN + r"\d{1,3}(?:\.\d{1,3})+(\.?)\s+(\S)")  # "1.2." or "1.2 Tiêu đề", not "2.5 lần"
 _LETTERED = re.compile(_OPEN + r"[a-zđ]\)\s*\S")
 _BULLET = re.compile(r"[-–—•▪●○■□+*]\s+\S")
 _SENTENCE_END = re.compile(r"[.;:!?…][\"'”’)\]]*$")
 _ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-ZĐ][A-Za-zđ]?|tr|Tp)\.$")
 _LETTER = re.compile(r"[^\W\d_]")
-_PAGE_NUMBER = re.compile(
-    r"(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,4}\s*(?:[-–—]|(?:/|of|trên)\s*\d{1,4})?", re.IGNORECASE
-)
+_PAGE_NUMBER = re.compile(r"(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,4}\s*(?:[-–—]|(?:/|of|trên)\s*\d{1,4})?", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200c\u200d\u2060\ufeff]")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
 
@@ -132,9 +128,7 @@ def _join(head: str, tail: str) -> str:
     return f"{head} {tail}"
 
 
-def assemble_paragraphs(
-    lines: Iterable[str], *, wrapped: bool = True, full_width: int | None = None
-) -> list[str]:
+def assemble_paragraphs(lines: Iterable[str], *, wrapped: bool = True, full_width: int | None = None) -> list[str]:
     """Group lines into paragraphs; an empty line always ends a paragraph.
 
     With ``wrapped=False`` (text whose lines are already whole paragraphs) each non-empty line is a paragraph.

@@ -121,9 +121,7 @@ def _ocr_scanned_pages(
         return {}
     reason = ocr_unavailable_reason(languages)
     if reason is not None:
-        logger.warning(
-            "%s: pages %s look scanned but OCR is unavailable (%s); skipped", path, scanned, reason
-        )
+        logger.warning("%s: pages %s look scanned but OCR is unavailable (%s); skipped", path, scanned, reason)
         return {}
     try:
         return ocr_pdf_pages(path, scanned, languages=languages, dpi=dpi)
@@ -164,9 +162,7 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
         return pages
     counts: Counter[str] = Counter()
     for lines in pages:
-        counts.update(
-            {_DIGITS.sub("#", lines[i]) for i in _edge_indexes(lines) if not starts_structural(lines[i])}
-        )
+        counts.update({_DIGITS.sub("#", lines[i]) for i in _edge_indexes(lines) if not starts_structural(lines[i])})
     threshold = max(3, int(0.6 * len(pages)))
     running = {key for key, count in counts.items() if count >= threshold}
     if not running:

@@ -21,9 +21,7 @@ SUFFIX_FORMATS: dict[str, Format] = {
 TEXT_FORMATS: frozenset[Format] = frozenset({"html", "md", "txt"})
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-_HTML_START = re.compile(
-    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S
-)
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w-]+)", re.I)
 
 # Binary formats people mistake for documents, with what to do about each.

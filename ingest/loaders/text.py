@@ -63,9 +63,7 @@ def load_markdown(path: Path, data: bytes) -> LoadedDocument:
 def _decode(path: Path, data: bytes) -> str:
     text = decode_utf8(data)
     if text is None:
-        raise UnsupportedDocument(
-            str(path), "tệp văn bản không phải UTF-8 — hãy lưu lại tệp ở mã UTF-8 rồi nạp lại."
-        )
+        raise UnsupportedDocument(str(path), "tệp văn bản không phải UTF-8 — hãy lưu lại tệp ở mã UTF-8 rồi nạp lại.")
     return text
 
 
@@ -83,9 +81,7 @@ def strip_inline_markdown(text: str) -> str:
     text = _ESCAPED.sub(lambda m: chr(_PRIVATE_USE + ord(m.group(1))), text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
-    return "".join(
-        chr(ord(ch) - _PRIVATE_USE) if _PRIVATE_USE <= ord(ch) < _PRIVATE_USE + 128 else ch for ch in text
-    )
+    return "".join(chr(ord(ch) - _PRIVATE_USE) if _PRIVATE_USE <= ord(ch) < _PRIVATE_USE + 128 else ch for ch in text)
 
 
 class _MarkdownReader:
@@ -143,10 +139,7 @@ class _MarkdownReader:
     def _table_row(self, line: str) -> None:
         if _TABLE_SEPARATOR.match(line):
             return
-        cells = [
-            clean_text(strip_inline_markdown(cell))
-            for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))
-        ]
+        cells = [clean_text(strip_inline_markdown(cell)) for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         if any(cells):
             self._out.append(Block(text=" | ".join(cells), kind="table"))
 

@@ -178,9 +178,7 @@ def test_long_article_splits_into_clauses(decree: dict[str, Chunk]) -> None:
 def test_long_clause_splits_at_points_with_pages(decree: dict[str, Chunk]) -> None:
     heading = "Điều 3. Hồ sơ đề nghị cấp giấy phép xây dựng"
     part1, part2 = decree["nd-15-2021:dieu-3-khoan-2"], decree["nd-15-2021:dieu-3-khoan-2-p2"]
-    assert part1.text.startswith(
-        heading + "\n2. Đối với công trình theo tuyến trong đô thị, hồ sơ gồm:\na) Đơn"
-    )
+    assert part1.text.startswith(heading + "\n2. Đối với công trình theo tuyến trong đô thị, hồ sơ gồm:\na) Đơn")
     assert part2.text.startswith(heading + "\n")
     assert part2.text.split("\n")[1][:2] in {"c)", "d)", "đ)"}  # cut at a point boundary
     assert part2.text.endswith("chủ trì thiết kế.")
@@ -248,8 +246,7 @@ def test_repeated_article_numbers_get_unique_ids() -> None:
 
 def test_long_article_without_clauses_splits_into_parts() -> None:
     sentences = [
-        f"Câu thứ {i} của điều khoản chuyển tiếp về hồ sơ đang giải quyết trước ngày có hiệu lực."
-        for i in range(12)
+        f"Câu thứ {i} của điều khoản chuyển tiếp về hồ sơ đang giải quyết trước ngày có hiệu lực." for i in range(12)
     ]
     blocks = (
         Block("Điều 9. Điều khoản chuyển tiếp", page=7),
@@ -270,9 +267,7 @@ def test_oversized_point_is_cut_by_the_text_splitter() -> None:
     assert ids[1:-1] == [f"qd-1:dieu-2-khoan-1-p{i}" for i in range(2, len(ids))]
     assert all(len(c.text) <= 300 for c in chunks)
     # the clause's lead line is cut together with the start of its long point, not left alone
-    assert (
-        chunks[0].text.startswith("Điều 2. Hồ sơ\n1. Hồ sơ gồm:\na) giấy tờ số 0") and chunks[0].point == ""
-    )
+    assert chunks[0].text.startswith("Điều 2. Hồ sơ\n1. Hồ sơ gồm:\na) giấy tờ số 0") and chunks[0].point == ""
     assert {c.point for c in chunks[1:-1]} == {"a"}
     assert chunks[1].heading_path == ("Điều 2. Hồ sơ", "Khoản 1", "Điểm a")
 
@@ -295,8 +290,7 @@ def test_party_items() -> None:
     assert view.text.startswith("II- QUAN ĐIỂM, MỤC TIÊU\nNghị quyết xác định quan điểm")  # section lead-in
     assert chunks["nq-49-tu:muc-iii-1"].text.endswith("- Tổ chức tập huấn cho cán bộ, công chức.")
     assert chunks["nq-49-tu:muc-i"].text == (
-        "I- TÌNH HÌNH VÀ NGUYÊN NHÂN\n"
-        "Những năm qua, công tác chuyển đổi số của tỉnh đạt được một số kết quả bước đầu."
+        "I- TÌNH HÌNH VÀ NGUYÊN NHÂN\nNhững năm qua, công tác chuyển đổi số của tỉnh đạt được một số kết quả bước đầu."
     )
 
 
@@ -330,9 +324,7 @@ def test_plain_text_without_headings() -> None:
 
 
 def test_short_preamble_is_dropped_and_empty_document_has_no_chunks() -> None:
-    chunks = chunk(
-        "qd-2", (Block("QUYẾT ĐỊNH:"), Block("Điều 1. Hiệu lực"), Block("Có hiệu lực từ ngày ký."))
-    )
+    chunks = chunk("qd-2", (Block("QUYẾT ĐỊNH:"), Block("Điều 1. Hiệu lực"), Block("Có hiệu lực từ ngày ký.")))
     assert [c.chunk_id for c in chunks] == ["qd-2:dieu-1"]
     assert chunk("empty", ()) == []
 

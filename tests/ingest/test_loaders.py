@@ -420,9 +420,7 @@ def test_text_joins_wrapped_lines_and_splits_structure(tmp_path: Path) -> None:
         "b) Bản sao giấy tờ tùy thân.\n"
     )
     path = tmp_path / "nghi-dinh.txt"
-    path.write_bytes(
-        b"\xef\xbb\xbf" + unicodedata.normalize("NFD", body).encode("utf-8")
-    )  # BOM and NFD input
+    path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", body).encode("utf-8"))  # BOM and NFD input
     loaded = load(path)
     assert loaded.source_format == "txt"
     assert texts(loaded) == [
@@ -600,9 +598,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
-    path = _zip(
-        tmp_path / "bom.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * (20 * MB)}
-    )
+    path = _zip(tmp_path / "bom.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * (20 * MB)})
     assert path.stat().st_size < 100_000
     reason = refused(path).reason
     assert "zip bomb" in reason and "tỉ lệ nén" in reason

@@ -197,3 +197,16 @@ def test_index_built_with_another_embedder_needs_a_rebuild(
     report = IngestPipeline(settings, other, progress=False).ingest_paths([shelf], rebuild=True)
     assert len(report.ingested) == 3
     assert snapshot(settings).vectors.dim == 128
+
+
+def test_replaced_document_is_current_before_its_replacement_took_effect(
+    settings: Settings, embedder: HashingEmbedder, shelf: Path
+) -> None:
+    import datetime as dt
+
+    ingest(settings, embedder, shelf)
+    old = snapshot(settings).documents["qd-12-2024"]
+    assert old.superseded_since == dt.date(2025, 6, 1)  # the replacing decision's date
+    assert old.is_current(dt.date(2025, 5, 31)) and not old.is_current(dt.date(2025, 6, 1))
+    assert not old.is_current()  # today: replaced
+    assert not old.is_current(dt.date(2024, 3, 1))  # before it was issued

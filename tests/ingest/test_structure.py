@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.types import Block
-from ingest.structure import (
-    LegalStructureParser,
-    ParsedDocument,
-    StructureNode,
-    int_to_roman,
-    match_article,
-    roman_to_int,
-)
+from ingest.structure import LegalStructureParser, ParsedDocument, StructureNode
+from ingest.structure_lines import int_to_roman, match_article, roman_to_int
 
 LAW = """QUỐC HỘI
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -133,9 +127,7 @@ def test_article_title_on_next_line_is_merged(law: ParsedDocument) -> None:
 
 def test_chapters_and_sections_nest(law: ParsedDocument) -> None:
     paths = {
-        node.label: tuple(a.heading for a in ancestors)
-        for ancestors, node in law.walk()
-        if node.kind == "article"
+        node.label: tuple(a.heading for a in ancestors) for ancestors, node in law.walk() if node.kind == "article"
     }
     assert paths["1"] == ("Chương I. NHỮNG QUY ĐỊNH CHUNG",)
     assert paths["11"] == ("Chương II. QUYỀN, NGHĨA VỤ CỦA VIÊN CHỨC", "Mục 1. QUYỀN CỦA VIÊN CHỨC")
