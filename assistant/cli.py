@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, eval."""
+"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, users, audit, eval."""
 
 from __future__ import annotations
 
@@ -175,8 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
 
+    from assistant.accounts.cli import add_account_parsers
     from eval.cli import add_eval_parser
 
+    add_account_parsers(sub)
     add_eval_parser(sub)
     return parser
 

@@ -14,6 +14,7 @@ from assistant.embedding.factory import create_embedder
 from assistant.errors import DocumentNotFound, InvalidRequest
 from assistant.index.holder import SnapshotHolder
 from assistant.index.versions import VersionStore
+from assistant.retrieval.fusion import FusionConfig
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.settings import Settings
 from assistant.text.query import QueryNormalizer
@@ -52,8 +53,19 @@ class AssistantService:
         if not self.holder.refresh() and not self.holder.loaded:
             logger.warning("no index published yet in %s; run `assistant ingest`", self.settings.index_dir)
 
+    def fusion_config(self, method: str | None = None) -> FusionConfig:
+        s = self.settings
+        return FusionConfig(
+            method="rrf" if (method or s.fusion) == "rrf" else "convex",
+            lexical_share=s.fusion_lexical_share,
+            lexical_share_english=s.fusion_lexical_share_english,
+            rrf_k=s.rrf_k,
+            rrf_lexical_weight=s.rrf_lexical_weight,
+            rrf_dense_weight=s.rrf_dense_weight,
+        )
+
     def retriever_for(
-        self, mode: RetrievalMode, normalizer: QueryNormalizer | None = None, **overrides: float
+        self, mode: RetrievalMode, normalizer: QueryNormalizer | None = None, *, fusion: str | None = None
     ) -> HybridRetriever:
         """A retriever over the served index with another mode or normaliser (used by eval configurations)."""
         s = self.settings
@@ -64,10 +76,8 @@ class AssistantService:
             mode=mode,
             top_k=s.top_k,
             candidate_k=s.candidate_k,
-            rrf_k=int(overrides.get("rrf_k", s.rrf_k)),
-            dense_weight=overrides.get("dense_weight", s.dense_weight),
-            lexical_weight=overrides.get("lexical_weight", s.lexical_weight),
-            non_current_penalty=overrides.get("non_current_penalty", s.non_current_penalty),
+            fusion=self.fusion_config(fusion),
+            non_current_penalty=s.non_current_penalty,
         )
 
     def _composer(self) -> AnswerComposer:

@@ -53,9 +53,12 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     top_k: int = 5
     candidate_k: int = 50
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    fusion: Literal["convex", "rrf"] = "convex"
+    fusion_lexical_share: float = 0.7
+    fusion_lexical_share_english: float = 0.3
+    rrf_k: int = 10
+    rrf_lexical_weight: float = 2.0
+    rrf_dense_weight: float = 1.0
     non_current_penalty: float = 0.5
     restore_diacritics: bool = True
     expand_abbreviations: bool = True

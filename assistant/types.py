@@ -73,6 +73,7 @@ class DocumentMeta:
     relations: tuple[Relation, ...] = ()
     superseded_by: tuple[str, ...] = ()  # số hiệu of newer documents that replace or repeal this one
     amended_by: tuple[str, ...] = ()  # số hiệu of newer documents that amend (sửa đổi, bổ sung) this one
+    superseded_since: dt.date | None = None  # when the earliest replacing document took effect (None: unknown)
     unit: str = ""  # owning unit code
     visibility: Visibility = "public"
     allowed_units: tuple[str, ...] = ()
@@ -84,17 +85,19 @@ class DocumentMeta:
     sample: bool = False
 
     def is_current(self, as_of: dt.date | None = None) -> bool:
-        """True when the document is in force (or partly) and not superseded, at ``as_of`` if given."""
-        if self.superseded_by:
+        """True when the document is in force (or partly) and not superseded; at ``as_of`` when given, judged by
+        its dates (effective, expiry, and when its replacement took effect) instead of today's status."""
+        if as_of is None:
+            return not self.superseded_by and self.status not in (Validity.EXPIRED, Validity.NOT_YET)
+        if self.superseded_by and (self.superseded_since is None or as_of >= self.superseded_since):
             return False
-        if self.status in (Validity.EXPIRED, Validity.NOT_YET):
+        if self.status == Validity.EXPIRED and self.expiry_date is None and not self.superseded_by:
             return False
-        if as_of is not None:
-            if self.effective_date and as_of < self.effective_date:
-                return False
-            if self.expiry_date and as_of >= self.expiry_date:
-                return False
-        return True
+        if self.effective_date and as_of < self.effective_date:
+            return False
+        if self.issued_date and as_of < self.issued_date:
+            return False
+        return not (self.expiry_date and as_of >= self.expiry_date)
 
 
 BlockKind = Literal["heading", "paragraph", "table", "list_item"]
@@ -199,23 +202,31 @@ class Answer:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: their units and roles decide which documents they may see."""
+    """Who is asking: their units and roles decide which documents they may see.
+
+    ``units`` are the units the caller is a member of; ``unit_scope`` adds every unit below them in the unit tree
+    (``assistant.accounts.units.UnitTree.expand``), whose unit-only documents the caller may also see.
+    """
 
     user_id: str = "anonymous"
     units: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
+    unit_scope: frozenset[str] = frozenset()
 
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
 
     def may_see(self, doc: DocumentMeta) -> bool:
-        """Visibility rule: public to all; unit docs to members of the unit; restricted to named units/roles."""
+        """Visibility rule: public to all; unit docs to members of the unit or of a unit above it; restricted
+        docs only to members of the units named in ``allowed_units`` (exactly: the tree does not widen a named
+        list) and to holders of the roles named in ``allowed_roles``; admins see everything."""
         if self.is_admin or doc.visibility == "public":
             return True
+        named = bool(self.units & set(doc.allowed_units))
         if doc.visibility == "unit":
-            return (bool(doc.unit) and doc.unit in self.units) or bool(self.units & set(doc.allowed_units))
-        return bool(self.units & set(doc.allowed_units)) or bool(self.roles & set(doc.allowed_roles))
+            return (bool(doc.unit) and (doc.unit in self.units or doc.unit in self.unit_scope)) or named
+        return named or bool(self.roles & set(doc.allowed_roles))
 
 
 ANONYMOUS = Principal()

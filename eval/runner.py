@@ -37,6 +37,7 @@ class EvalConfig:
     mode: RetrievalMode = "hybrid"
     restore_diacritics: bool = True
     expand_abbreviations: bool = True
+    fusion: str | None = None  # None: the product default from settings
 
 
 CONFIGS: dict[str, EvalConfig] = {
@@ -45,6 +46,7 @@ CONFIGS: dict[str, EvalConfig] = {
         EvalConfig("bm25", mode="bm25"),
         EvalConfig("dense", mode="dense"),
         EvalConfig("hybrid"),
+        EvalConfig("hybrid-rrf", fusion="rrf"),
         EvalConfig("hybrid-no-diacritic-restoration", restore_diacritics=False),
         EvalConfig("hybrid-no-abbreviation-expansion", expand_abbreviations=False),
         EvalConfig("hybrid-no-query-normalisation", restore_diacritics=False, expand_abbreviations=False),
@@ -206,7 +208,7 @@ class EvalRun:
                     restore_diacritics=cfg.restore_diacritics, expand_abbreviations=cfg.expand_abbreviations
                 )
                 normalizer.load()
-                retriever = service.retriever_for(cfg.mode, normalizer)
+                retriever = service.retriever_for(cfg.mode, normalizer, fusion=cfg.fusion)
                 rows = []
                 t = time.perf_counter()
                 for question in tqdm(dataset.questions, desc=name, unit="câu", disable=not self.progress):
@@ -268,6 +270,8 @@ class _SettingsView:
     embedder: str
     top_k: int
     candidate_k: int
+    fusion: str
+    fusion_lexical_share: float
     rrf_k: int
     abstain_threshold: float
     chunk_max_chars: int
@@ -276,5 +280,13 @@ class _SettingsView:
 
 def _settings_view(s: Settings) -> _SettingsView:
     return _SettingsView(
-        s.embedder, s.top_k, s.candidate_k, s.rrf_k, s.abstain_threshold, s.chunk_max_chars, s.non_current_penalty
+        s.embedder,
+        s.top_k,
+        s.candidate_k,
+        s.fusion,
+        s.fusion_lexical_share,
+        s.rrf_k,
+        s.abstain_threshold,
+        s.chunk_max_chars,
+        s.non_current_penalty,
     )

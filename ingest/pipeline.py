@@ -37,7 +37,7 @@ def sidecar_path(path: Path) -> Path:
 
 
 # Bump when loaders/parser/chunker change output, so documents are re-chunked on the next ingest.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

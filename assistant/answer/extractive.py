@@ -19,6 +19,7 @@ _LIST_ITEM = re.compile(r"^([a-zđ]\)|\d{1,3}\.|-|\+|•)\s")
 _HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+|Phần\s+)", re.IGNORECASE)
 # e5 cosine similarities of unrelated Vietnamese texts sit around 0.75; relevant pairs reach 0.85-0.9.
 DENSE_FLOOR, DENSE_SPAN = 0.76, 0.14
+NON_CURRENT_FACTOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,13 @@ class ExtractiveComposer:
         tokens = content_tokens(query.text)
         lexical = np.array([lexical_overlap(tokens, u.text) for u in units])
         prior = np.array([1.0 / (1 + u.passage_index) for u in units])
+        # A replaced or expired source is quoted only when it says clearly more than the current ones.
+        validity = np.array([1.0 if top[u.passage_index].current else NON_CURRENT_FACTOR for u in units])
         if query.language == "en" and self.embedder is not None:
             vectors = self.embedder.embed_passages([u.text for u in units])
             qv = self.embedder.embed_queries([query.dense_text])[0]
-            return np.asarray(vectors @ qv, dtype=np.float64) + 0.05 * prior
-        return lexical + 0.15 * prior
+            return (np.asarray(vectors @ qv, dtype=np.float64) + 0.05 * prior) * validity
+        return (lexical + 0.15 * prior) * validity
 
     def _select(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> list[Unit]:
         scores = self._scores(query, top, units)

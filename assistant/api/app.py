@@ -11,9 +11,22 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.routes import ask, documents, health
+from assistant.accounts.errors import (
+    AuthenticationRequired,
+    JobNotFound,
+    PayloadTooLarge,
+    RateLimited,
+    UnsupportedUpload,
+)
+from assistant.accounts.service import AccountService
+from assistant.api.hardening import BodyLimitMiddleware, IpRateLimitMiddleware, SecurityHeadersMiddleware
+from assistant.api.ingest_jobs import IngestRunner
+from assistant.api.ratelimit import RateLimits
+from assistant.api.routes import admin, ask, auth, documents, feedback, health
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
@@ -22,6 +35,7 @@ from assistant.errors import (
     IndexNotReady,
     InvalidRequest,
     PermissionDenied,
+    UnsupportedDocument,
 )
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -31,17 +45,33 @@ logger = logging.getLogger(__name__)
 _STATUS: list[tuple[type[AssistantError], int, str]] = [
     (IndexNotReady, 503, "index_not_ready"),
     (DocumentNotFound, 404, "not_found"),
+    (JobNotFound, 404, "not_found"),
+    (AuthenticationRequired, 401, "unauthorized"),
+    (RateLimited, 429, "rate_limited"),
+    (PayloadTooLarge, 413, "payload_too_large"),
+    (UnsupportedUpload, 415, "unsupported_media_type"),
+    (UnsupportedDocument, 422, "unsupported_document"),
     (PermissionDenied, 403, "forbidden"),
     (InvalidRequest, 422, "invalid_request"),
     (ConfigurationError, 500, "configuration_error"),
 ]
 
 # Validation errors are re-shaped by ``validation_error`` below; document that body, not FastAPI's default one.
-_INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse, "description": "Invalid request"}}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "Invalid request"},
+    503: {"model": ErrorResponse, "description": "No index published yet"},
+}
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+_HTTP_MESSAGES = {
+    404: ("not_found", "Không có đường dẫn này. Xem tài liệu API tại /docs."),
+    405: ("method_not_allowed", "Phương thức HTTP này không dùng được cho đường dẫn này. Xem tài liệu API tại /docs."),
+    413: ("payload_too_large", "Nội dung yêu cầu quá lớn."),
+}
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 async def _watch_index(service: AssistantService, interval: float) -> None:
@@ -54,16 +84,29 @@ async def _watch_index(service: AssistantService, interval: float) -> None:
             logger.error("could not load the new index version: %s", exc)
 
 
-def create_app(settings: Settings | None = None, *, service: AssistantService | None = None) -> FastAPI:
-    """Build the app; ``service`` may be injected (tests), else it is built from ``settings`` at startup."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    service: AssistantService | None = None,
+    accounts: AccountService | None = None,
+) -> FastAPI:
+    """Build the app; ``service`` and ``accounts`` may be injected (tests), else they are built from ``settings``
+    at startup (the accounts store is opened, the first admin created and old audit events purged)."""
     settings = settings or Settings()
+    limits = RateLimits.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = accounts or AccountService(settings)
+        await asyncio.to_thread(store.open)
         svc = service or AssistantService(settings)
         await asyncio.to_thread(svc.load)
+        runner = IngestRunner(settings, svc, store)
         app.state.service = svc
         app.state.settings = settings
+        app.state.accounts = store
+        app.state.limits = limits
+        app.state.ingest_runner = runner
         watcher = asyncio.create_task(_watch_index(svc, settings.reload_check_seconds))
         try:
             yield
@@ -71,6 +114,9 @@ def create_app(settings: Settings | None = None, *, service: AssistantService | 
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+            await asyncio.to_thread(runner.shutdown)
+            if accounts is None:
+                store.close()
 
     app = FastAPI(
         title="Trợ lý công chức số",
@@ -79,8 +125,12 @@ def create_app(settings: Settings | None = None, *, service: AssistantService | 
         lifespan=lifespan,
     )
     app.include_router(health.router)
+    app.include_router(auth.router, responses=_INVALID)
     app.include_router(ask.router, responses=_INVALID)
     app.include_router(documents.router, responses=_INVALID)
+    app.include_router(admin.router, responses=_INVALID)
+    app.include_router(feedback.router, responses=_INVALID)
+    _add_middleware(app, settings, limits)
 
     @app.exception_handler(AssistantError)
     async def domain_error(request: Request, exc: AssistantError) -> JSONResponse:
@@ -88,8 +138,18 @@ def create_app(settings: Settings | None = None, *, service: AssistantService | 
             if isinstance(exc, cls):
                 if status >= 500:
                     logger.error("%s on %s: %s", code, request.url.path, exc)
-                return _error(status, code, str(exc))
+                headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                if isinstance(exc, RateLimited):
+                    headers = {"Retry-After": str(exc.retry_after)}
+                return _error(status, code, str(exc), headers)
         return _error(400, "bad_request", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        if exc.status_code == 413 and isinstance(exc.detail, str) and exc.detail.startswith("Nội dung"):
+            message = exc.detail
+        return _error(exc.status_code, code, message, dict(exc.headers or {}) or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -101,3 +161,22 @@ def create_app(settings: Settings | None = None, *, service: AssistantService | 
         return _error(422, "invalid_request", message)
 
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> None:
+    """Outermost first on the way in: CORS, security headers, body size limit, rate limit per client address."""
+    app.add_middleware(IpRateLimitMiddleware, limiter=limits.ip)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body=settings.max_body_kb * 1024, max_upload=settings.max_file_bytes + 1024 * 1024
+    )
+    app.add_middleware(SecurityHeadersMiddleware, frame_origins=tuple(settings.cors_origins))
+    if settings.cors_origins:  # closed by default: no CORS headers at all
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Retry-After"],
+            allow_credentials=False,
+            max_age=600,
+        )

@@ -1,4 +1,4 @@
-"""Okapi BM25 over lower-cased, diacritic-folded syllables, as precomputed postings in numpy arrays."""
+"""Okapi BM25 over lower-cased, diacritic-folded syllables and syllable bigrams, as precomputed numpy postings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from assistant.text.tokenize import fold_tokens
+from assistant.text.tokenize import lexical_features
 
 
 class Bm25Index:
@@ -32,7 +32,7 @@ class Bm25Index:
 
     def build(self, texts: Sequence[str]) -> None:
         """Index ``texts``; row i of the index is ``texts[i]``."""
-        docs = [Counter(fold_tokens(t)) for t in texts]
+        docs = [Counter(lexical_features(t)) for t in texts]
         self.size = len(docs)
         lengths = np.array([sum(c.values()) for c in docs], dtype=np.float64)
         avgdl = float(lengths.mean()) if len(docs) and lengths.mean() > 0 else 1.0
@@ -68,7 +68,7 @@ class Bm25Index:
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every row for ``query`` (zeros where no term matches)."""
         out = np.zeros(self.size, dtype=np.float32)
-        for term, qtf in Counter(fold_tokens(query)).items():
+        for term, qtf in Counter(lexical_features(query)).items():
             tid = self.vocab.get(term)
             if tid is None:
                 continue

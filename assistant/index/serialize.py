@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.types import Chunk, DocumentMeta, Relation, RelationKind, Validity
 
-_DATE_FIELDS = ("issued_date", "effective_date", "expiry_date")
+_DATE_FIELDS = ("issued_date", "effective_date", "expiry_date", "superseded_since")
 _TUPLE_FIELDS = ("superseded_by", "amended_by", "allowed_units", "allowed_roles")
 
 

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from assistant.index.holder import SnapshotHolder
 from assistant.index.snapshot import IndexSnapshot
-from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.retrieval.fusion import FusionConfig
 from assistant.text.query import QueryNormalizer
 from assistant.types import Embedder, NormalizedQuery, Passage, Principal, SearchFilters
 
@@ -39,9 +39,7 @@ class HybridRetriever:
         mode: RetrievalMode = "hybrid",
         top_k: int = 5,
         candidate_k: int = 50,
-        rrf_k: int = 60,
-        dense_weight: float = 1.0,
-        lexical_weight: float = 1.0,
+        fusion: FusionConfig | None = None,
         non_current_penalty: float = 0.5,
     ) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
@@ -56,8 +54,7 @@ class HybridRetriever:
         self.mode = mode
         self.top_k = top_k
         self.candidate_k = candidate_k
-        self.rrf_k = rrf_k
-        self.weights = (lexical_weight, dense_weight)
+        self.fusion = fusion or FusionConfig()
         self.non_current_penalty = non_current_penalty
 
     def retrieve(
@@ -108,7 +105,7 @@ class HybridRetriever:
             dense = [(snapshot.row_of_iid[iid], score) for iid, score in hits]
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        passages = self._fuse(snapshot, lexical, dense, k, flt, mask)
+        passages = self._fuse(snapshot, lexical, dense, k, flt, mask, english=query.language == "en")
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         return RetrievalResult(query, passages, snapshot.version, timings)
 
@@ -120,9 +117,10 @@ class HybridRetriever:
         k: int,
         flt: SearchFilters,
         mask: npt.NDArray[np.bool_],
+        *,
+        english: bool = False,
     ) -> list[Passage]:
-        rankings = [[row for row, _ in lexical], [row for row, _ in dense]]
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=self.weights)
+        fused = self.fusion.fuse(lexical, dense, english=english)
         details: dict[int, dict[str, float]] = {}
         for name, hits in (("bm25", lexical), ("dense", dense)):
             for rank, (row, score) in enumerate(hits, start=1):
@@ -139,6 +137,6 @@ class HybridRetriever:
         scored.sort(key=lambda item: (-item[0], item[1]))
         out = []
         for rank, (final, row, raw, _current) in enumerate(scored[:k], start=1):
-            scores = {"rrf": raw, **details.get(row, {})}
+            scores = {"fused": raw, **details.get(row, {})}
             out.append(snapshot.passage(row, score=final, rank=rank, scores=scores, as_of=flt.as_of))
         return out

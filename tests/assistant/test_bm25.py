@@ -13,10 +13,11 @@ def test_scores_match_the_okapi_formula() -> None:
     index = Bm25Index(k1=1.2, b=0.75)
     index.build(DOCS)
     scores = index.scores("kết hôn")
-    # "ket" and "hon" occur once, only in doc 1 (6 tokens); avgdl = (7 + 6 + 7) / 3.
+    # Features are syllables plus bigrams: "ket", "hon" and "ket_hon" occur once, only in doc 1, which has
+    # 6 syllables + 5 bigrams = 11 features; avgdl = (13 + 11 + 13) / 3.
     idf = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
-    tf_part = 1 * 2.2 / (1 + 1.2 * (1 - 0.75 + 0.75 * 6 / (20 / 3)))
-    assert scores[1] == pytest.approx(2 * idf * tf_part, rel=1e-6)
+    tf_part = 1 * 2.2 / (1 + 1.2 * (1 - 0.75 + 0.75 * 11 / (37 / 3)))
+    assert scores[1] == pytest.approx(3 * idf * tf_part, rel=1e-6)
     assert scores[0] == 0 and scores[2] == 0
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
-from assistant.api.deps import PrincipalDep, ServiceDep
+from assistant.accounts.audit import Action
+from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.schemas import ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse
 from assistant.types import SearchFilters
 
@@ -37,8 +38,9 @@ def list_documents(
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=_NOT_FOUND, summary="Metadata and chunks")
-def get_document(doc_id: str, service: ServiceDep, principal: PrincipalDep) -> DocumentDetail:
+def get_document(doc_id: str, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> DocumentDetail:
     doc, chunks = service.document(doc_id, principal=principal)
+    auditor.record(Action.DOCUMENT_VIEW, {"doc_id": doc.doc_id})
     return DocumentDetail(document=DocumentOut.from_core(doc), chunks=[ChunkOut.from_core(c) for c in chunks])
 
 
@@ -48,8 +50,9 @@ def get_document(doc_id: str, service: ServiceDep, principal: PrincipalDep) -> D
     responses={**_NOT_FOUND, 200: {"content": {"application/octet-stream": {}}}},
     summary="The original file (append #page=N to open a PDF at a page)",
 )
-def get_source(doc_id: str, service: ServiceDep, principal: PrincipalDep) -> FileResponse:
+def get_source(doc_id: str, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> FileResponse:
     doc, path = service.source_file(doc_id, principal=principal)
+    auditor.record(Action.DOCUMENT_DOWNLOAD, {"doc_id": doc.doc_id})
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     filename = f"{doc.doc_id}{path.suffix}"
     return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type="inline")

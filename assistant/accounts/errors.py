@@ -1,0 +1,55 @@
+"""Errors of accounts and access; the HTTP edge maps them to 401/403/429 and the CLI prints their message."""
+
+from __future__ import annotations
+
+from assistant.errors import AssistantError, InvalidRequest
+
+LOGIN_HINT = "Hãy đăng nhập (POST /v1/auth/login) rồi gửi lại yêu cầu với tiêu đề 'Authorization: Bearer <mã>'."
+
+
+class AuthenticationRequired(AssistantError):
+    """No credentials, or credentials that are not (or no longer) valid: the caller must log in."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or f"Bạn cần đăng nhập để dùng chức năng này. {LOGIN_HINT}")
+
+
+class InvalidToken(AuthenticationRequired):
+    """A bearer token that is unknown, expired, revoked, or belongs to a disabled account (never says which)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"Phiên đăng nhập không hợp lệ hoặc đã hết hạn. {LOGIN_HINT}")
+
+
+class InvalidCredentials(AuthenticationRequired):
+    """Wrong username or password, or a disabled account (never says which)."""
+
+    def __init__(self) -> None:
+        super().__init__("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại, hoặc liên hệ quản trị viên.")
+
+
+class RateLimited(AssistantError):
+    """Too many requests from one user or address; ``retry_after`` is in whole seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Bạn gửi quá nhiều yêu cầu. Hãy thử lại sau {retry_after} giây.")
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(AssistantError):
+    """A request body or an uploaded file over its size limit."""
+
+
+class UnsupportedUpload(AssistantError):
+    """An uploaded file refused by its type or content before ingest (renamed executable, unknown type)."""
+
+
+class AccountError(InvalidRequest):
+    """A user-management request that cannot be done (unknown user, duplicate name, bad role or unit)."""
+
+
+class JobNotFound(AssistantError):
+    """No ingest job with this id."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"Không có lượt nạp '{job_id[:64]}'. Kiểm tra mã job_id nhận được khi tải tệp lên.")

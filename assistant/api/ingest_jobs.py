@@ -1,0 +1,94 @@
+"""Runs admin uploads and removals through the ingest pipeline, one at a time, off the request threads.
+
+After a job publishes a new index version the served snapshot is refreshed at once, so the new document is
+answerable by the next request of this process (other processes pick it up on their index watch).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from assistant.accounts.audit import Action
+from assistant.accounts.service import AccountService
+from assistant.errors import AssistantError, DocumentNotFound
+from assistant.service import AssistantService
+from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class IngestRunner:
+    """A single worker thread: ingests never run concurrently in one process (the index lock covers processes)."""
+
+    def __init__(self, settings: Settings, service: AssistantService, accounts: AccountService) -> None:
+        self.settings = settings
+        self.service = service
+        self.accounts = accounts
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+
+    @staticmethod
+    def new_job_id() -> str:
+        return uuid.uuid4().hex
+
+    def job_folder(self, job_id: str) -> Path:
+        return self.settings.uploads_dir / job_id
+
+    def submit(self, job_id: str, path: Path, *, username: str) -> Future[None]:
+        """Queue the ingest of ``path`` (already stored in the job folder) as job ``job_id``."""
+        self.accounts.jobs.create(job_id, username=username, filename=path.name)
+        return self._executor.submit(self._ingest, job_id, path, username)
+
+    def remove(self, doc_id: str, *, username: str) -> dict[str, Any]:
+        """Remove a document now (queued behind running uploads); DocumentNotFound when it is not indexed."""
+        return self._executor.submit(self._remove, doc_id, username).result()
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=False)
+
+    # -- worker ------------------------------------------------------------------------------------
+    def _pipeline(self) -> Any:
+        from ingest.pipeline import IngestPipeline
+
+        return IngestPipeline(self.settings, self.service.embedder, progress=False)
+
+    def _ingest(self, job_id: str, path: Path, username: str) -> None:
+        jobs = self.accounts.jobs
+        jobs.update(job_id, status="running")
+        try:
+            report = self._pipeline().ingest_paths([path])
+            result = report.as_dict()
+            result["failed"] = [{"file": Path(f.path).name, "reason": f.reason} for f in report.failed]
+            status = "failed" if report.failed or not (report.ingested or report.replaced or report.skipped) else "done"
+            if report.ingested or report.replaced:
+                self._refresh()
+            jobs.update(job_id, status=status, result=result)
+            self.accounts.audit.record(
+                username,
+                Action.DOCUMENT_UPLOAD,
+                {"job": job_id, "file": path.name, "status": status, "doc_ids": report.ingested + report.replaced},
+            )
+        except Exception as exc:  # the job must end in a state the admin can read, whatever went wrong
+            logger.exception("ingest job %s failed", job_id)
+            reason = str(exc) if isinstance(exc, AssistantError) else f"lỗi không mong đợi ({type(exc).__name__})"
+            jobs.update(job_id, status="failed", result={"failed": [{"file": path.name, "reason": reason}]})
+        finally:
+            shutil.rmtree(self.job_folder(job_id), ignore_errors=True)
+
+    def _remove(self, doc_id: str, username: str) -> dict[str, Any]:
+        report = self._pipeline().remove([doc_id])
+        if not report.removed:
+            raise DocumentNotFound(doc_id)
+        self._refresh()
+        self.accounts.audit.record(username, Action.DOCUMENT_REMOVE, {"doc_id": doc_id, "version": report.version})
+        return {"removed": report.removed, "version": report.version}
+
+    def _refresh(self) -> None:
+        try:
+            self.service.refresh_index()
+        except AssistantError as exc:
+            logger.error("published a new index version but could not load it: %s", exc)

@@ -1,0 +1,167 @@
+"""The same store on a real PostgreSQL server, started on loopback in a temporary folder for this module.
+
+Needs the Debian server binaries (``/usr/lib/postgresql/*/bin``; ``make test`` installs the ``postgresql``
+package). As root the server runs as the ``postgres`` OS user through ``runuser``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from auth_support import PASSWORD
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import update
+
+from assistant.accounts.errors import AccountError
+from assistant.accounts.models import Token
+from assistant.accounts.service import AccountService
+from assistant.api.app import create_app
+from assistant.service import AssistantService
+from assistant.settings import Settings
+
+pytestmark = pytest.mark.postgres
+
+
+def server_binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(found[-1]).parent if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Callable[[], str]]:
+    """Start a server; yields a factory of URLs, each to a new empty database."""
+    bindir = server_binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not installed (Debian package 'postgresql'; `make test` installs it)")
+    prefix: list[str] = []
+    root = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' OS user to run the server as")
+        os.chown(root, owner.pw_uid, owner.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    password = secrets.token_urlsafe(16)
+    pwfile = root / "pw"
+    pwfile.write_text(password, encoding="utf-8")
+    if prefix:
+        os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
+    port = free_port()
+    data = root / "data"
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    run(str(bindir / "initdb"), "-D", str(data), "-U", "assistant", "--pwfile", str(pwfile), "-A", "scram-sha-256",
+        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+    options = f"-h 127.0.0.1 -p {port} -k {root} -F -c fsync=off"
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        options,
+        "start",
+    )
+    counter = iter(range(1_000_000))
+
+    def new_database() -> str:
+        import psycopg
+
+        name = f"assistant_{next(counter)}"
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="assistant", password=password, dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://assistant:{password}@127.0.0.1:{port}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False,
+                       capture_output=True, timeout=60)  # fmt: skip
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_settings(account_settings: Settings, postgres: Callable[[], str]) -> Settings:
+    return account_settings.model_copy(update={"database_url": SecretStr(postgres())})
+
+
+def test_the_whole_store_runs_on_postgresql(pg_settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    accounts = AccountService(pg_settings)
+    assert not accounts.db.is_sqlite and accounts.db.url.get_backend_name() == "postgresql"
+    with caplog.at_level(logging.DEBUG):
+        accounts.open()  # tables, first admin, retention purge
+    url_password = pg_settings.database_url.get_secret_value().split(":")[2].split("@")[0]  # type: ignore[union-attr]
+    assert url_password not in caplog.text
+    try:
+        assert accounts.users.any_admin()
+        lan = accounts.users.add("lan", roles=["staff"], units=["SXD"], password=PASSWORD)
+        with pytest.raises(AccountError, match="đã tồn tại"):
+            accounts.users.add("lan", roles=["staff"], password=PASSWORD)
+        assert accounts.users.authenticate("lan", PASSWORD) == lan
+        assert accounts.principal_of(lan).unit_scope == {"SXD", "SXD-QLXD", "SXD-QLXD-TO1"}
+
+        issued = accounts.login("lan", PASSWORD, client="127.0.0.1")
+        assert accounts.authenticate_token(issued.token) == lan
+        assert issued.expires_at.tzinfo is not None
+        other = accounts.tokens.issue(lan, ttl_hours=1)
+        with accounts.db.session() as session:
+            session.execute(update(Token).where(Token.id == 2).values(expires=dt.datetime.now(dt.UTC)))
+        assert accounts.tokens.resolve(other.token) is None
+        assert accounts.tokens.revoke(issued.token) is True
+        assert accounts.tokens.resolve(issued.token) is None
+
+        fid = accounts.feedback.add(
+            username="lan", unit="SXD", question="Hỏi?", answer="Đáp [1].", citations=["a:dieu-1"], rating="up"
+        )
+        assert accounts.feedback.get_many([fid])[0].citations == ("a:dieu-1",)
+        accounts.jobs.create("job1", username="admin", filename="a.txt")
+        accounts.jobs.update("job1", status="done", result={"ingested": ["a"]})
+        job = accounts.jobs.get("job1")
+        assert job is not None and job.status == "done" and job.finished is not None
+
+        actions = [e["action"] for e in accounts.audit.events()]
+        assert actions == ["admin.user.add", "login.success"]
+        assert accounts.audit.purge(1, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)) == 2
+    finally:
+        accounts.close()
+
+
+def test_the_api_logs_in_against_postgresql(pg_settings: Settings, service: AssistantService) -> None:
+    settings = pg_settings.model_copy(update={"allow_anonymous": False})
+    with TestClient(create_app(settings, service=service)) as client:
+        login = client.post("/v1/auth/login", json={"username": "admin", "password": "test-admin-password"})
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        assert client.get("/v1/me", headers=headers).json()["roles"] == ["admin"]
+        ask = client.post("/v1/ask", json={"question": "Văn bản khẩn xử lý trong bao lâu?"}, headers=headers)
+        assert ask.status_code == 200
+        assert client.post("/v1/auth/logout", headers=headers).json() == {"revoked": True}
+        assert client.get("/v1/me", headers=headers).status_code == 401
