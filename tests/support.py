@@ -45,6 +45,37 @@ Diễn tập ứng cứu sự cố được tổ chức vào ngày 14 tháng 9 h
 """
 
 
+# Formal headers used by the header and metadata tests.
+UBND_DECISION = """ỦY BAN NHÂN DÂN
+TỈNH LẠNG SƠN
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 12/QĐ-UBND
+Lạng Sơn, ngày 15 tháng 3 năm 2025
+QUYẾT ĐỊNH
+Về việc ban hành Quy chế quản lý, vận hành Nền tảng
+công chức số tỉnh Lạng Sơn
+-----------
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
+Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý, vận hành Nền tảng công chức số."""
+
+PARTY_RESOLUTION = """BAN CHẤP HÀNH TRUNG ƯƠNG
+*
+Số 57-NQ/TW
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Nội, ngày 22 tháng 12 năm 2024
+NGHỊ QUYẾT
+CỦA BỘ CHÍNH TRỊ
+về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo
+và chuyển đổi số quốc gia
+-----
+I- TÌNH HÌNH VÀ NGUYÊN NHÂN"""
+
+
 def write_doc(folder: Path, name: str, text: str, meta: str = "") -> Path:
     """Write a Markdown/TXT document and, when given, its ``.meta.yaml`` sidecar."""
     folder.mkdir(parents=True, exist_ok=True)
