@@ -146,7 +146,8 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             [r["retrieved_chunks"] for r in with_chunks], [r["gold_chunks"] for r in with_chunks], (1, 5, 10)
         )
         out.update({f"chunk_{k}": v for k, v in chunk.items()})
-    out.update(m.citation_metrics([r["cited"] for r in rows if r["gold"]], [r["gold"] for r in rows if r["gold"]]))
+    citation = m.citation_metrics([r["cited"] for r in answerable], [r["gold"] for r in answerable])
+    out.update({k if k.startswith("citation_") else f"citation_{k}": v for k, v in citation.items()})
     if any(not r["answerable"] for r in rows):
         out.update(m.abstention_metrics([r["abstained"] for r in rows], [r["answerable"] for r in rows]))
         out["calibration"] = sweep_threshold([r["evidence"] for r in rows], [r["answerable"] for r in rows])
