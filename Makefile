@@ -5,11 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 API_PORT ?= 8000
+UI_PORT ?= 7860
 SHELF := corpus/shelf
 export ASSISTANT_HOST := $(HOST)
 export ASSISTANT_PORT := $(API_PORT)
 
-.PHONY: run test install install-dev system-deps lint typecheck pytest corpus ingest serve bench clean
+.PHONY: run test install install-dev system-deps lint typecheck pytest corpus ingest serve ui serve-all bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +28,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Tesseract with the Vietnamese pack (OCR of scanned PDFs) and poppler (PDF page rendering).
+# Tesseract with the Vietnamese pack (OCR of scanned PDFs), poppler (PDF page rendering) and the PostgreSQL
+# server binaries (the store test starts a throwaway server on loopback; it is skipped without them), and
+# Debian's chromium (the browser test drives it headless through Playwright; it is skipped without it).
 # Missing packages are installed with apt-get when possible; otherwise a message says what to install, and
 # scanned PDFs are reported as "cần OCR" (never indexed empty) while everything else works.
 system-deps:
 	@need=""; \
 	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
 	tesseract --list-langs 2>/dev/null | grep -qx vie || need="$$need tesseract-ocr tesseract-ocr-vie"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
 	if [ -n "$$need" ]; then \
 	  echo "system-deps: installing$$need"; \
 	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -41,7 +46,7 @@ system-deps:
 	      || echo "system-deps: apt-get failed; install by hand: apt-get install$$need" >&2; \
 	  else \
 	    echo "system-deps: cannot install$$need here (needs root and apt-get). Install them by hand;" >&2; \
-	    echo "  until then scanned PDFs are reported as 'cần OCR' and skipped." >&2; \
+	    echo "  until then scanned PDFs are reported as 'cần OCR' and skipped, and the PostgreSQL and browser tests are skipped." >&2; \
 	  fi; \
 	fi
 
@@ -59,7 +64,24 @@ ingest: corpus system-deps
 serve:
 	$(BIN)/assistant serve --host $(HOST) --port $(API_PORT)
 
-run: install ingest serve
+# The browser UI alone (the API must be running at http://$(HOST):$(API_PORT)).
+ui:
+	$(BIN)/assistant ui --host $(HOST) --port $(UI_PORT) --api-url http://$(HOST):$(API_PORT)
+
+# The API in the background, the UI in the foreground once the API answers; Ctrl-C (or the UI exiting) stops both.
+serve-all:
+	@$(BIN)/assistant serve --host $(HOST) --port $(API_PORT) & api=$$!; \
+	trap 'kill $$api 2>/dev/null; wait $$api 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	for i in $$(seq 1 240); do \
+	  kill -0 $$api 2>/dev/null || { echo "run: the API stopped; see the messages above" >&2; exit 1; }; \
+	  $(BIN)/python -c "import urllib.request as u; u.urlopen('http://$(HOST):$(API_PORT)/healthz', timeout=1)" \
+	    2>/dev/null && break; \
+	  sleep 0.5; \
+	done; \
+	echo "API: http://$(HOST):$(API_PORT)/docs   UI: http://$(HOST):$(UI_PORT)"; \
+	$(BIN)/assistant ui --host $(HOST) --port $(UI_PORT) --api-url http://$(HOST):$(API_PORT)
+
+run: install ingest serve-all
 
 lint: install-dev
 	$(BIN)/ruff check assistant ingest eval ui corpus bench tests

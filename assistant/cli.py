@@ -132,6 +132,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.app import serve  # the browser UI: a separate HTTP client of the API, imported only here
+
+    logging.getLogger("ui").setLevel(logging.INFO)  # the address it serves on
+    serve(host=args.host, port=args.port, api_url=args.api_url)
+    return 0
+
+
 def _add_access(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", action="append", help="act as a member of this unit (repeatable)")
     parser.add_argument("--role", action="append", help="act with this role (repeatable)")
@@ -174,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("ui", help="start the browser UI (a client of the HTTP API; settings ASSISTANT_UI_*)")
+    p.add_argument("--host", help="default: ASSISTANT_UI_HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: ASSISTANT_UI_PORT or 7860")
+    p.add_argument("--api-url", help="the API's base URL; default: ASSISTANT_UI_API_URL or http://127.0.0.1:8000")
+    p.set_defaults(func=cmd_ui)
 
     from assistant.accounts.cli import add_account_parsers
     from eval.cli import add_eval_parser

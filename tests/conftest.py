@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from support import DECREE, INTERNAL, NEW_DECREE, ingest, write_doc
 
 from assistant.embedding.hashing import HashingEmbedder
@@ -19,6 +20,8 @@ def settings(tmp_path: Path) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         environment="test",
         data_dir=tmp_path / "data",
+        allow_anonymous=True,  # these tests call the API as an anonymous caller; tests/api/test_auth.py turns it off
+        admin_password=SecretStr("test-admin-password"),
         embedder="hashing",
         abstain_threshold=0.2,
         reload_check_seconds=0.1,

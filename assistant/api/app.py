@@ -26,7 +26,7 @@ from assistant.accounts.service import AccountService
 from assistant.api.hardening import BodyLimitMiddleware, IpRateLimitMiddleware, SecurityHeadersMiddleware
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.ratelimit import RateLimits
-from assistant.api.routes import admin, ask, auth, documents, feedback, health
+from assistant.api.routes import admin, ask, auth, documents, feedback, health, stream
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
@@ -127,6 +127,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(auth.router, responses=_INVALID)
     app.include_router(ask.router, responses=_INVALID)
+    app.include_router(stream.router, responses=_INVALID)
     app.include_router(documents.router, responses=_INVALID)
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)

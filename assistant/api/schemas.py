@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +39,12 @@ class SearchRequest(BaseModel):
 
 class AskRequest(SearchRequest):
     top_k: int | None = Field(None, ge=1, le=20)
+    history: list[Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Earlier questions of this conversation, oldest first. A short or referring follow-up "
+        "('còn hồ sơ thì sao?') is searched together with the last one.",
+    )
 
 
 class CitationOut(BaseModel):

@@ -326,6 +326,7 @@ OTHER_ROUTES = {
     ("/v1/documents", "post"),
     ("/v1/feedback", "post"),
     ("/v1/feedback/export", "get"),
+    ("/v1/ask/stream", "post"),  # Server-Sent Events (tests/api/test_stream.py)
 }
 
 

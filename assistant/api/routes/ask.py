@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from assistant.accounts.audit import Action
 from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.schemas import AskRequest, AskResponse, CitationOut, PassageOut, SearchRequest, SearchResponse
+from assistant.text.followup import contextual_question
 from assistant.types import Passage, Principal
 
 router = APIRouter(prefix="/v1", tags=["ask"])
@@ -24,7 +25,8 @@ def _passage_out(passage: Passage, principal: Principal) -> PassageOut:
 @router.post("/ask", response_model=AskResponse, summary="Answer a question with cited sources")
 async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> AskResponse:
     filters = body.filters.to_core() if body.filters else None
-    result = await run_in_threadpool(service.ask, body.question, principal=principal, filters=filters, top_k=body.top_k)
+    question = contextual_question(body.question, body.history)
+    result = await run_in_threadpool(service.ask, question, principal=principal, filters=filters, top_k=body.top_k)
     answer = result.answer
     cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
     detail = {"question": body.question, "cited_doc_ids": cited, "abstained": answer.abstained}

@@ -1,0 +1,329 @@
+"""End to end in a real browser: the API and the UI run as servers on loopback, and Playwright drives Debian's
+headless Chromium (/usr/bin/chromium; no browser is downloaded) through what staff and admins do."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from auth_support import PASSWORD
+from support import ingest, write_doc
+
+from assistant.accounts.service import AccountService
+from assistant.embedding.hashing import HashingEmbedder
+from assistant.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+REPO = Path(__file__).resolve().parents[2]
+LEAD_SHOTS = REPO / "out" / "ui-screenshots"
+ADMIN, ADMIN_PASSWORD = "quan-tri", "mat-khau-quan-tri-1"
+STAFF = "nv-sxd"
+TIMEOUT_MS = 30_000
+
+MEETINGS = """ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
+Số: 05/2019/QĐ-UBND
+QUYẾT ĐỊNH
+Ban hành Quy chế tổ chức họp trực tuyến
+Điều 1. Ghi âm cuộc họp
+1. Cuộc họp trực tuyến phải được ghi âm, ghi hình toàn bộ.
+2. Bản ghi cuộc họp trực tuyến được lưu trữ trong 12 tháng kể từ ngày họp.
+"""
+FEE_PAGES = [
+    ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "Số: 15/2025/QĐ-UBND", "QUYẾT ĐỊNH",
+     "Quy định lệ phí cấp giấy phép xây dựng", "Điều 1. Phạm vi điều chỉnh",
+     "Quyết định này quy định mức thu lệ phí cấp giấy phép xây dựng trên địa bàn tỉnh."],
+    ["Điều 2. Mức thu lệ phí", "1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.",
+     "2. Cấp giấy phép xây dựng công trình khác: 150.000 đồng/giấy phép."],
+]  # fmt: skip
+NEW_PLAN = """ỦY BAN NHÂN DÂN HUYỆN VĂN QUAN
+Số: 45/KH-UBND
+KẾ HOẠCH
+Tổ chức Ngày hội chuyển đổi số huyện Văn Quan
+Điều 1. Thời gian và địa điểm
+Ngày hội chuyển đổi số huyện Văn Quan được tổ chức vào ngày 10 tháng 10 hằng năm tại Nhà văn hóa trung tâm huyện.
+"""
+
+
+def write_pdf(path: Path, pages: list[list[str]]) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(DEJAVU))
+    pdf.set_font("DejaVu", size=11)
+    for paragraphs in pages:
+        pdf.add_page()
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+@dataclass
+class Stack:
+    ui_url: str
+    api_url: str
+    shots: Path
+    uploads: Path
+    api: Any  # the API's LiveProcess: the test stops it to see the UI's "API down" message
+
+
+@pytest.fixture
+def stack(
+    settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path, launch: Callable[..., Any],
+    free_port: Callable[[], int], clean_env: Callable[..., dict[str, str]],
+) -> Stack:  # fmt: skip
+    """The test shelf plus an expired decision and a two-page PDF, ingested; a staff account; API and UI up."""
+    if not DEJAVU.exists():
+        pytest.skip(f"font {DEJAVU} is missing (apt-get install fonts-dejavu-core)")
+    write_doc(
+        shelf,
+        "qd-05-2019.txt",
+        MEETINGS,
+        'id: qd-05-2019\nnumber: "05/2019/QĐ-UBND"\ntype: "Quyết định"\nstatus: "hết hiệu lực toàn bộ"\n',
+    )
+    write_pdf(shelf / "qd-15-2025.pdf", FEE_PAGES)
+    (shelf / "qd-15-2025.pdf.meta.yaml").write_text(
+        'id: qd-15-2025\nnumber: "15/2025/QĐ-UBND"\ntype: "Quyết định"\ntitle: "Quy định lệ phí cấp giấy phép xây '
+        'dựng"\nstatus: "còn hiệu lực"\nunit: SXD\nvisibility: public\n', encoding="utf-8",
+    )  # fmt: skip
+    report = ingest(settings, embedder, shelf)
+    assert not report.failed, report.failed
+    accounts = AccountService(settings)
+    accounts.open(bootstrap=False)
+    accounts.users.add(STAFF, roles=["staff"], units=["SXD"], password=PASSWORD, display_name="Nguyễn Văn An")
+    accounts.close()
+
+    api_port, ui_port = free_port(), free_port()
+    api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
+    api_env = clean_env(
+        ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_EMBEDDER="hashing", ASSISTANT_ABSTAIN_THRESHOLD="0.2",
+        ASSISTANT_ENVIRONMENT="test", ASSISTANT_ALLOW_ANONYMOUS="false", ASSISTANT_ADMIN_USERNAME=ADMIN,
+        ASSISTANT_ADMIN_PASSWORD=ADMIN_PASSWORD, ASSISTANT_RELOAD_CHECK_SECONDS="0.5", PYTHONPATH=str(REPO),
+    )  # fmt: skip
+    api = launch(
+        "api",
+        [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
+         "--port", str(api_port)],
+        api_env,
+        f"{api_url}/healthz",
+    )  # fmt: skip
+    ui_env = clean_env(
+        ASSISTANT_UI_API_URL=api_url, ASSISTANT_UI_HOST="127.0.0.1", ASSISTANT_UI_PORT=str(ui_port),
+        ASSISTANT_UI_JOB_POLL_SECONDS="0.3", GRADIO_TEMP_DIR=str(tmp_path / "gradio"), PYTHONPATH=str(REPO),
+    )  # fmt: skip
+    launch("ui", [sys.executable, "-m", "ui.app"], ui_env, f"{ui_url}/healthz")
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    uploads = tmp_path / "to-upload"
+    uploads.mkdir()
+    return Stack(ui_url, api_url, shots, uploads, api)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def shot(name: str, *, full_page: bool = False) -> Path:
+        path = stack.shots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def ask(question: str) -> Any:
+        """Type a question, press Enter, and wait until its answer (the last one) has finished streaming."""
+        turns = page.locator("article.tl-turn")
+        before = turns.count()
+        box = page.locator("#tl-question textarea")
+        box.fill(question)
+        box.press("Enter")
+        expect(turns).to_have_count(before + 1)
+        answer = turns.nth(before).locator(".tl-a")
+        expect(answer).not_to_have_attribute("aria-busy", "true")
+        expect(turns.nth(before).locator(".tl-actions, .tl-error").first).to_be_visible()
+        return turns.nth(before)
+
+    def sign_in(username: str, password: str) -> None:
+        page.locator("#tl-username :is(input, textarea)").fill(username)
+        page.locator("#tl-password input").fill(password)
+        page.locator("#tl-password input").press("Enter")
+
+    # -- sign in: the API requires it, so there is no anonymous button ---------------------------------
+    page.goto(stack.ui_url, wait_until="load")
+    expect(page.locator("#tl-banner")).to_contain_text("Máy chủ yêu cầu đăng nhập")
+    expect(page.locator("#tl-anonymous")).to_be_hidden()
+    sign_in(STAFF, "mat-khau-sai-123")
+    expect(page.locator("#tl-banner")).to_contain_text("Tên đăng nhập hoặc mật khẩu không đúng")
+    shot("01-login-error")
+    sign_in(STAFF, PASSWORD)
+    expect(page.locator("#tl-who")).to_contain_text("Nguyễn Văn An")
+    expect(page.locator("#tl-who")).to_contain_text("SXD")
+    expect(page.get_by_role("tab", name="Văn bản")).to_have_count(0)  # not an admin
+    expect(page.locator("button.tl-starter").first).to_contain_text("Sở Xây dựng")
+
+    # -- a cited answer, its citation in the side panel, the source at its page ------------------------
+    turn = ask("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    expect(turn.locator(".tl-a")).to_contain_text("75.000 đồng")
+    expect(page.locator("button.tl-starter").first).to_be_hidden()
+    cite = turn.locator("button.tl-cite").first
+    cite.focus()
+    page.keyboard.press("Enter")  # keyboard-usable: the [n] marker is a real button
+    panel = page.locator("#tl-panel .tl-panel")
+    expect(panel).to_contain_text("15/2025/QĐ-UBND")
+    expect(panel).to_contain_text("Điều 2")
+    expect(panel).to_contain_text("còn hiệu lực")
+    link = panel.locator("a.tl-source")
+    expect(link).to_contain_text("trang 2")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("source/qd-15-2025?t=") and href.endswith("#page=2"), href
+    chat_shot = shot("02-answer-and-citation-1366x768")
+
+    with context.expect_page() as opened:
+        link.click()
+    source_page = opened.value
+    source_page.wait_for_load_state()
+    assert "/source/qd-15-2025?t=" in source_page.url and source_page.url.endswith("#page=2")
+    pdf = page.request.get(f"{stack.ui_url}/{href.split('#')[0]}")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    source_page.close()
+
+    # -- feedback on that answer ----------------------------------------------------------------------
+    turn.locator("button.tl-rate[data-rating='down']").click()
+    expect(page.locator("#tl-fb-info")).to_contain_text("Câu trả lời số 1")
+    page.locator("#tl-fb-comment textarea").fill("Cần nêu cả lệ phí gia hạn giấy phép.")
+    page.locator("#tl-fb-send").click()
+    expect(page.locator("#tl-fb-status")).to_contain_text("Đã ghi nhận đánh giá")
+
+    # -- an answer from a document no longer in force is warned, in the answer and in the panel --------
+    old = ask("Bản ghi cuộc họp trực tuyến được lưu trữ trong bao lâu?")
+    expect(old.locator(".tl-warning")).to_contain_text("05/2019/QĐ-UBND")
+    old.locator("button.tl-cite").first.click()
+    expect(panel).to_contain_text("hết hiệu lực toàn bộ")
+    expect(panel.locator(".tl-warning")).to_be_visible()
+    warning_shot = shot("03-expired-source-warning")
+
+    # -- no basis: a distinct style with rephrasing tips; a short follow-up keeps the context ---------
+    none = ask("Quy trình nuôi cá hồi ở vùng núi cao gồm những bước nào?")
+    expect(none.locator(".tl-abstain")).to_contain_text("Không tìm thấy căn cứ")
+    expect(none.locator(".tl-tips")).to_be_visible()
+    ask("Văn bản khẩn phải được xử lý trong bao lâu?")
+    follow_up = ask("mấy giờ?")
+    expect(follow_up.locator(".tl-abstain")).to_have_count(0)
+    expect(follow_up.locator(".tl-a")).to_contain_text("2 giờ")
+
+    # -- phone width ---------------------------------------------------------------------------------
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    phone_shot = shot("04-phone-390", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    # -- admin: upload (one good file, one broken), watch the job, then ask about the new document -----
+    page.locator("#tl-logout").click()
+    expect(page.locator("#tl-banner")).to_contain_text("Đã đăng xuất")
+    sign_in(ADMIN, ADMIN_PASSWORD)
+    expect(page.locator("#tl-who")).to_contain_text("admin")
+    expect(page.locator("article.tl-turn")).to_have_count(0)  # nothing of the previous user is left
+    expect(page.locator("#tl-fb-info")).not_to_contain_text("Câu trả lời số")
+    docs_tab = page.get_by_role("tab", name="Văn bản")
+    expect(docs_tab).to_be_visible()
+    docs_tab.click()
+    expect(page.locator("#tl-docs-table")).to_contain_text("05/2019/QĐ-UBND")
+    expect(page.locator("#tl-docs-message")).to_contain_text("5 văn bản")
+    plan = stack.uploads / "ke-hoach-45-van-quan.md"
+    plan.write_text(NEW_PLAN, encoding="utf-8")
+    broken = stack.uploads / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4\nday khong phai mot tep PDF hop le\n")
+    page.locator("#tl-upload-files input[type=file]").set_input_files([str(plan), str(broken)])
+    page.locator("#tl-up-title :is(input, textarea)").fill("Kế hoạch Ngày hội chuyển đổi số huyện Văn Quan")
+    page.locator("#tl-up-number :is(input, textarea)").fill("45/KH-UBND")
+    page.locator("#tl-upload").click()
+    progress = page.locator("#tl-progress")
+    expect(progress.locator(".tl-job-done")).to_contain_text("ke-hoach-45-van-quan.md")
+    expect(progress.locator(".tl-job-failed")).to_contain_text("hong.pdf")
+    expect(page.locator("#tl-docs-table")).to_contain_text("45/KH-UBND")
+    upload_shot = shot("05-admin-upload-progress", full_page=True)
+
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    new = ask("Ngày hội chuyển đổi số huyện Văn Quan được tổ chức vào ngày nào?")
+    expect(new.locator(".tl-a")).to_contain_text("10 tháng 10")
+    new.locator("button.tl-cite").first.click()
+    expect(panel).to_contain_text("45/KH-UBND")
+
+    # -- admin: the staff feedback, exported as evaluation questions ----------------------------------
+    page.get_by_role("tab", name="Góp ý").click()
+    expect(page.locator("#tl-fb-table")).to_contain_text("Cần nêu cả lệ phí gia hạn")
+    page.locator("#tl-fb-select input[type=checkbox]").first.check()
+    page.locator("#tl-fb-export").click()
+    expect(page.locator("#tl-fbadmin-message")).to_contain_text("Đã xuất 1 câu hỏi")
+    download = page.locator("#tl-fb-file a[href*='feedback-questions.jsonl']")
+    expect(download).to_be_visible()
+    exported = page.request.get(download.get_attribute("href") or "").text().splitlines()
+    assert len(exported) == 1 and "Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ" in exported[0]
+    shot("06-feedback-export")
+
+    # -- admin: re-ingest prefills the form from the chosen document; remove it -----------------------
+    page.get_by_role("tab", name="Văn bản").click()
+    chooser = page.locator("#tl-docs-select input")
+    chooser.click()
+    chooser.fill("ke-hoach-45")
+    page.get_by_role("option", name=re.compile("ke-hoach-45-van-quan")).click()
+    expect(page.locator("#tl-up-doc-id :is(input, textarea)")).to_have_value("ke-hoach-45-van-quan")
+    expect(page.locator("#tl-up-number :is(input, textarea)")).to_have_value("45/KH-UBND")
+    page.locator("#tl-docs-remove").click()
+    expect(page.locator("#tl-docs-message")).to_contain_text("Hãy đánh dấu ô xác nhận")
+    page.locator("#tl-docs-confirm input").check()
+    page.locator("#tl-docs-remove").click()
+    expect(page.locator("#tl-docs-message")).to_contain_text("Đã xóa: ke-hoach-45-van-quan")
+    expect(page.locator("#tl-docs-table")).not_to_contain_text("45/KH-UBND")
+
+    # -- the API goes down: a clear message, never a traceback ------------------------------------------
+    stack.api.stop()
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    down = ask("Văn bản khẩn phải được xử lý trong bao lâu?")
+    expect(down.locator(".tl-error")).to_contain_text("Không kết nối được máy chủ trợ lý")
+    expect(down.locator(".tl-error")).to_contain_text(stack.api_url)
+    assert "Traceback" not in page.content()
+    shot("07-api-down")
+
+    # -- English ---------------------------------------------------------------------------------------
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("#tl-ask")).to_have_text("Ask")
+    expect(page.get_by_role("tab", name="Documents")).to_be_visible()
+    shot("08-english")
+
+    assert errors == [], errors
+    LEAD_SHOTS.mkdir(parents=True, exist_ok=True)
+    for path in (warning_shot, upload_shot):  # the two that show the most
+        shutil.copy2(path, LEAD_SHOTS / path.name)
+    for path in (chat_shot, phone_shot):
+        assert path.stat().st_size > 10_000

@@ -1,0 +1,231 @@
+"""A typed client of the assistant's HTTP API; every failure becomes an ``ApiError`` a person can act on."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+
+from ui.models import (
+    Citation,
+    Citations,
+    Delta,
+    Document,
+    Done,
+    FeedbackItem,
+    Job,
+    Meta,
+    Readiness,
+    Session,
+    SourceFile,
+    StreamEvent,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+AuthMode = Literal["open", "login"]
+_PASSED_HEADERS = ("content-type", "content-disposition", "content-security-policy", "x-content-type-options")
+
+
+@dataclass
+class ApiError(Exception):
+    """``code`` is the API's error code, or ``unavailable`` / ``timeout`` / ``bad_response`` from this client;
+    ``message`` is the API's own (Vietnamese) message when it sent one."""
+
+    code: str
+    message: str = ""
+    status: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.message else self.code
+
+
+def _error_of(response: httpx.Response) -> ApiError:
+    try:
+        body = json.loads(response.read() or b"{}")
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        code, message = str(error.get("code", "")), str(error.get("message", ""))
+    except (ValueError, UnicodeDecodeError):
+        code, message = "", ""
+    return ApiError(code or f"http_{response.status_code}", message, response.status_code)
+
+
+class ApiClient:
+    """Calls the API over ``http`` (an ``httpx.Client`` whose base URL is the API, e.g. a FastAPI TestClient)."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    @classmethod
+    def connect(cls, api_url: str, *, timeout: float = 60.0) -> ApiClient:
+        return cls(httpx.Client(base_url=api_url, timeout=httpx.Timeout(timeout, connect=5.0)))
+
+    @property
+    def base_url(self) -> str:
+        return str(self.http.base_url).rstrip("/")
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    @staticmethod
+    def _headers(token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, headers=self._headers(token), **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ApiError("timeout") from exc
+        except httpx.TransportError as exc:
+            logger.warning("API at %s unreachable: %s", self.base_url, exc)
+            raise ApiError("unavailable") from exc
+        if response.status_code >= 400:
+            raise _error_of(response)
+        return response
+
+    def _json(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        response = self._request(method, path, token, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError("bad_response", status=response.status_code) from exc
+
+    # -- health and accounts ---------------------------------------------------------------------------
+    def readiness(self) -> Readiness:
+        try:
+            response = self.http.get("/readyz")
+        except httpx.TransportError as exc:
+            raise ApiError("unavailable") from exc
+        body = response.json()
+        return Readiness(bool(body.get("ready")), body.get("index_version"), int(body.get("documents", 0)))
+
+    def auth_mode(self) -> AuthMode:
+        """``open`` when the API answers anonymous callers (public documents only), else ``login``."""
+        try:
+            self._request("GET", "/v1/documents", params={"limit": 1})
+        except ApiError as exc:
+            if exc.status == 401:
+                return "login"
+            raise
+        return "open"
+
+    def login(self, username: str, password: str) -> Session:
+        body = self._json("POST", "/v1/auth/login", json={"username": username, "password": password})
+        return Session(token=body["token"], user=User.from_api(body["user"]), expires_at=body.get("expires_at", ""))
+
+    def logout(self, token: str) -> None:
+        self._request("POST", "/v1/auth/logout", token)
+
+    def me(self, token: str) -> User:
+        return User.from_api(self._json("GET", "/v1/me", token))
+
+    # -- questions -------------------------------------------------------------------------------------
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        token: str | None = None,
+        history: Sequence[str] = (),
+        doc_types: Sequence[str] = (),
+        in_force_only: bool = False,
+    ) -> Iterator[StreamEvent]:
+        """The events of POST /v1/ask/stream as they arrive: Meta, Delta…, the citations, Done."""
+        body: dict[str, Any] = {"question": question, "history": list(history)[-10:]}
+        if doc_types or in_force_only:
+            body["filters"] = {"doc_types": list(doc_types), "in_force_only": in_force_only}
+        try:
+            with self.http.stream("POST", "/v1/ask/stream", json=body, headers=self._headers(token)) as response:
+                if response.status_code >= 400:
+                    raise _error_of(response)
+                yield from _parse_events(response.iter_lines())
+        except httpx.TimeoutException as exc:
+            raise ApiError("timeout") from exc
+        except httpx.TransportError as exc:
+            raise ApiError("unavailable") from exc
+
+    # -- documents -------------------------------------------------------------------------------------
+    def documents(self, token: str | None = None, *, limit: int = 1000) -> list[Document]:
+        body = self._json("GET", "/v1/documents", token, params={"limit": limit})
+        return [Document.from_api(d) for d in body.get("documents", [])]
+
+    def source(self, doc_id: str, token: str | None = None) -> SourceFile:
+        response = self._request("GET", f"/v1/documents/{quote(doc_id, safe='')}/source", token)
+        headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in _PASSED_HEADERS}
+        return SourceFile(content=response.content, headers=headers)
+
+    def upload(self, token: str, filename: str, data: bytes, metadata: dict[str, Any]) -> str:
+        """Queue an upload; returns the ingest job id. ``metadata`` holds the optional form fields."""
+        form = {k: v for k, v in metadata.items() if v not in ("", None, [], ())}
+        files = {"file": (filename, data, "application/octet-stream")}
+        return str(self._json("POST", "/v1/documents", token, data=form, files=files)["job_id"])
+
+    def job(self, token: str, job_id: str) -> Job:
+        return Job.from_api(self._json("GET", f"/v1/ingest/jobs/{quote(job_id, safe='')}", token))
+
+    def remove(self, token: str, doc_id: str) -> list[str]:
+        return list(self._json("DELETE", f"/v1/documents/{quote(doc_id, safe='')}", token).get("removed", []))
+
+    # -- feedback --------------------------------------------------------------------------------------
+    def send_feedback(
+        self,
+        token: str,
+        *,
+        question: str,
+        answer: str,
+        citations: Sequence[str],
+        rating: Literal["up", "down"],
+        comment: str = "",
+        index_version: str = "",
+    ) -> int:
+        body = {
+            "question": question, "answer": answer, "citations": list(citations)[:50], "rating": rating,
+            "comment": comment, "index_version": index_version,
+        }  # fmt: skip
+        return int(self._json("POST", "/v1/feedback", token, json=body)["id"])
+
+    def feedback(self, token: str, *, limit: int = 100) -> list[FeedbackItem]:
+        body = self._json("GET", "/v1/feedback", token, params={"limit": limit})
+        return [FeedbackItem.from_api(i) for i in body.get("items", [])]
+
+    def export_feedback(self, token: str, ids: Sequence[int]) -> bytes:
+        """The selected feedback as a question set in the project's JSONL format."""
+        params = {"ids": ",".join(str(i) for i in ids)}
+        return self._request("GET", "/v1/feedback/export", token, params=params).content
+
+
+def _parse_events(lines: Iterator[str]) -> Iterator[StreamEvent]:
+    event, data = "", ""
+    for line in lines:
+        if line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:"):
+            data += line[5:].strip()
+        elif not line.strip() and event:
+            yield _event(event, data)
+            event, data = "", ""
+    if event:
+        yield _event(event, data)
+
+
+def _event(name: str, data: str) -> StreamEvent:
+    try:
+        payload = json.loads(data or "{}")
+    except ValueError as exc:
+        raise ApiError("bad_response", f"sự kiện '{name}' không phải JSON") from exc
+    if name == "meta":
+        return Meta.from_api(payload)
+    if name == "delta":
+        return Delta(str(payload.get("text", "")))
+    if name == "citations":
+        return Citations(tuple(Citation.from_api(c) for c in payload.get("citations", [])))
+    if name == "done":
+        return Done({k: float(v) for k, v in payload.get("timings", {}).items()})
+    raise ApiError("bad_response", f"sự kiện lạ '{name}'")

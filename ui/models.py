@@ -1,0 +1,223 @@
+"""What the UI receives from the API, as frozen dataclasses (the UI imports nothing from ``assistant``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ADMIN_ROLE = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str = ""
+    roles: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> User:
+        return cls(
+            username=str(body.get("username", "")),
+            display_name=str(body.get("display_name") or ""),
+            roles=tuple(body.get("roles", ())),
+            units=tuple(body.get("units", ())),
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN_ROLE in self.roles
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in user (``token`` and ``user`` set) or an anonymous visitor (both None)."""
+
+    token: str | None = None
+    user: User | None = None
+    expires_at: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user is not None and self.user.is_admin
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    index_version: str | None
+    documents: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    number: str
+    path: str
+    page: int | None
+    snippet: str
+    status: str
+    current: bool
+    warning: str = ""
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> Citation:
+        page = body.get("page")
+        return cls(
+            n=int(body["n"]), chunk_id=str(body["chunk_id"]), doc_id=str(body["doc_id"]),
+            title=str(body.get("title", "")), number=str(body.get("number", "")), path=str(body.get("path", "")),
+            page=int(page) if page is not None else None, snippet=str(body.get("snippet", "")),
+            status=str(body.get("status", "unknown")), current=bool(body.get("current", True)),
+            warning=str(body.get("warning", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The ``meta`` event: the index version, the answer's language and evidence, the passages found."""
+
+    index_version: str
+    abstained: bool
+    language: str = "vi"
+    evidence: float = 0.0
+    passages: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> Meta:
+        return cls(
+            index_version=str(body.get("index_version", "")),
+            abstained=bool(body.get("abstained", False)),
+            language=str(body.get("language", "vi")),
+            evidence=float(body.get("evidence", 0.0)),
+            passages=tuple(body.get("passages", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Citations:
+    items: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Done:
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+StreamEvent = Meta | Delta | Citations | Done
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    number: str
+    doc_type: str
+    issuer: str
+    status: str
+    status_label: str
+    current: bool
+    unit: str
+    visibility: str
+    issued_date: str = ""
+    superseded_by: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> Document:
+        return cls(
+            doc_id=str(body["doc_id"]), title=str(body.get("title", "")), number=str(body.get("number", "")),
+            doc_type=str(body.get("doc_type", "")), issuer=str(body.get("issuer", "")),
+            status=str(body.get("status", "")), status_label=str(body.get("status_label", "")),
+            current=bool(body.get("current", True)), unit=str(body.get("unit", "")),
+            visibility=str(body.get("visibility", "")), issued_date=str(body.get("issued_date") or ""),
+            superseded_by=tuple(body.get("superseded_by", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileError:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    status: str  # queued | running | done | failed
+    filename: str
+    ingested: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    failed: tuple[FileError, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> Job:
+        return cls(
+            job_id=str(body["job_id"]), status=str(body["status"]), filename=str(body.get("filename", "")),
+            ingested=tuple(body.get("ingested", ())), replaced=tuple(body.get("replaced", ())),
+            failed=tuple(FileError(str(f.get("file", "")), str(f.get("reason", ""))) for f in body.get("failed", ())),
+        )  # fmt: skip
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    id: int
+    username: str
+    unit: str
+    ts: str
+    question: str
+    answer: str
+    citations: tuple[str, ...]
+    rating: str
+    comment: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> FeedbackItem:
+        return cls(
+            id=int(body["id"]), username=str(body.get("username", "")), unit=str(body.get("unit", "")),
+            ts=str(body.get("ts", "")), question=str(body.get("question", "")), answer=str(body.get("answer", "")),
+            citations=tuple(body.get("citations", ())), rating=str(body.get("rating", "")),
+            comment=str(body.get("comment", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    content: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class Turn:
+    """One question of the conversation and its answer as it arrives (mutable while streaming)."""
+
+    question: str
+    answer: str = ""
+    abstained: bool = False
+    citations: tuple[Citation, ...] = ()
+    index_version: str = ""
+    language: str = "vi"
+    pending: bool = True
+    error: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return not self.pending and not self.error
+
+    @property
+    def outdated_citations(self) -> tuple[Citation, ...]:
+        return tuple(c for c in self.citations if not c.current or c.status in ("expired", "partly_expired"))
