@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.audit import Action
-from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
+from assistant.api.deps import Auditor, AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.schemas import AskRequest, AskResponse, CitationOut, PassageOut, SearchRequest, SearchResponse
+from assistant.service import AskResult, AssistantService
 from assistant.text.followup import contextual_question
 from assistant.types import Passage, Principal
 
@@ -22,8 +23,10 @@ def _passage_out(passage: Passage, principal: Principal) -> PassageOut:
     return out
 
 
-@router.post("/ask", response_model=AskResponse, summary="Answer a question with cited sources")
-async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> AskResponse:
+async def answer_and_audit(
+    body: AskRequest, service: AssistantService, principal: Principal, auditor: Auditor
+) -> AskResult:
+    """Answer ``body`` (with its conversation context) and record the question and cited documents."""
     filters = body.filters.to_core() if body.filters else None
     question = contextual_question(body.question, body.history)
     result = await run_in_threadpool(service.ask, question, principal=principal, filters=filters, top_k=body.top_k)
@@ -31,6 +34,13 @@ async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, au
     cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
     detail = {"question": body.question, "cited_doc_ids": cited, "abstained": answer.abstained}
     await run_in_threadpool(auditor.record, Action.ASK, {**detail, "index_version": result.index_version})
+    return result
+
+
+@router.post("/ask", response_model=AskResponse, summary="Answer a question with cited sources")
+async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> AskResponse:
+    result = await answer_and_audit(body, service, principal, auditor)
+    answer = result.answer
     return AskResponse(
         answer=answer.text,
         abstained=answer.abstained,

@@ -15,14 +15,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
 
-from assistant.accounts.audit import Action
 from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
+from assistant.api.routes.ask import answer_and_audit
 from assistant.api.schemas import AskRequest, CitationOut
 from assistant.service import AskResult
-from assistant.text.followup import contextual_question
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 
@@ -102,13 +100,7 @@ async def _events(result: AskResult) -> AsyncIterator[bytes]:
 async def ask_stream(
     body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep
 ) -> StreamingResponse:
-    filters = body.filters.to_core() if body.filters else None
-    question = contextual_question(body.question, body.history)
-    result = await run_in_threadpool(service.ask, question, principal=principal, filters=filters, top_k=body.top_k)
-    answer = result.answer
-    cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
-    detail = {"question": body.question, "cited_doc_ids": cited, "abstained": answer.abstained}
-    await run_in_threadpool(auditor.record, Action.ASK, {**detail, "index_version": result.index_version})
+    result = await answer_and_audit(body, service, principal, auditor)
     return StreamingResponse(
         _events(result), media_type=MEDIA_TYPE, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
