@@ -120,9 +120,10 @@ class AssistantService:
     ) -> RetrievalResult:
         question = self._check_question(question)
         started = time.perf_counter()
-        query = self.normalizer.normalize(question) if retriever is None else retriever.normalizer.normalize(question)
+        retriever = retriever or self.retriever
+        query = retriever.normalizer.normalize(question)
         normalize_ms = (time.perf_counter() - started) * 1000
-        result = (retriever or self.retriever).search(query, principal=principal, filters=filters, top_k=top_k)
+        result = retriever.search(query, principal=principal, filters=filters, top_k=top_k)
         result.timings_ms["normalize_ms"] = normalize_ms
         return result
 

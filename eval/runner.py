@@ -13,6 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from assistant.embedding.factory import create_embedder
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -192,10 +193,10 @@ class EvalRun:
             raise DatasetError(f"unknown configuration(s) {unknown}; choose from {', '.join(CONFIGS)}")
         started = time.perf_counter()
         dataset = load_dataset(dataset_dir, split=split, limit=limit)
-        service = AssistantService(self.settings, embedder=self.embedder)
-        service.embedder.load()
-        local, _ = prepare_index(dataset, self.settings, service.embedder, progress=self.progress)
-        service = AssistantService(local, embedder=service.embedder)
+        embedder = self.embedder or create_embedder(self.settings)
+        embedder.load()
+        local, _ = prepare_index(dataset, self.settings, embedder, progress=self.progress)
+        service = AssistantService(local, embedder=embedder)
         service.load()
         index_seconds = time.perf_counter() - started
         done = self._resume(dataset)
