@@ -78,6 +78,7 @@ class AssistantService:
             candidate_k=s.candidate_k,
             fusion=self.fusion_config(fusion),
             non_current_penalty=s.non_current_penalty,
+            pinned_per_document=s.pinned_per_document,
         )
 
     def _composer(self) -> AnswerComposer:

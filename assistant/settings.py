@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     rrf_lexical_weight: float = 2.0
     rrf_dense_weight: float = 1.0
     non_current_penalty: float = 0.5
+    pinned_per_document: int = Field(
+        default=2,
+        ge=0,
+        le=20,
+        description="A question naming a document's số hiệu puts that many of its best chunks first; 0 turns it off",
+    )
     restore_diacritics: bool = True
     expand_abbreviations: bool = True
 

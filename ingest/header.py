@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.text.normalize import fold_diacritics, normalize_text
+from assistant.text.numbers import DOCUMENT_NUMBER
 from ingest.structure_lines import is_upper_line
 
 __all__ = ["HEADER_LINES", "parse_header"]
 
 HEADER_LINES = 40  # only the first lines of a document are read
 
-_NUMBER = r"\d{1,5}(?:/\d{4})?[/-][A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"
+_NUMBER = DOCUMENT_NUMBER
 _NUMBER_LINE = re.compile(rf"(?:^(?:Số|SỐ)\s*:?|\b[Ss]ố\s*:)\s*({_NUMBER})")
 _NUMBER_PARTS = re.compile(r"\d+(?:/(\d{4}))?([/-])([A-ZĐ][A-Za-zĐđ0-9]*)")
 _CODES = {

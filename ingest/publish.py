@@ -18,7 +18,7 @@ from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.faiss_index import FaissVectorIndex, choose_kind
 from assistant.index.snapshot import BM25_FILE, CATALOG_FILE, VECTORS_FILE
 from assistant.settings import Settings
-from assistant.text.normalize import fold_diacritics
+from assistant.text.numbers import number_key
 from assistant.types import Chunk, DocumentMeta, Embedder, RelationKind
 from ingest.report import PreparedDocument
 
@@ -31,22 +31,18 @@ def embed_text(doc: DocumentMeta, chunk: Chunk) -> str:
     return f"{title}\n{chunk.text}" if title else chunk.text
 
 
-def _number_key(number: str) -> str:
-    return "".join(ch for ch in fold_diacritics(number) if ch.isalnum())
-
-
 def resolve_relations(docs: list[DocumentMeta]) -> list[DocumentMeta]:
     """Fill ``superseded_by`` (replaced/repealed) and ``amended_by`` from every document's relations."""
     by_number: dict[str, list[str]] = {}
     for doc in docs:
         if doc.number:
-            by_number.setdefault(_number_key(doc.number), []).append(doc.doc_id)
+            by_number.setdefault(number_key(doc.number), []).append(doc.doc_id)
     superseded: dict[str, set[str]] = {}
     amended: dict[str, set[str]] = {}
     since: dict[str, dt.date] = {}
     for doc in docs:
         for relation in doc.relations:
-            targets = by_number.get(_number_key(relation.target), [])
+            targets = by_number.get(number_key(relation.target), [])
             bucket = superseded if relation.kind in (RelationKind.REPLACES, RelationKind.REPEALS) else amended
             if relation.kind == RelationKind.GUIDES:
                 continue

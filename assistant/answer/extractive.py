@@ -71,7 +71,8 @@ def evidence_score(query: NormalizedQuery, passages: Sequence[Passage]) -> float
     tokens = content_tokens(query.text)
     best = 0.0
     for passage in passages[:3]:
-        lexical = lexical_overlap(tokens, passage.chunk.text + " " + passage.document.title)
+        doc = passage.document
+        lexical = lexical_overlap(tokens, " ".join((passage.chunk.text, doc.title, doc.number)))
         dense = dense_strength(passage)
         if query.language == "en":
             score = dense if dense is not None else 0.0

@@ -7,6 +7,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +16,7 @@ from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
 from assistant.index.faiss_index import FaissVectorIndex, IndexKind
+from assistant.text.numbers import number_key
 from assistant.types import Chunk, DocumentMeta, Passage, Principal, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,12 @@ logger = logging.getLogger(__name__)
 CATALOG_FILE = "catalog.sqlite"
 VECTORS_FILE = "vectors.faiss"
 BM25_FILE = "bm25.npz"
+
+
+class NumberedDocument(NamedTuple):
+    doc_id: str
+    rows: list[int]  # the rows the caller may see
+    named: bool  # named in the question (else: replaces or amends a named one)
 
 
 @dataclass
@@ -38,6 +46,7 @@ class IndexSnapshot:
     row_of_iid: dict[int, int] = field(init=False)
     row_of_chunk_id: dict[str, int] = field(init=False)
     doc_rows: dict[str, list[int]] = field(init=False)
+    docs_by_number: dict[str, list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.row_of_iid = {int(iid): row for row, iid in enumerate(self.iids)}
@@ -45,6 +54,10 @@ class IndexSnapshot:
         self.doc_rows = {}
         for row, chunk in enumerate(self.chunks):
             self.doc_rows.setdefault(chunk.doc_id, []).append(row)
+        self.docs_by_number = {}
+        for doc_id, doc in sorted(self.documents.items()):
+            if doc.number:
+                self.docs_by_number.setdefault(number_key(doc.number), []).append(doc_id)
 
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
@@ -91,6 +104,28 @@ class IndexSnapshot:
         for doc in self.visible_documents(principal, filters):
             mask[self.doc_rows.get(doc.doc_id, [])] = True
         return mask
+
+    def row_mask(self, rows: list[int]) -> npt.NDArray[np.bool_]:
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        mask[rows] = True
+        return mask
+
+    def numbered_documents(self, keys: list[str], mask: npt.NDArray[np.bool_]) -> list[NumberedDocument]:
+        """Documents whose số hiệu has one of ``keys`` (see assistant.text.numbers), then the documents that
+        replace or amend them — naming an old decision also brings up what now applies. Allowed rows only."""
+        named = [doc_id for key in keys for doc_id in self.docs_by_number.get(key, [])]
+        successors = [
+            doc_id
+            for named_id in named
+            for number in (*self.documents[named_id].superseded_by, *self.documents[named_id].amended_by)
+            for doc_id in self.docs_by_number.get(number_key(number), [])
+        ]
+        found: dict[str, NumberedDocument] = {}
+        for doc_id in named + successors:
+            rows = [row for row in self.doc_rows.get(doc_id, []) if mask[row]]
+            if rows and doc_id not in found:
+                found[doc_id] = NumberedDocument(doc_id, rows, named=doc_id in named)
+        return list(found.values())
 
     def passage(
         self, row: int, *, score: float, rank: int, scores: dict[str, float], as_of: dt.date | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from auth_support import bearer
 from fastapi.testclient import TestClient
+from leak_support import assert_clean, assert_feedback_is_no_oracle, probe_hidden_document
 from support import ingest, write_doc
 
 from assistant.embedding.hashing import HashingEmbedder
@@ -41,6 +42,7 @@ QUERIES = {
         "xử lý trách nhiệm Ban quản lý dự án",
     ],
 }
+METADATA = {UNIT_DOC: ("Kế hoạch", "Thông tin và Truyền thông"), RESTRICTED_DOC: ("Kết luận", "Thanh tra")}
 TELLTALES = {
     UNIT_DOC: ["kh-77-stttt", "77/KH-STTTT", "SAO-BANG", "máy chủ tầng 3", "Ứng cứu sự cố", "14 tháng 9"],
     RESTRICTED_DOC: ["kl-05-ttt", "05/KL-TTT", "GT-KIWI", "3 tỷ", "Kết luận thanh tra", "Ban quản lý dự án"],
@@ -75,17 +77,6 @@ def client(
     return app_client(allow_anonymous=False, rate_limit_user_per_minute=0, rate_limit_ip_per_minute=0)  # type: ignore[no-any-return]
 
 
-def assert_clean(text: str, hidden: list[str], where: str) -> None:
-    for doc in hidden:
-        for telltale in TELLTALES[doc]:
-            assert telltale not in text, f"{telltale!r} leaked through {where}"
-
-
-def normalised_404(client: TestClient, path: str, headers: dict[str, str], doc_id: str) -> tuple[int, str, str]:
-    response = client.get(path, headers=headers)
-    return response.status_code, response.headers["content-type"], response.text.replace(doc_id, "<id>")
-
-
 @pytest.mark.parametrize("who", sorted(OUTSIDERS), ids=lambda w: w[0])
 def test_outsiders_get_nothing_of_hidden_documents_anywhere(
     client: TestClient, who: tuple[str, tuple[str, ...], tuple[str, ...]]
@@ -94,50 +85,19 @@ def test_outsiders_get_nothing_of_hidden_documents_anywhere(
     hidden = OUTSIDERS[who]
     headers = bearer(client, username, roles=roles, units=units)
     public_count = 2 + (1 if UNIT_DOC not in hidden else 0)
-    routes = ["/v1/ask", "/v1/search"]
-    if "/v1/ask/stream" in client.get("/openapi.json").json()["paths"]:
-        routes.append("/v1/ask/stream")
     for doc in hidden:
-        for question in QUERIES[doc]:
-            for route in routes:
-                for body in (
-                    {"question": question, "top_k": 20},
-                    {"question": question, "filters": {"doc_ids": [doc]}},
-                    {"question": question, "filters": {"doc_types": ["Kế hoạch", "Kết luận"]}},
-                    {"question": question, "filters": {"issuers": ["Thanh tra", "Thông tin và Truyền thông"]}},
-                ):
-                    if route != "/v1/search" and body.get("top_k"):
-                        body = {"question": question}
-                    response = client.post(route, json=body, headers=headers)
-                    assert response.status_code == 200
-                    assert_clean(response.text, hidden, f"{route} {body}")
-                    if route == "/v1/search" and "filters" in body and "doc_ids" in body["filters"]:
-                        assert response.json()["passages"] == []
-
-        # Lookups of a hidden id look exactly like lookups of an id that does not exist.
-        for suffix in ("", "/source"):
-            assert normalised_404(client, f"/v1/documents/{doc}{suffix}", headers, doc) == normalised_404(
-                client, f"/v1/documents/khong-co-van-ban{suffix}", headers, "khong-co-van-ban"
-            )
+        doc_type, issuer = METADATA[doc]
+        probe_hidden_document(client, headers, doc, QUERIES[doc], TELLTALES[doc], doc_type=doc_type, issuer=issuer)
 
     listing = client.get("/v1/documents", params={"limit": 1000}, headers=headers).json()
     assert listing["total"] == len(listing["documents"]) == public_count
-    assert_clean(json.dumps(listing, ensure_ascii=False), hidden, "/v1/documents")
+    assert_clean(json.dumps(listing, ensure_ascii=False), [t for d in hidden for t in TELLTALES[d]], "/v1/documents")
     for doc_type in ("Kế hoạch", "Kết luận"):
         filtered = client.get("/v1/documents", params={"doc_type": doc_type}, headers=headers).json()
         expected = 1 if (doc_type == "Kế hoạch" and UNIT_DOC not in hidden) else 0
         assert filtered["total"] == expected
 
-    # Feedback: citing a hidden chunk is accepted exactly like citing a missing one (no oracle), and the
-    # export that could carry it is for admins only.
-    for chunk in (f"{hidden[0]}:dieu-1", "khong-co:dieu-1"):
-        sent = client.post(
-            "/v1/feedback", json={"rating": "up", "question": "?", "citations": [chunk]}, headers=headers
-        )
-        assert sent.status_code == 201 and set(sent.json()) == {"id"}
-    exported = client.get("/v1/feedback/export", headers=headers)
-    assert exported.status_code == 403
-    assert_clean(exported.text, hidden, "/v1/feedback/export")
+    assert_feedback_is_no_oracle(client, headers, f"{hidden[0]}:dieu-1")
 
 
 @pytest.mark.parametrize("who", sorted(INSIDERS), ids=lambda w: w[0])

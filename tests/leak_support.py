@@ -1,0 +1,75 @@
+"""Probes shared by the leak suites (importable as ``leak_support``): every question path and every lookup path
+is tried for one hidden document, and nothing that would identify it may come back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi.testclient import TestClient
+
+ABSENT_ID = "khong-co-van-ban"
+FOLLOW_UP = "còn thời hạn thì sao?"
+
+
+def assert_clean(text: str, telltales: Sequence[str], where: str) -> None:
+    for telltale in telltales:
+        assert telltale not in text, f"{telltale!r} leaked through {where}"
+
+
+def normalised_404(client: TestClient, path: str, headers: dict[str, str], doc_id: str) -> tuple[int, str, str]:
+    response = client.get(path, headers=headers)
+    return response.status_code, response.headers["content-type"], response.text.replace(doc_id, "<id>")
+
+
+def question_bodies(question: str, doc_id: str, doc_type: str, issuer: str) -> list[tuple[str, dict[str, object]]]:
+    """Every way of asking: search (wide), search pinned to the hidden id, ask, the answer stream, a follow-up
+    whose earlier turn names the hidden document, and filters that match the hidden document's metadata."""
+    pinned = {"doc_ids": [doc_id]}
+    matching = {"doc_types": [doc_type], "issuers": [issuer]}
+    return [
+        ("/v1/search", {"question": question, "top_k": 50}),
+        ("/v1/search", {"question": question, "filters": pinned}),
+        ("/v1/search", {"question": question, "filters": matching}),
+        ("/v1/ask", {"question": question}),
+        ("/v1/ask", {"question": question, "filters": {**pinned, "in_force_only": False}}),
+        ("/v1/ask/stream", {"question": question, "filters": matching}),
+        ("/v1/ask", {"question": FOLLOW_UP, "history": [question]}),
+    ]
+
+
+def probe_hidden_document(
+    client: TestClient,
+    headers: dict[str, str],
+    doc_id: str,
+    queries: Sequence[str],
+    telltales: Sequence[str],
+    *,
+    doc_type: str,
+    issuer: str,
+) -> int:
+    """Ask every query through every path as the caller of ``headers``; returns the number of requests made."""
+    requests = 0
+    for question in queries:
+        for route, body in question_bodies(question, doc_id, doc_type, issuer):
+            response = client.post(route, json=body, headers=headers)
+            requests += 1
+            assert response.status_code == 200, (route, body, response.text)
+            assert_clean(response.text, telltales, f"{route} {body}")
+            if body.get("filters") == {"doc_ids": [doc_id]}:
+                assert response.json()["passages"] == []  # the same as pinning a document that does not exist
+    # Lookups of a hidden id look exactly like lookups of an id that does not exist.
+    for suffix in ("", "/source"):
+        hidden = normalised_404(client, f"/v1/documents/{doc_id}{suffix}", headers, doc_id)
+        absent = normalised_404(client, f"/v1/documents/{ABSENT_ID}{suffix}", headers, ABSENT_ID)
+        assert hidden == absent, suffix
+        requests += 2
+    return requests
+
+
+def assert_feedback_is_no_oracle(client: TestClient, headers: dict[str, str], hidden_chunk: str) -> None:
+    """Citing a hidden chunk in feedback is accepted exactly like citing a missing one; the export is admin-only."""
+    for chunk in (hidden_chunk, f"{ABSENT_ID}:dieu-1"):
+        body = {"rating": "up", "question": "?", "citations": [chunk]}
+        sent = client.post("/v1/feedback", json=body, headers=headers)
+        assert sent.status_code == 201 and set(sent.json()) == {"id"}
+    assert client.get("/v1/feedback/export", headers=headers).status_code == 403
