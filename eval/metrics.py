@@ -154,15 +154,59 @@ def exact_match(pred: str, gold: str) -> float:
     return float(answer_tokens(pred) == answer_tokens(gold))
 
 
+def token_recall(pred: str, gold: str) -> float:
+    """Share of the gold answer's tokens found in the prediction: how much of the fact a longer, quoted answer
+    carries (token F1 punishes quoting; this does not — read it together with the answer length)."""
+    gold_tokens = answer_tokens(gold)
+    if not gold_tokens:
+        return 1.0
+    return sum((Counter(answer_tokens(pred)) & Counter(gold_tokens)).values()) / len(gold_tokens)
+
+
+_CITATION_MARK = re.compile(r"\[\d+\]")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def figures(text: str) -> set[str]:
+    """The numbers written in ``text`` ("04 giờ" and "4 giờ", "75.000" and "75000" agree); [n] markers skipped."""
+    found = set()
+    for match in _FIGURE.finditer(_CITATION_MARK.sub(" ", text)):
+        digits = match.group().replace(".", "").replace(",", "")
+        found.add(digits.lstrip("0") or "0")
+    return found
+
+
+def figure_recall(pred: str, gold: str) -> float | None:
+    """Share of the gold answer's numbers (amounts, time limits, dates) present in the prediction; None when the
+    gold answer has none."""
+    wanted = figures(gold)
+    if not wanted:
+        return None
+    return len(wanted & figures(pred)) / len(wanted)
+
+
+def lead_line(text: str) -> str:
+    """The first line that cites a source ([n]): what a reader takes as the answer."""
+    return next((line for line in text.splitlines() if _CITATION_MARK.search(line)), "")
+
+
 def answer_metrics(preds: Sequence[str], golds: Sequence[str]) -> dict[str, float]:
-    """Mean ``token_f1`` and ``exact_match`` over pairs whose gold answer is non-empty, plus ``n``."""
+    """Over pairs whose gold answer is non-empty: mean ``token_f1``, ``exact_match``, ``token_recall`` and
+    prediction length ``chars``; ``figure_recall`` over the golds that contain numbers (``n_figures`` of them);
+    ``lead_token_recall`` and ``lead_figure_recall``: the same for the answer's first cited line only."""
     _check_lengths(preds, golds)
+    pairs = [(p, g) for p, g in zip(preds, golds, strict=True) if g.strip()]
     rows = [
-        {"token_f1": token_f1(p, g), "exact_match": exact_match(p, g)}
-        for p, g in zip(preds, golds, strict=True)
-        if g.strip()
-    ]
-    return _mean_rows(rows, ["token_f1", "exact_match"])
+        {"token_f1": token_f1(p, g), "exact_match": exact_match(p, g), "token_recall": token_recall(p, g),
+         "lead_token_recall": token_recall(lead_line(p), g), "chars": float(len(p))}
+        for p, g in pairs
+    ]  # fmt: skip
+    out = _mean_rows(rows, ["token_f1", "exact_match", "token_recall", "lead_token_recall", "chars"])
+    for name, pick in (("figure_recall", lambda p: p), ("lead_figure_recall", lead_line)):
+        found = [r for p, g in pairs if (r := figure_recall(pick(p), g)) is not None]
+        out[name] = sum(found) / len(found) if found else 0.0
+    out["n_figures"] = float(sum(1 for _, g in pairs if figures(g)))
+    return out
 
 
 _TRUE = {"dung", "true", "yes"}

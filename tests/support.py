@@ -100,12 +100,14 @@ def make_passage(
     dense: float | None = 0.88,
     status: Validity = Validity.IN_FORCE,
     superseded_by: tuple[str, ...] = (),
+    amended_by: tuple[str, ...] = (),
     page: int | None = 3,
 ) -> Passage:
     """A hand-made passage for composer tests."""
     doc = DocumentMeta(
-        doc_id=doc_id, title=f"Văn bản {doc_id}", number=number, status=status, superseded_by=superseded_by
-    )
+        doc_id=doc_id, title=f"Văn bản {doc_id}", number=number, status=status, superseded_by=superseded_by,
+        amended_by=amended_by,
+    )  # fmt: skip
     chunk = Chunk(
         chunk_id=f"{doc_id}:dieu-{article}", doc_id=doc_id, ordinal=0, text=text, article=article,
         heading=text.splitlines()[0], page_start=page, page_end=page,

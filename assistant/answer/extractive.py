@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.answer_type import expected_answer, states
 from assistant.answer.citations import Located, build_citation, locate, validity_warnings
 from assistant.answer.prompts import PromptLibrary
+from assistant.text.normalize import fold_diacritics
+from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer, Citation, Embedder, NormalizedQuery, Passage
 
@@ -20,6 +23,9 @@ _HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+|Phần
 # e5 cosine similarities of unrelated Vietnamese texts sit around 0.75; relevant pairs reach 0.85-0.9.
 DENSE_FLOOR, DENSE_SPAN = 0.76, 0.14
 NON_CURRENT_FACTOR = 0.5
+AMENDED_FACTOR = 0.7
+TYPE_BONUS = 0.3  # a sentence stating the kind of fact asked for (see answer_type)
+HEADING_FACTOR = 0.4  # an all-capitals heading or the document's title
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,26 @@ def split_units(passage_index: int, text: str) -> list[Unit]:
             if len(piece) >= 12:
                 units.append(Unit(passage_index, len(units), piece, piece.endswith(":")))
     return units
+
+
+def _validity(top: list[Passage], index: int) -> float:
+    """1.0 for a source in force; less for a replaced or expired one, or for text amended by a document that is
+    itself among the top passages (its amending wording should lead)."""
+    passage = top[index]
+    if not passage.current:
+        return NON_CURRENT_FACTOR
+    amended_by = {number_key(n) for n in passage.document.amended_by}
+    if amended_by and any(number_key(p.document.number) in amended_by for p in top if p is not passage):
+        return AMENDED_FACTOR
+    return 1.0
+
+
+def _is_heading(text: str, passage: Passage) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
+        return True
+    title = fold_diacritics(passage.document.title)
+    return len(text) > 20 and fold_diacritics(text).rstrip(" .:") in title
 
 
 def _grams(tokens: Sequence[str]) -> set[str]:
@@ -129,12 +155,18 @@ class ExtractiveComposer:
         lexical = np.array([lexical_overlap(tokens, u.text) for u in units])
         prior = np.array([1.0 / (1 + u.passage_index) for u in units])
         # A replaced or expired source is quoted only when it says clearly more than the current ones.
-        validity = np.array([1.0 if top[u.passage_index].current else NON_CURRENT_FACTOR for u in units])
+        validity = np.array([_validity(top, u.passage_index) for u in units])
+        # A question for an amount, a time limit, a date, who or where prefers sentences that state one;
+        # headings and the document's own title repeat the question's words but answer nothing.
+        kind = expected_answer(query.original)
+        typed = np.array([1.0 if states(kind, u.text) else 0.0 for u in units])
+        shape = np.array([HEADING_FACTOR if _is_heading(u.text, top[u.passage_index]) else 1.0 for u in units])
         if query.language == "en" and self.embedder is not None:
             vectors = self.embedder.embed_passages([u.text for u in units])
             qv = self.embedder.embed_queries([query.dense_text])[0]
-            return (np.asarray(vectors @ qv, dtype=np.float64) + 0.05 * prior) * validity
-        return (lexical + 0.15 * prior) * validity
+            cosine = np.asarray(vectors @ qv, dtype=np.float64)
+            return (cosine + 0.05 * prior + 0.02 * typed) * validity * shape
+        return (lexical + 0.15 * prior + TYPE_BONUS * typed) * validity * shape
 
     def _select(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> list[Unit]:
         scores = self._scores(query, top, units)
@@ -157,7 +189,7 @@ class ExtractiveComposer:
                     chosen.append(item)
                     chars += len(item.text)
             per_passage[unit.passage_index] = per_passage.get(unit.passage_index, 0) + 1
-        return sorted(chosen, key=lambda u: (u.passage_index, u.position))
+        return chosen  # best first: the first line is the answer; a lead-in keeps its list items after it
 
     @staticmethod
     def _list_items_after(lead: Unit, units: list[Unit]) -> list[Unit]:

@@ -81,3 +81,40 @@ def test_evidence_blends_lexical_and_dense() -> None:
 def test_prompt_files_exist_for_both_languages() -> None:
     for lang in ("vi", "en"):
         assert (Path(DEFAULT_PROMPTS_DIR) / f"answer.{lang}.yaml").exists()
+
+
+def lead(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("- "))
+
+
+def test_an_amount_question_leads_with_the_amount_not_the_heading_or_a_reference(
+    composer: ExtractiveComposer,
+) -> None:
+    guide = make_passage(
+        "hd-27",
+        "IV. NƠI NỘP VÀ LỆ PHÍ\nHỒ SƠ VÀ LỆ PHÍ CẤP GIẤY PHÉP XÂY DỰNG NHÀ Ở RIÊNG LẺ\n"
+        "3. Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ thu theo Nghị quyết số 12/2023/NQ-HĐND.",
+    )
+    fees = make_passage("nq-12", "Điều 3. Mức thu\n1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.\n"
+                        "2. Cấp giấy phép xây dựng công trình khác: 150.000 đồng/giấy phép.", rank=2)  # fmt: skip
+    answer = composer.compose(make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?"), [guide, fees])
+    assert "75.000 đồng" in lead(answer.text) and lead(answer.text).endswith("[1]")
+    assert answer.citations[0].doc_id == "nq-12"  # numbered in the order the answer reads
+
+
+def test_the_best_sentence_leads_even_when_it_comes_later_in_the_clause(composer: ExtractiveComposer) -> None:
+    text = ("Điều 9. Báo cáo kết quả thanh tra\n"
+            "1. Thành viên Đoàn thanh tra báo cáo kết quả cho Trưởng đoàn chậm nhất 05 ngày làm việc.\n"
+            "2. Trưởng đoàn thanh tra trình báo cáo kết quả thanh tra trong thời hạn không quá 20 ngày.")  # fmt: skip
+    question = "Trưởng đoàn thanh tra phải trình báo cáo kết quả thanh tra trong thời hạn bao lâu?"
+    answer = composer.compose(make_query(question), [make_passage("qt", text)])
+    assert "20 ngày" in lead(answer.text)
+
+
+def test_amending_wording_leads_over_the_amended_text(composer: ExtractiveComposer) -> None:
+    old = make_passage("qd-22", "Điều 6. Mật khẩu\n1. Mật khẩu phải thay đổi ít nhất 90 ngày một lần.",
+                       number="22/2023/QĐ-UBND", amended_by=("41/2025/QĐ-UBND",))  # fmt: skip
+    new = make_passage("qd-41", "Điều 1. Sửa đổi khoản 1 Điều 6: \"Mật khẩu phải thay đổi ít nhất 60 ngày một lần.\"",
+                       number="41/2025/QĐ-UBND", rank=2, article="1")  # fmt: skip
+    answer = composer.compose(make_query("Mật khẩu phải thay đổi bao lâu một lần?"), [old, new])
+    assert "60 ngày" in lead(answer.text) and "90 ngày" in answer.text

@@ -16,13 +16,17 @@ from eval.metrics import (
     confidence_intervals,
     dedupe,
     exact_match,
+    figure_recall,
+    figures,
     first_gold_rank,
     latency_summary,
+    lead_line,
     metrics_by_category,
     normalize_choice,
     retrieval_metrics,
     retrieval_scores,
     token_f1,
+    token_recall,
 )
 
 # Three questions whose first gold id is at rank 1, rank 2 and nowhere.
@@ -205,3 +209,32 @@ def test_metrics_by_category() -> None:
         "a": {"recall@5": 0.5, "n": 2},
         "b": {"recall@5": 0.0, "n": 1},
     }
+
+
+def test_token_recall_rewards_carrying_the_fact_not_brevity() -> None:
+    quoted = "Theo các văn bản tìm được:\n- Văn bản khẩn được xử lý trong vòng 04 giờ làm việc. [1]"
+    assert token_recall(quoted, "04 giờ làm việc") == 1.0
+    assert token_recall("trong ngày", "04 giờ làm việc") == 0.0
+    assert token_f1(quoted, "04 giờ làm việc") < 0.5
+
+
+def test_figures_ignore_markers_leading_zeros_and_thousand_separators() -> None:
+    assert figures("- Lệ phí 75.000 đồng [1], xử lý trong 04 giờ [2]") == {"75000", "4"}
+    assert figure_recall("trong 4 giờ, phí 75000 đồng [3]", "04 giờ; 75.000 đồng") == 1.0
+    assert figure_recall("trong 4 giờ [1]", "04 giờ; 75.000 đồng") == 0.5
+    assert figure_recall("bất kỳ", "Sở Xây dựng") is None
+
+
+def test_answer_metrics_report_recall_length_and_figures() -> None:
+    m = answer_metrics(["Mất 45 ngày [1]", "Sở Y tế [1]", "x"], ["45 ngày", "Sở Xây dựng", ""])
+    assert m["n"] == 2 and m["n_figures"] == 1.0 and m["figure_recall"] == 1.0 == m["lead_figure_recall"]
+    assert m["token_recall"] == pytest.approx((1.0 + 1 / 3) / 2)  # "sở" of "Sở Xây dựng"
+    assert m["chars"] == pytest.approx((len("Mất 45 ngày [1]") + len("Sở Y tế [1]")) / 2)
+
+
+def test_lead_metrics_read_only_the_first_cited_line() -> None:
+    answer = "Theo các văn bản:\n- Thành viên báo cáo trong 05 ngày. [1]\n- Trưởng đoàn trình trong 20 ngày. [1]"
+    assert lead_line(answer) == "- Thành viên báo cáo trong 05 ngày. [1]"
+    m = answer_metrics([answer], ["Không quá 20 ngày"])
+    assert m["figure_recall"] == 1.0 and m["lead_figure_recall"] == 0.0
+    assert m["lead_token_recall"] < m["token_recall"]

@@ -1,0 +1,88 @@
+"""What kind of fact a question asks for (an amount, a time limit, a date, who, where), and whether a sentence
+states one — so the extractive answer quotes "75.000 đồng/giấy phép", not the heading above it.
+
+Both sides are matched on folded text (lower case, no diacritics), so unaccented questions work too. References
+(số hiệu, Điều/khoản numbers, list markers) are removed from a sentence first: "thu theo Nghị quyết số
+12/2023/NQ-HĐND" names a document, it does not state an amount.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
+
+__all__ = ["AnswerType", "expected_answer", "states"]
+
+
+class AnswerType(Enum):
+    DURATION = "duration"
+    DATE = "date"
+    QUANTITY = "quantity"
+    WHO = "who"
+    WHERE = "where"
+    NONE = "none"
+
+
+_UNITS = r"(?:ngay|gio|thang|nam|tuan|phut|days?|hours?|months?|years?|weeks?|minutes?)"
+# Checked in this order: "trong bao lâu" is a duration even though "bao nhiêu ngày" would also be a quantity.
+_ASKS = [
+    (AnswerType.DURATION, rf"\bbao lau\b|\bthoi han\b|\bmay {_UNITS}\b|\bbao nhieu {_UNITS}\b|\bhow long\b"
+     r"|\btime limit\b|\bdeadline\b|\bwithin how\b"),
+    (AnswerType.DATE, r"\bkhi nao\b|\bngay nao\b|\bbao gio\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
+     r"|\bluc nao\b|\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhich year\b"),
+    (AnswerType.QUANTITY, r"\bbao nhieu\b|\bmuc (?:thu|phi|le phi|phat|ho tro|boi duong)\b|\bty le\b"
+     r"|\bhow (?:many|much)\b|\bwhat (?:percentage|share|amount|fee|rate)\b|\bpercent"),
+    (AnswerType.NONE, r"\bgom nhung\b|\bnhung ai\b|\bnhung gi\b|\bcac buoc\b"),  # a list is asked for
+    (AnswerType.WHERE, r"\bo dau\b|\bnoi nao\b|\btai dau\b|\bnop (?:o|tai) dau\b|\bwhere\b"),
+    (AnswerType.WHO, r"\bai\b|\b(?:co quan|don vi|so|bo phan|nguoi|cap|phong) nao\b|\bwho\b"
+     r"|\bwhich (?:agency|body|department|unit|office|authority)\b"),
+]  # fmt: skip
+_ASK_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
+
+_STATES = {
+    AnswerType.DURATION: rf"\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b|\bngay lam viec ke tu\b",
+    AnswerType.DATE: r"\bngay \d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
+    r"|\bquy (?:i|ii|iii|iv|[1-4])\b|\btruoc ngay\b|\bhang (?:nam|thang|quy|tuan)\b",
+    AnswerType.QUANTITY: r"\d",
+    AnswerType.WHERE: r"\btai\b|\bnoi\b|\bbo phan mot cua\b|\bphuc vu hanh chinh cong\b|\bcong dich vu cong\b"
+    r"|\btruc tuyen\b|\bbuu chinh\b|\bat\b|\bonline\b",
+    # Read with diacritics: folded "so" would also be "số" (number), not only "sở" (department).
+    AnswerType.WHO: r"\b(?:sở|ủy ban|ubnd|phòng|trung tâm|giám đốc|chủ tịch|văn phòng|thanh tra|bộ phận|tổ trưởng"
+    r"|công chức|hội đồng|ban chỉ đạo|thủ trưởng|người đứng đầu|cơ quan)\b",
+}
+_STATE_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _STATES.items()}
+
+_REFERENCES = re.compile(
+    r"(?<![\w/])\d{1,5}(?:/\d{4})?[/-][a-z][a-z0-9]*(?:[-/][a-z0-9&]+)*"  # số hiệu
+    r"|\b(?:dieu|khoan|diem|chuong|muc|phan|phu luc|mau|article|clause)\s+[\divxlc]+[a-z]?\b"  # structure refs
+    r"|^\s*(?:\d{1,3}|[a-z])[.)]\s"  # a list marker at the start
+)
+
+
+# "mấy" (how many) folds to "may", like "máy" (machine): it is read unfolded unless the question has no accents.
+_MAY = re.compile(r"\bmấy\b")
+_MAY_FOLDED = re.compile(r"\bmay\b")
+
+
+def expected_answer(question: str) -> AnswerType:
+    """The kind of fact ``question`` asks for, or NONE ("gồm những gì", "quy định gì", yes/no questions)."""
+    folded = fold_diacritics(question)
+    for kind, pattern in _ASK_PATTERNS:
+        if pattern.search(folded):
+            return kind
+    unaccented = not has_diacritics(question)
+    if _MAY_FOLDED.search(folded) if unaccented else _MAY.search(nfc(question).casefold()):
+        return AnswerType.QUANTITY
+    return AnswerType.NONE
+
+
+def states(kind: AnswerType, sentence: str) -> bool:
+    """Whether ``sentence`` states a fact of ``kind`` (always False for NONE)."""
+    if kind is AnswerType.NONE:
+        return False
+    if kind is AnswerType.WHO:
+        return bool(_STATE_PATTERNS[kind].search(nfc(sentence).casefold()))
+    text = _REFERENCES.sub(" ", fold_diacritics(sentence))
+    return bool(_STATE_PATTERNS[kind].search(text))
