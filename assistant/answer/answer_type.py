@@ -13,10 +13,11 @@ from enum import Enum
 
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 
-__all__ = ["AnswerType", "expected_answer", "states"]
+__all__ = ["AnswerType", "counted_noun", "counts", "expected_answer", "question_parts", "states"]
 
 
 class AnswerType(Enum):
+    MONEY = "money"
     DURATION = "duration"
     DATE = "date"
     QUANTITY = "quantity"
@@ -28,6 +29,8 @@ class AnswerType(Enum):
 _UNITS = r"(?:ngay|gio|thang|nam|tuan|phut|days?|hours?|months?|years?|weeks?|minutes?)"
 # Checked in this order: "trong bao lâu" is a duration even though "bao nhiêu ngày" would also be a quantity.
 _ASKS = [
+    (AnswerType.MONEY, r"\b(?:le phi|phi|tien|kinh phi|muc thu|muc chi|luong|boi duong|ho tro)\b[^?]*\bbao nhieu\b"
+     r"|\bbao nhieu tien\b|\bhow much\b|\bwhat (?:fee|cost)\b"),
     (AnswerType.DURATION, rf"\bbao lau\b|\bthoi han\b|\bmay {_UNITS}\b|\bbao nhieu {_UNITS}\b|\bhow long\b"
      r"|\btime limit\b|\bdeadline\b|\bwithin how\b"),
     (AnswerType.DATE, r"\bkhi nao\b|\bngay nao\b|\bbao gio\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
@@ -42,6 +45,7 @@ _ASKS = [
 _ASK_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
 
 _STATES = {
+    AnswerType.MONEY: r"\d[\d.,]*\s*(?:dong|vnd|trieu|ty|nghin)\b|\d\s*%",
     AnswerType.DURATION: rf"\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b|\bngay lam viec ke tu\b",
     AnswerType.DATE: r"\bngay \d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
     r"|\bquy (?:i|ii|iii|iv|[1-4])\b|\btruoc ngay\b|\bhang (?:nam|thang|quy|tuan)\b",
@@ -66,8 +70,37 @@ _MAY = re.compile(r"\bmấy\b")
 _MAY_FOLDED = re.compile(r"\bmay\b")
 
 
+# A topic word names the kind of fact when the question itself is only "còn lệ phí thì sao?".
+_TOPICS = [
+    (AnswerType.MONEY, re.compile(r"\b(?:le phi|phi|kinh phi|muc thu|muc chi|fee|fees|cost)\b")),
+    (AnswerType.DURATION, re.compile(r"\b(?:thoi han|thoi gian giai quyet|time limit)\b")),
+    (AnswerType.WHERE, re.compile(r"\b(?:noi nop|dia diem)\b")),
+]
+
+
 def expected_answer(question: str) -> AnswerType:
-    """The kind of fact ``question`` asks for, or NONE ("gồm những gì", "quy định gì", yes/no questions)."""
+    """The kind of fact ``question`` asks for, or NONE ("gồm những gì", "quy định gì", yes/no questions).
+
+    A follow-up searched together with the question before it ("… bao lâu? còn lệ phí thì sao?") is typed by
+    its last part first.
+    """
+    parts = question_parts(question)
+    if len(parts) > 1:
+        last = _asked(parts[-1])
+        if last is None:
+            folded = fold_diacritics(parts[-1])
+            last = next((kind for kind, pattern in _TOPICS if pattern.search(folded)), None)
+        if last is not None:
+            return last
+    return _asked(question) or AnswerType.NONE
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions in ``question`` ("… bao lâu? còn lệ phí thì sao?" has two), in order."""
+    return [part.strip() for part in re.split(r"[?\n]", question) if part.strip()]
+
+
+def _asked(question: str) -> AnswerType | None:
     folded = fold_diacritics(question)
     for kind, pattern in _ASK_PATTERNS:
         if pattern.search(folded):
@@ -75,7 +108,34 @@ def expected_answer(question: str) -> AnswerType:
     unaccented = not has_diacritics(question)
     if _MAY_FOLDED.search(folded) if unaccented else _MAY.search(nfc(question).casefold()):
         return AnswerType.QUANTITY
-    return AnswerType.NONE
+    return None
+
+
+_COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:\s[a-z]+)?)")
+_NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "tai", "o", "nam", "the", "are", "do"}
+
+
+def counted_noun(question: str) -> str | None:
+    """What is counted in "bao nhiêu công trình" / "mấy thành viên" / "how many members" (folded), if anything."""
+    folded = fold_diacritics(question)
+    match = _COUNTED.search(folded)
+    if match is None and has_diacritics(question):
+        match = re.search(r"\bmấy\s+(\w+(?:\s\w+)?)", nfc(question).casefold())
+    elif match is None:
+        match = re.search(r"\bmay\s+([a-z]+(?:\s[a-z]+)?)", folded)
+    if match is None:
+        return None
+    words = fold_diacritics(match.group(1)).split()
+    if words[0] in _NOT_NOUNS:
+        return None
+    return " ".join(words if len(words) == 2 and words[1] not in _NOT_NOUNS else words[:1])
+
+
+def counts(noun: str | None, sentence: str) -> bool:
+    """Whether ``sentence`` gives a number of ``noun`` ("kiểm tra 14 công trình")."""
+    if not noun:
+        return False
+    return re.search(rf"\d[\d.,]*\s+{re.escape(noun)}\b", fold_diacritics(sentence)) is not None
 
 
 def states(kind: AnswerType, sentence: str) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.answer_type import expected_answer, states
+from assistant.answer.answer_type import counted_noun, counts, expected_answer, question_parts, states
 from assistant.answer.citations import Located, build_citation, locate, validity_warnings
 from assistant.answer.prompts import PromptLibrary
 from assistant.text.normalize import fold_diacritics
@@ -63,6 +63,12 @@ def _validity(top: list[Passage], index: int) -> float:
     if amended_by and any(number_key(p.document.number) in amended_by for p in top if p is not passage):
         return AMENDED_FACTOR
     return 1.0
+
+
+def _beyond_title(tokens: list[str], passage: Passage) -> list[str]:
+    title = set(content_tokens(passage.document.title))
+    rest = [t for t in tokens if t not in title]
+    return rest or tokens
 
 
 def _is_heading(text: str, passage: Passage) -> bool:
@@ -151,15 +157,36 @@ class ExtractiveComposer:
 
     # -- selection -----------------------------------------------------------------------------------
     def _scores(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> np.ndarray:
-        tokens = content_tokens(query.text)
-        lexical = np.array([lexical_overlap(tokens, u.text) for u in units])
+        # Words the question shares with a document's title pick the document, not the sentence: they are left
+        # out when scoring that document's sentences. The clause's heading ("Điều 3. Mức thu lệ phí") is context
+        # for each of its sentences, at half weight.
+        # A follow-up searched with the question before it ("… bao lâu? còn lệ phí thì sao?") is scored mostly
+        # by its own words.
+        parts = question_parts(query.text)
+        focus = content_tokens(parts[-1]) if len(parts) > 1 else []
+        whole = [_beyond_title(content_tokens(query.text), p) for p in top]
+        last = [_beyond_title(focus, p) for p in top]
+
+        def overlap(tokens: list[str], unit: Unit) -> float:
+            heading = top[unit.passage_index].chunk.heading
+            return 0.5 * lexical_overlap(tokens, unit.text) + 0.5 * lexical_overlap(tokens, f"{heading} {unit.text}")
+
+        lexical = np.array(
+            [
+                overlap(whole[u.passage_index], u)
+                if not focus
+                else 0.3 * overlap(whole[u.passage_index], u) + 0.7 * overlap(last[u.passage_index], u)
+                for u in units
+            ]
+        )
         prior = np.array([1.0 / (1 + u.passage_index) for u in units])
         # A replaced or expired source is quoted only when it says clearly more than the current ones.
         validity = np.array([_validity(top, u.passage_index) for u in units])
         # A question for an amount, a time limit, a date, who or where prefers sentences that state one;
         # headings and the document's own title repeat the question's words but answer nothing.
         kind = expected_answer(query.original)
-        typed = np.array([1.0 if states(kind, u.text) else 0.0 for u in units])
+        noun = counted_noun(query.original)
+        typed = np.array([float(states(kind, u.text)) + float(counts(noun, u.text)) for u in units])
         shape = np.array([HEADING_FACTOR if _is_heading(u.text, top[u.passage_index]) else 1.0 for u in units])
         if query.language == "en" and self.embedder is not None:
             vectors = self.embedder.embed_passages([u.text for u in units])

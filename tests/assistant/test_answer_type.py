@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_type import AnswerType, expected_answer, states
+from assistant.answer.answer_type import AnswerType, counted_noun, counts, expected_answer, question_parts, states
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ from assistant.answer.answer_type import AnswerType, expected_answer, states
         ("Mật khẩu phải thay đổi ít nhất bao nhiêu ngày một lần?", AnswerType.DURATION),
         ("Quyết định 1097/QĐ-UBND có hiệu lực từ ngày nào?", AnswerType.DATE),
         ("When does the plan take effect?", AnswerType.DATE),
-        ("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?", AnswerType.QUANTITY),
+        ("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?", AnswerType.MONEY),
         ("Tổ gồm mấy thành viên?", AnswerType.QUANTITY),
         ("to gom may thanh vien", AnswerType.QUANTITY),
         ("How many members does the team have?", AnswerType.QUANTITY),
@@ -39,3 +39,34 @@ def test_references_are_not_facts() -> None:
     assert not states(AnswerType.DURATION, "Chương 5 quy định về hồ sơ")
     assert states(AnswerType.DATE, "báo cáo gửi trước ngày 15/6/2026")
     assert not states(AnswerType.NONE, "75.000 đồng")
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Kế hoạch kiểm tra bao nhiêu công trình?", "cong trinh"),
+        ("Tổ gồm mấy thành viên?", "thanh vien"),
+        ("to gom may thanh vien", "thanh vien"),
+        ("How many members are there?", "members"),
+        ("Lệ phí là bao nhiêu?", None),
+        ("Máy chủ đặt ở đâu?", None),
+    ],
+)
+def test_counted_noun(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_counts_needs_a_number_before_the_noun() -> None:
+    assert counts("cong trinh", "1. Số lượng: kiểm tra 14 công trình đang thi công")
+    assert not counts("cong trinh", "Danh sách công trình kiểm tra đột xuất")
+    assert not counts(None, "14 công trình")
+
+
+def test_money_and_follow_ups() -> None:
+    assert expected_answer("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?") is AnswerType.MONEY
+    assert states(AnswerType.MONEY, "Cấp giấy phép: 75.000 đồng/giấy phép.")
+    assert not states(AnswerType.MONEY, "Kiểm tra 14 công trình.")
+    follow_up = "Thời hạn giải quyết cấp giấy phép là bao lâu? còn lệ phí thì sao?"
+    assert question_parts(follow_up) == ["Thời hạn giải quyết cấp giấy phép là bao lâu", "còn lệ phí thì sao"]
+    assert expected_answer(follow_up) is AnswerType.MONEY  # typed by its last part
+    assert expected_answer("Thời hạn là bao lâu? Văn bản nào quy định?") is AnswerType.DURATION

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 from pathlib import Path
 
@@ -118,3 +119,26 @@ def test_amending_wording_leads_over_the_amended_text(composer: ExtractiveCompos
                        number="41/2025/QĐ-UBND", rank=2, article="1")  # fmt: skip
     answer = composer.compose(make_query("Mật khẩu phải thay đổi bao lâu một lần?"), [old, new])
     assert "60 ngày" in lead(answer.text) and "90 ngày" in answer.text
+
+
+def test_words_of_the_title_do_not_pick_the_sentence(composer: ExtractiveComposer) -> None:
+    plan = make_passage("kh-45", "II. ĐỐI TƯỢNG KIỂM TRA\n"
+                        "Sở Xây dựng ban hành Kế hoạch kiểm tra công trường xây dựng năm 2025 như sau:\n"
+                        "1. Số lượng: kiểm tra 14 công trình đang thi công trên địa bàn tỉnh.")  # fmt: skip
+    plan = dataclasses.replace(
+        plan, document=dataclasses.replace(plan.document, title="Kế hoạch kiểm tra công trường xây dựng năm 2025")
+    )
+    question = "Kế hoạch kiểm tra công trường năm 2025 kiểm tra bao nhiêu công trình?"
+    answer = composer.compose(make_query(question), [plan])
+    assert "14 công trình" in lead(answer.text)
+
+
+def test_a_follow_up_is_answered_by_its_own_words(composer: ExtractiveComposer) -> None:
+    guide = make_passage("hd-27", "IV. THỜI HẠN VÀ LỆ PHÍ\n"
+                         "1. Thời hạn giải quyết: không quá 12 ngày làm việc kể từ ngày nhận đủ hồ sơ.\n"
+                         "2. Lệ phí cấp giấy phép xây dựng: 75.000 đồng/giấy phép.")  # fmt: skip
+    first = composer.compose(make_query("Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu?"), [guide])
+    follow_up = composer.compose(
+        make_query("Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu? còn lệ phí thì sao?"), [guide]
+    )
+    assert "12 ngày" in lead(first.text) and "75.000 đồng" in lead(follow_up.text)
