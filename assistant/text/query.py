@@ -13,6 +13,7 @@ from assistant.text.tokenize import fold_tokens
 from assistant.types import Language, NormalizedQuery
 
 logger = logging.getLogger(__name__)
+_CODES = re.compile(r"(\S*[\d/]\S*)")  # a token with a digit or a slash, kept as typed
 
 # English function words that are not (unaccented) Vietnamese syllables.
 _ENGLISH_MARKERS = frozenset(
@@ -84,7 +85,12 @@ class QueryNormalizer:
         if self._restorer is None:
             return text
         try:
-            restored = str(self._restorer(text)).lower()
+            # Codes and numbers ("49-NQ/TU", "2025") are not words to accent, and trip the restorer: only the
+            # runs of plain words between them are restored.
+            pieces = _CODES.split(text)
+            restored = "".join(
+                piece if i % 2 or not piece.strip() else str(self._restorer(piece)) for i, piece in enumerate(pieces)
+            ).lower()
         except (ValueError, IndexError, KeyError) as exc:
             logger.warning("diacritic restoration failed (%s); using the question as typed", type(exc).__name__)
             return text

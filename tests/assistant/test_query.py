@@ -51,6 +51,14 @@ def test_unaccented_question_is_restored_for_dense_only(normalizer: QueryNormali
     assert "đăng ký" in q.dense_text
 
 
+def test_codes_and_numbers_are_kept_while_the_words_around_them_are_restored(
+    normalizer: QueryNormalizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    q = normalizer.normalize("nghi quyet 49-NQ/TU co may tru cot")  # the code alone used to make pyvi fail
+    assert q.restored and "nghị quyết" in q.dense_text and "49-nq/tu" in q.dense_text
+    assert "restoration failed" not in caplog.text
+
+
 def test_accented_question_is_not_restored(normalizer: QueryNormalizer) -> None:
     q = normalizer.normalize("Thủ tục đăng ký kết hôn")
     assert not q.restored and q.dense_text == q.text
