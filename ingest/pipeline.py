@@ -36,8 +36,9 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.yaml")
 
 
-# Bump when loaders/parser/chunker change output, so documents are re-chunked on the next ingest.
-PIPELINE_VERSION = "2"
+# Bump when loaders/parser/chunker or the published index format change, so documents are re-processed (with
+# cached embeddings) on the next ingest. 3: BM25 statistics from public documents only.
+PIPELINE_VERSION = "3"
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

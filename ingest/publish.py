@@ -130,8 +130,9 @@ class IndexBuilder:
         outcome.vector_kind = self._update_vectors(
             np.array(old_iids, dtype=np.int64), np.array(new_iids, dtype=np.int64), [t for _, t in new_items], stored
         )
+        public = {d.doc_id for d in self.catalog.documents() if d.visibility == "public"}
         bm25 = Bm25Index()
-        bm25.build([s.embed_text for s in stored])
+        bm25.build([s.embed_text for s in stored], counted=[s.chunk.doc_id in public for s in stored])
         bm25.save(self.path / BM25_FILE)
         return outcome
 

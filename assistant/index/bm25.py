@@ -30,12 +30,22 @@ class Bm25Index:
     def __len__(self) -> int:
         return self.size
 
-    def build(self, texts: Sequence[str]) -> None:
-        """Index ``texts``; row i of the index is ``texts[i]``."""
+    def build(self, texts: Sequence[str], counted: Sequence[bool] | None = None) -> None:
+        """Index ``texts``; row i of the index is ``texts[i]``.
+
+        Collection statistics (N, document frequencies, average length) come only from the rows marked in
+        ``counted`` (default: all). The service counts public chunks only, so a unit-only or restricted document
+        changes no score anyone else sees — its words' rarity cannot be probed through the ranking. With no
+        counted row at all, every row counts.
+        """
         docs = [Counter(lexical_features(t)) for t in texts]
         self.size = len(docs)
+        if counted is not None and len(counted) != len(docs):
+            raise ValueError(f"counted has {len(counted)} flags for {len(docs)} texts")
+        mask = np.ones(len(docs), dtype=bool) if counted is None or not any(counted) else np.array(counted, bool)
         lengths = np.array([sum(c.values()) for c in docs], dtype=np.float64)
-        avgdl = float(lengths.mean()) if len(docs) and lengths.mean() > 0 else 1.0
+        n = int(mask.sum())
+        avgdl = float(lengths[mask].mean()) if n and lengths[mask].mean() > 0 else 1.0
         postings: dict[str, list[tuple[int, int]]] = {}
         for row, counts in enumerate(docs):
             for term, tf in counts.items():
@@ -47,8 +57,8 @@ class Bm25Index:
         weights: list[float] = []
         for term in terms:
             plist = postings[term]
-            df = len(plist)
-            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+            df = sum(1 for row, _ in plist if mask[row])
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             for row, tf in plist:
                 norm = tf + self.k1 * (1 - self.b + self.b * lengths[row] / avgdl)
                 rows.append(row)
@@ -57,13 +67,6 @@ class Bm25Index:
         self.offsets = np.array(offsets, dtype=np.int64)
         self.rows = np.array(rows, dtype=np.int32)
         self.weights = np.array(weights, dtype=np.float32)
-
-    def idf(self, term: str) -> float:
-        tid = self.vocab.get(term)
-        if tid is None:
-            return math.log(1 + (self.size + 0.5) / 0.5)
-        df = int(self.offsets[tid + 1] - self.offsets[tid])
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every row for ``query`` (zeros where no term matches)."""

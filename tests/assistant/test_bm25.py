@@ -49,3 +49,19 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     loaded = Bm25Index.load(tmp_path / "bm25.npz")
     assert len(loaded) == 3
     assert np.array_equal(loaded.scores("giấy phép"), index.scores("giấy phép"))
+
+
+def test_uncounted_rows_change_no_score_of_the_others() -> None:
+    """Statistics from counted (public) rows only: adding a hidden text leaves every visible score as it was."""
+    alone = Bm25Index()
+    alone.build(DOCS)
+    with_hidden = Bm25Index()
+    with_hidden.build([*DOCS, "kết hôn kết hôn giấy phép mật"], counted=[True, True, True, False])
+    for query in ("kết hôn", "cấp giấy phép", "giấy phép mật"):
+        np.testing.assert_allclose(with_hidden.scores(query)[:3], alone.scores(query), rtol=1e-6)
+    assert with_hidden.search("mật", 5) == [(3, pytest.approx(with_hidden.scores("mật")[3]))]  # still findable
+
+
+def test_counted_flags_must_match_the_texts() -> None:
+    with pytest.raises(ValueError, match="3 texts"):
+        Bm25Index().build(DOCS, counted=[True])

@@ -229,3 +229,26 @@ def test_filters_never_widen_visibility(service: AssistantService) -> None:
     assert service.documents(principal=ANONYMOUS, filters=filters) == []
     member = INSIDERS["member"]
     assert [d.doc_id for d in service.documents(principal=member, filters=filters)] == [HIDDEN]
+
+
+def test_a_hidden_document_changes_no_score_an_outsider_sees(
+    service: AssistantService, settings: Settings, embedder: HashingEmbedder
+) -> None:
+    """Ranking side channel: BM25 statistics count public documents only, so an outsider's results — ids and
+    scores — are the same with or without the hidden document in the index."""
+    from ingest.pipeline import IngestPipeline
+
+    outsider = OUTSIDERS["other unit"]
+    questions = [URGENT, "phòng máy chủ tầng 3 trực 24/7 văn bản khẩn", "diễn tập ứng cứu sự cố văn bản đến"]
+
+    def seen() -> list[list[tuple[str, float, float]]]:
+        return [
+            [(p.chunk.chunk_id, round(p.score, 6), round(p.scores.get("bm25", 0.0), 6))
+             for p in service.search(q, principal=outsider, top_k=10).passages]
+            for q in questions
+        ]  # fmt: skip
+
+    before = seen()
+    assert IngestPipeline(settings, embedder, progress=False).remove([HIDDEN]).removed == [HIDDEN]
+    service.refresh_index()
+    assert seen() == before
