@@ -73,6 +73,11 @@ _SidecarLoader.yaml_implicit_resolvers = {
 }
 
 
+def default_doc_id(file_name: str) -> str:
+    """The id of a document whose sidecar names none: its file name, slugified."""
+    return slugify(Path(file_name).stem)[:128].strip("-._")
+
+
 def validate_id(doc_id: str, *, source: str = "") -> str:
     """Return ``doc_id`` if it matches ``[a-z0-9][a-z0-9._-]{0,127}``; raise MetadataError otherwise."""
     if not isinstance(doc_id, str) or not _ID.fullmatch(doc_id):
@@ -211,7 +216,7 @@ def build_metadata(
     sidecar = read_sidecar(path) or {}
     header = parse_header("\n".join(block.text for block in loaded.blocks[:HEADER_LINES]))
     values = {**header, **sidecar}
-    doc_id = sidecar.get("id") or slugify(path.stem)[:128].strip("-._")
+    doc_id = sidecar.get("id") or default_doc_id(path.name)
     if not doc_id:
         raise MetadataError(
             str(path), f"không tạo được mã văn bản từ tên tệp — thêm 'id' vào tệp {path.name}{SIDECAR_SUFFIX}"

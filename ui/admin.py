@@ -28,11 +28,18 @@ def visibility_choices(lang: str) -> list[tuple[str, str]]:
     return [(t(lang, f"vis.{v}"), v) for v in VISIBILITIES]
 
 
+def _audience(doc: Document, lang: str) -> str:
+    """"hạn chế: TTT, inspector" — the visibility and, for a restricted document, who may see it."""
+    label = t(lang, f"vis.{doc.visibility}") if doc.visibility in VISIBILITIES else doc.visibility
+    named = [*doc.allowed_units, *doc.allowed_roles]
+    return f"{label}: {', '.join(named)}" if doc.visibility == "restricted" and named else label
+
+
 def documents_table(docs: list[Document], lang: str) -> dict[str, Any]:
     headers = t(lang, "docs.columns").split("|")
     rows = [
-        [d.doc_id, d.number, d.title, d.doc_type, d.unit, t(lang, f"vis.{d.visibility}") if d.visibility in
-         VISIBILITIES else d.visibility, d.status_label + ("" if d.current else " ⚠")]
+        [d.doc_id, d.number, d.title, d.doc_type, d.unit, _audience(d, lang),
+         d.status_label + ("" if d.current else " ⚠")]
         for d in docs
     ]  # fmt: skip
     return {"headers": headers, "data": rows or [[""] * len(headers)]}
@@ -130,8 +137,11 @@ class DocumentsTab:
         self.select.input(
             self.prefill,
             [self.select, self.docs],
-            [self.doc_id, self.title, self.number, self.doc_type, self.status, self.unit, self.visibility],
-        )
+            [
+                self.doc_id, self.title, self.number, self.doc_type, self.status, self.unit, self.visibility,
+                self.allowed_units, self.allowed_roles,
+            ],
+        )  # fmt: skip
         self.remove.click(self.delete, [self.select, self.confirm, session, lang], [*listing, self.confirm])
         form = [
             self.files, self.doc_id, self.title, self.number, self.doc_type, self.status, self.unit, self.visibility,
@@ -158,10 +168,13 @@ class DocumentsTab:
     def prefill(self, doc_id: str | None, docs: list[Document]) -> tuple[Any, ...]:
         doc = next((d for d in docs if d.doc_id == doc_id), None)
         if doc is None:
-            return tuple(gr.update() for _ in range(7))
+            return tuple(gr.update() for _ in range(9))
         status = _STATUS_OF_CODE.get(doc.status, "")
         visibility = doc.visibility if doc.visibility in VISIBILITIES else "public"
-        return doc.doc_id, doc.title, doc.number, doc.doc_type, status, doc.unit, visibility
+        return (
+            doc.doc_id, doc.title, doc.number, doc.doc_type, status, doc.unit, visibility,
+            ", ".join(doc.allowed_units), list(doc.allowed_roles),
+        )  # fmt: skip
 
     def delete(self, doc_id: str | None, confirmed: bool, session: Session | None, lang: str) -> tuple[Any, ...]:
         unchanged = (gr.update(),) * 4

@@ -132,6 +132,8 @@ class Document:
     visibility: str
     issued_date: str = ""
     superseded_by: tuple[str, ...] = ()
+    allowed_units: tuple[str, ...] = ()
+    allowed_roles: tuple[str, ...] = ()
 
     @classmethod
     def from_api(cls, body: dict[str, Any]) -> Document:
@@ -142,6 +144,7 @@ class Document:
             current=bool(body.get("current", True)), unit=str(body.get("unit", "")),
             visibility=str(body.get("visibility", "")), issued_date=str(body.get("issued_date") or ""),
             superseded_by=tuple(body.get("superseded_by", ())),
+            allowed_units=tuple(body.get("allowed_units", ())), allowed_roles=tuple(body.get("allowed_roles", ())),
         )  # fmt: skip
 
 

@@ -126,6 +126,7 @@ class DocumentOut(BaseModel):
     issuer: str
     issued_date: dt.date | None
     effective_date: dt.date | None
+    expiry_date: dt.date | None
     status: str
     status_label: str
     current: bool
@@ -134,6 +135,8 @@ class DocumentOut(BaseModel):
     relations: list[RelationOut]
     unit: str
     visibility: str
+    allowed_units: list[str]
+    allowed_roles: list[str]
     language: str
     source_format: str
     source_url: str | None
@@ -143,11 +146,13 @@ class DocumentOut(BaseModel):
     def from_core(cls, d: DocumentMeta) -> DocumentOut:
         return cls(
             doc_id=d.doc_id, title=d.title, number=d.number, doc_type=d.doc_type, issuer=d.issuer,
-            issued_date=d.issued_date, effective_date=d.effective_date, status=d.status.value,
+            issued_date=d.issued_date, effective_date=d.effective_date, expiry_date=d.expiry_date,
+            status=d.status.value,
             status_label=d.status.label_vi, current=d.is_current(), superseded_by=list(d.superseded_by),
             amended_by=list(d.amended_by),
             relations=[RelationOut(kind=r.kind.value, target=r.target) for r in d.relations], unit=d.unit,
-            visibility=d.visibility, language=d.language, source_format=d.source_format,
+            visibility=d.visibility, allowed_units=list(d.allowed_units), allowed_roles=list(d.allowed_roles),
+            language=d.language, source_format=d.source_format,
             source_url=f"/v1/documents/{d.doc_id}/source" if d.source_path else None, sample=d.sample,
         )  # fmt: skip
 

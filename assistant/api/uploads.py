@@ -7,9 +7,10 @@ The ingest loaders check the content again in full when the job runs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from assistant.accounts.errors import PayloadTooLarge, UnsupportedUpload
 from assistant.accounts.models import ROLES
 from assistant.accounts.units import UnitTree
 from assistant.errors import InvalidRequest, UnsupportedDocument
+from assistant.types import DocumentMeta, Validity
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.loaders.docx import check_archive
 from ingest.loaders.sniff import SUFFIX_FORMATS, sniff
@@ -106,6 +108,31 @@ class UploadMetadata:
     visibility: str = ""
     allowed_units: tuple[str, ...] = ()
     allowed_roles: tuple[str, ...] = ()
+    kept: dict[str, Any] = field(default_factory=dict)  # validity and relations of the version it replaces
+
+    def keeping(self, stored: DocumentMeta) -> UploadMetadata:
+        """This upload as a new version of ``stored``: fields left empty keep the stored document's access rules
+        (a restricted document re-uploaded without them must not turn public), validity and relations. Fields the
+        file's own header can give (title, số hiệu, type, issuer, dates of issue) are left to the new file."""
+        visibility_given = bool(self.visibility)
+        return dataclasses.replace(
+            self,
+            status=self.status or (stored.status.value if stored.status != Validity.UNKNOWN else ""),
+            unit=self.unit or stored.unit,
+            visibility=self.visibility or stored.visibility,
+            allowed_units=self.allowed_units or (() if visibility_given else stored.allowed_units),
+            allowed_roles=self.allowed_roles or (() if visibility_given else stored.allowed_roles),
+            kept={
+                k: v
+                for k, v in {
+                    "effective": stored.effective_date,
+                    "expires": stored.expiry_date,
+                    "relations": [{"type": r.kind.value, "target": r.target} for r in stored.relations],
+                    "language": stored.language,
+                }.items()
+                if v
+            },
+        )
 
     def validate(self, tree: UnitTree) -> None:
         """Units must exist in the unit tree, roles be known, and a unit/restricted document name its audience."""
@@ -126,7 +153,7 @@ class UploadMetadata:
             "status": self.status, "unit": self.unit, "visibility": self.visibility,
             "allowed_units": list(self.allowed_units), "allowed_roles": list(self.allowed_roles),
         }  # fmt: skip
-        return {k: v for k, v in values.items() if v}
+        return {**self.kept, **{k: v for k, v in values.items() if v}}
 
 
 def store_upload(folder: Path, name: str, data: bytes, meta: UploadMetadata) -> Path:

@@ -51,6 +51,39 @@ def wait_for(client: TestClient, headers: dict[str, str], job_id: str, timeout: 
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
+def test_a_new_version_keeps_access_rules_validity_and_relations_left_empty(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """Re-uploading a restricted document with only its file must not make it public, nor drop its validity or
+    relations; fields given explicitly still win."""
+    inspector = bearer(client, "thanh-tra", units=["TTT"])
+    outsider = bearer(client, "hoa", units=["SYT"])
+    first = upload(
+        client, admin, "kl-09.txt", PLAN.replace("88/KH-SXD", "09/KL-TTr").encode(), doc_id="kl-09-ttr",
+        status="hết hiệu lực một phần", visibility="restricted", allowed_units="TTT", unit="TTT",
+    )  # fmt: skip
+    assert wait_for(client, admin, first.json()["job_id"])["status"] == "done"
+
+    corrected = PLAN.replace("88/KH-SXD", "09/KL-TTr").replace("12 công trình", "15 công trình")
+    second = upload(client, admin, "kl-09-sua.txt", corrected.encode(), doc_id="kl-09-ttr")
+    assert second.status_code == 202, second.text
+    job = wait_for(client, admin, second.json()["job_id"])
+    assert job["replaced"] == ["kl-09-ttr"], str(job)
+    doc = client.get("/v1/documents/kl-09-ttr", headers=inspector).json()
+    meta = doc["document"]
+    assert (meta["visibility"], meta["allowed_units"], meta["unit"]) == ("restricted", ["TTT"], "TTT")
+    assert meta["status"] == "partly_expired"
+    assert any("15 công trình" in c["text"] for c in doc["chunks"])  # the new text is what is served
+    assert client.get("/v1/documents/kl-09-ttr", headers=outsider).status_code == 404
+    hidden = client.post("/v1/search", json={"question": QUESTION}, headers=outsider).json()
+    assert "kl-09-ttr" not in {p["doc_id"] for p in hidden["passages"]}
+
+    opened = upload(client, admin, "kl-09.txt", corrected.encode(), doc_id="kl-09-ttr", visibility="public")
+    assert wait_for(client, admin, opened.json()["job_id"])["status"] == "done"
+    meta = client.get("/v1/documents/kl-09-ttr", headers=outsider).json()["document"]
+    assert (meta["visibility"], meta["allowed_units"]) == ("public", [])  # an explicit choice is honoured
+
+
 def docx_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -115,3 +115,18 @@ def test_starters_follow_the_unit() -> None:
     assert starters_for([], "vi") != starters_for(["SYT"], "vi")
     assert all(len(starters_for(units, "vi")) == 4 for units in ([], ["SXD"], ["XA-CHILANG"], ["KHONG-CO"]))
     assert starters_for(["SXD"], "en") == starters_for([], "en") != starters_for([], "vi")
+
+
+def test_the_documents_table_names_who_may_see_a_restricted_document() -> None:
+    from ui.admin import documents_table
+    from ui.models import Document
+
+    body = {
+        "doc_id": "ttt-kh", "title": "Kế hoạch thanh tra", "number": "148/KH-TTr", "doc_type": "Kế hoạch",
+        "status": "expired", "status_label": "hết hiệu lực toàn bộ", "current": False, "unit": "TTT",
+        "visibility": "restricted", "allowed_units": ["TTT"], "allowed_roles": ["inspector"],
+    }  # fmt: skip
+    public = {**body, "doc_id": "qd", "visibility": "public", "allowed_units": [], "allowed_roles": [], "current": True}
+    rows = documents_table([Document.from_api(body), Document.from_api(public)], "vi")["data"]
+    assert rows[0][5] == f"{t('vi', 'vis.restricted')}: TTT, inspector" and rows[0][6].endswith("⚠")
+    assert rows[1][5] == t("vi", "vis.public")

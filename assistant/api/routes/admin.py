@@ -10,12 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from assistant.accounts.audit import Action
 from assistant.accounts.errors import JobNotFound
 from assistant.api.account_schemas import JobOut, RemoveResponse, UploadAccepted
-from assistant.api.deps import AccountsDep, AdminDep, SettingsDep, client_address
+from assistant.api.deps import AccountsDep, AdminDep, ServiceDep, SettingsDep, client_address
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.routes.auth import UNAUTHORIZED
 from assistant.api.schemas import ErrorResponse
 from assistant.api.uploads import UploadMetadata, check_upload, sanitize_filename, store_upload
 from assistant.errors import AssistantError
+from ingest.metadata import default_doc_id
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 
@@ -56,6 +57,7 @@ async def upload_document(
     settings: SettingsDep,
     accounts: AccountsDep,
     runner: RunnerDep,
+    service: ServiceDep,
     file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or TXT")],
     doc_id: Annotated[str, Form(max_length=128)] = "",
     title: Annotated[str, Form(max_length=500)] = "",
@@ -74,6 +76,9 @@ async def upload_document(
         status=status.strip(), unit=unit.strip(), visibility=visibility, allowed_units=_split(allowed_units),
         allowed_roles=_split(allowed_roles),
     )  # fmt: skip
+    stored = service.holder.get().documents.get(meta.doc_id or default_doc_id(name))
+    if stored is not None:  # a new version of a document already on the shelf
+        meta = meta.keeping(stored)
     job_id = runner.new_job_id()
     try:
         check_upload(name, data, max_bytes=settings.max_file_bytes, size=file.size)
