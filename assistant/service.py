@@ -86,6 +86,7 @@ class AssistantService:
         extractive = ExtractiveComposer(
             self.prompts,
             abstain_threshold=s.abstain_threshold,
+            abstain_threshold_english=s.abstain_threshold_english,
             max_sentences=s.answer_max_sentences,
             max_passages=s.answer_passages,
             embedder=self.embedder,

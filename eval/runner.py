@@ -101,6 +101,7 @@ def evaluate_question(
         "qid": question.qid,
         "question": question.question,
         "categories": list(question.categories),
+        "language": answer.language,
         "gold": list(question.gold_doc_ids),
         "gold_chunks": list(question.gold_chunk_ids),
         "retrieved": docs,
@@ -151,7 +152,14 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out.update({k if k.startswith("citation_") else f"citation_{k}": v for k, v in citation.items()})
     if any(not r["answerable"] for r in rows):
         out.update(m.abstention_metrics([r["abstained"] for r in rows], [r["answerable"] for r in rows]))
-        out["calibration"] = sweep_threshold([r["evidence"] for r in rows], [r["answerable"] for r in rows])
+        # Each language has its own threshold (English evidence is the dense score alone): "calibration" is for
+        # the questions not in English (abstain_threshold), "calibration_en" for English (abstain_threshold_english).
+        for key, subset in (
+            ("calibration", [r for r in rows if r.get("language") != "en"]),
+            ("calibration_en", [r for r in rows if r.get("language") == "en"]),
+        ):
+            if subset:
+                out[key] = sweep_threshold([r["evidence"] for r in subset], [r["answerable"] for r in subset])
     golds = [r for r in answerable if r["gold_answer"] and not r["abstained"]]
     if golds:
         out.update(
@@ -276,6 +284,7 @@ class _SettingsView:
     fusion_lexical_share: float
     rrf_k: int
     abstain_threshold: float
+    abstain_threshold_english: float
     chunk_max_chars: int
     non_current_penalty: float
 
@@ -289,6 +298,7 @@ def _settings_view(s: Settings) -> _SettingsView:
         s.fusion_lexical_share,
         s.rrf_k,
         s.abstain_threshold,
+        s.abstain_threshold_english,
         s.chunk_max_chars,
         s.non_current_penalty,
     )

@@ -126,6 +126,7 @@ class ExtractiveComposer:
         prompts: PromptLibrary,
         *,
         abstain_threshold: float = 0.45,
+        abstain_threshold_english: float | None = None,
         max_sentences: int = 5,
         max_passages: int = 4,
         max_chars: int = 900,
@@ -135,6 +136,9 @@ class ExtractiveComposer:
             raise ValueError(f"max_sentences and max_passages must be > 0, got {max_sentences}, {max_passages}")
         self.prompts = prompts
         self.abstain_threshold = abstain_threshold
+        self.abstain_threshold_english = (
+            abstain_threshold if abstain_threshold_english is None else abstain_threshold_english
+        )
         self.max_sentences = max_sentences
         self.max_passages = max_passages
         self.max_chars = max_chars
@@ -142,7 +146,7 @@ class ExtractiveComposer:
 
     def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer:
         evidence = evidence_score(query, passages) if passages else 0.0
-        if not passages or evidence < self.abstain_threshold:
+        if not passages or evidence < self.threshold_for(query.language):
             return self.abstain(query, passages, evidence)
         top = list(passages[: self.max_passages])
         units = [u for i, p in enumerate(top) for u in split_units(i, p.chunk.text)]
@@ -150,6 +154,10 @@ class ExtractiveComposer:
             return self.abstain(query, passages, evidence)
         chosen = self._select(query, top, units)
         return self._render(query, passages, top, chosen, evidence)
+
+    def threshold_for(self, language: str) -> float:
+        """The evidence score below which a question in ``language`` gets "no basis found"."""
+        return self.abstain_threshold_english if language == "en" else self.abstain_threshold
 
     def abstain(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: float) -> Answer:
         text = self.prompts.render("answer", query.language, "abstain")

@@ -66,7 +66,7 @@ class GenerativeComposer:
 
     def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer:
         evidence = evidence_score(query, passages) if passages else 0.0
-        if not passages or evidence < self.fallback.abstain_threshold:
+        if not passages or evidence < self.fallback.threshold_for(query.language):
             return self.fallback.abstain(query, passages, evidence)
         top = list(passages[: self.max_passages])
         try:

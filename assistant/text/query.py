@@ -27,13 +27,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def detect_language(text: str) -> Language:
-    """ "en" when the question reads as English (no Vietnamese diacritics and English function words)."""
-    if has_diacritics(text):
-        return "vi"
-    words = [w.casefold() for w in _WORD.findall(text)]
+    """ "en" when the question reads as English: English function words, and few accented words — an English
+    question still names "Lạng Sơn" or "Cao Bằng", a Vietnamese one is mostly accented."""
+    words = _WORD.findall(text)
     if not words:
         return "vi"
-    hits = sum(1 for w in words if w in _ENGLISH_MARKERS)
+    if sum(1 for w in words if has_diacritics(w)) > 0.3 * len(words):
+        return "vi"
+    hits = sum(1 for w in words if w.casefold() in _ENGLISH_MARKERS)
     return "en" if hits >= 2 or hits / len(words) >= 0.25 else "vi"
 
 

@@ -142,3 +142,17 @@ def test_a_follow_up_is_answered_by_its_own_words(composer: ExtractiveComposer) 
         make_query("Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu? còn lệ phí thì sao?"), [guide]
     )
     assert "12 ngày" in lead(first.text) and "75.000 đồng" in lead(follow_up.text)
+
+
+def test_english_questions_have_their_own_threshold() -> None:
+    """English evidence is the dense score alone, so it is held to its own (lower) calibrated threshold."""
+    composer = ExtractiveComposer(
+        PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.54, abstain_threshold_english=0.24
+    )
+    question = make_query("How fast must urgent documents be handled?", "en")
+    fair = composer.compose(question, [make_passage("qd", TIME_LIMIT, dense=0.82)])  # evidence ≈ 0.43
+    weak = composer.compose(question, [make_passage("qd", TIME_LIMIT, dense=0.78)])  # evidence ≈ 0.14
+    assert not fair.abstained and 0.24 < fair.evidence < 0.54
+    assert weak.abstained
+    assert composer.threshold_for("vi") == 0.54 and composer.threshold_for("en") == 0.24
+    assert ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.5).threshold_for("en") == 0.5

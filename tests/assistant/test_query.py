@@ -18,6 +18,9 @@ def normalizer() -> QueryNormalizer:
         ("Thủ tục cấp giấy phép xây dựng", "vi"),
         ("thu tuc cap giay phep xay dung mat bao lau", "vi"),
         ("lam lai so do o dau", "vi"),
+        ("What is the fee for a construction permit for a detached house in Lạng Sơn?", "en"),  # a place name
+        ("How many community digital-transformation teams does Cao Bằng have?", "en"),
+        ("Hệ thống e-office của Sở có những chức năng gì?", "vi"),
     ],
 )
 def test_detect_language(text: str, language: str) -> None:
