@@ -29,7 +29,7 @@ def visibility_choices(lang: str) -> list[tuple[str, str]]:
 
 
 def _audience(doc: Document, lang: str) -> str:
-    """"hạn chế: TTT, inspector" — the visibility and, for a restricted document, who may see it."""
+    """The visibility and, for a restricted document, who may see it: "hạn chế: TTT, inspector"."""
     label = t(lang, f"vis.{doc.visibility}") if doc.visibility in VISIBILITIES else doc.visibility
     named = [*doc.allowed_units, *doc.allowed_roles]
     return f"{label}: {', '.join(named)}" if doc.visibility == "restricted" and named else label

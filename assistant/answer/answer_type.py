@@ -46,7 +46,8 @@ _ASK_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
 
 _STATES = {
     AnswerType.MONEY: r"\d[\d.,]*\s*(?:dong|vnd|trieu|ty|nghin)\b|\d\s*%",
-    AnswerType.DURATION: rf"\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b|\bngay lam viec ke tu\b",
+    AnswerType.DURATION: rf"\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b|\bngay (?:sau khi|khi|lap tuc)\b"
+    r"|\bkhong qua\b|\bcham nhat\b|\btoi da\b",
     AnswerType.DATE: r"\bngay \d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
     r"|\bquy (?:i|ii|iii|iv|[1-4])\b|\btruoc ngay\b|\bhang (?:nam|thang|quy|tuan)\b",
     AnswerType.QUANTITY: r"\d",

@@ -37,6 +37,7 @@ def test_references_are_not_facts() -> None:
     assert states(AnswerType.QUANTITY, "1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.")
     assert states(AnswerType.DURATION, "không quá 05 ngày làm việc kể từ ngày nhận")
     assert not states(AnswerType.DURATION, "Chương 5 quy định về hồ sơ")
+    assert states(AnswerType.DURATION, "Văn bản khẩn phải được trình và chuyển ngay sau khi nhận.")  # "at once"
     assert states(AnswerType.DATE, "báo cáo gửi trước ngày 15/6/2026")
     assert not states(AnswerType.NONE, "75.000 đồng")
 
