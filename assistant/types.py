@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -127,6 +128,39 @@ class LoadedDocument:
         return "\n".join(block.text for block in self.blocks)
 
 
+_OUTLINE_ITEM = re.compile(r"^(?:(phần|chương|mục)\s+)?([IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*(.*)$", re.IGNORECASE)
+_OUTLINE_KIND = {"roman": "mục", "digit": "khoản", "letter": "điểm"}
+
+
+def outline_label(heading_path: Sequence[str]) -> str:
+    """A plan's or a Party resolution's position, cited the way Điều/khoản/điểm are: ("IV. NƠI NỘP…",
+    "3. Lệ phí cấp giấy phép…") → "khoản 3 mục IV — Lệ phí cấp giấy phép…". Empty when a heading is not numbered
+    ("Phần mở đầu")."""
+    labels: list[str] = []
+    title = ""
+    for heading in heading_path:
+        m = _OUTLINE_ITEM.match(heading.strip())
+        if m is None:
+            return ""
+        word, number, title = m.group(1), m.group(2), m.group(3)
+        if word:
+            kind = word.lower()
+        elif number.isdigit():
+            kind = _OUTLINE_KIND["digit"]
+        elif number.isupper():
+            kind = _OUTLINE_KIND["roman"]
+        else:
+            kind = _OUTLINE_KIND["letter"]
+        labels.append(f"{kind} {number}")
+    if not labels:
+        return ""
+    label = " ".join(reversed(labels))
+    title = title.split(":")[0].strip()
+    if len(title) > 48:
+        title = title[:48].rsplit(" ", 1)[0] + "…"
+    return f"{label} — {title}" if title else label
+
+
 @dataclass(frozen=True)
 class Chunk:
     """An article- or clause-level piece of a document, the unit of retrieval."""
@@ -156,7 +190,7 @@ class Chunk:
             parts.append(f"Điều {self.article}")
         if parts:
             return " ".join(parts)
-        return " › ".join(self.heading_path)
+        return outline_label(self.heading_path) or " › ".join(self.heading_path)
 
 
 @dataclass(frozen=True)

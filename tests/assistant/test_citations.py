@@ -45,3 +45,19 @@ def test_citation_reads_diem_khoan_dieu_with_page_and_link() -> None:
     assert citation.path == "điểm b khoản 2 Điều 3"
     assert citation.page == 4 and citation.number == "30/2025/QĐ-UBND"
     assert citation.url == "/v1/documents/qd-30/source#page=4"
+
+
+@pytest.mark.parametrize(
+    ("heading_path", "label"),
+    [
+        (("IV. NƠI NỘP, THỜI HẠN VÀ LỆ PHÍ", "3. Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ thu theo Nghị quyết số"),
+         "khoản 3 mục IV — Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ…"),
+        (("II. ĐỐI TƯỢNG, PHẠM VI KIỂM TRA", "1. Số lượng: kiểm tra 14 công trình"), "khoản 1 mục II — Số lượng"),
+        (("Phần I. QUY ĐỊNH CHUNG", "a) Đối tượng"), "điểm a phần I — Đối tượng"),
+        (("Phần mở đầu",), ""),  # not numbered: the heading itself is shown
+    ],
+)  # fmt: skip
+def test_outline_positions_are_cited_like_articles(heading_path: tuple[str, ...], label: str) -> None:
+    from assistant.types import outline_label
+
+    assert outline_label(heading_path) == label

@@ -285,7 +285,7 @@ def test_party_items() -> None:
     goal = chunks["nq-49-tu:muc-ii-2"]
     assert goal.text.startswith("II- QUAN ĐIỂM, MỤC TIÊU\n2. Mục tiêu\na) Đến năm 2025")
     assert goal.heading_path == ("II- QUAN ĐIỂM, MỤC TIÊU", "2. Mục tiêu")
-    assert goal.article == "" and goal.path_label == "II- QUAN ĐIỂM, MỤC TIÊU › 2. Mục tiêu"
+    assert goal.article == "" and goal.path_label == "khoản 2 mục II — Mục tiêu"
     view = chunks["nq-49-tu:muc-ii-1"]
     assert view.text.startswith("II- QUAN ĐIỂM, MỤC TIÊU\nNghị quyết xác định quan điểm")  # section lead-in
     assert chunks["nq-49-tu:muc-iii-1"].text.endswith("- Tổ chức tập huấn cho cán bộ, công chức.")
