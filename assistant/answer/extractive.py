@@ -12,7 +12,6 @@ import numpy as np
 from assistant.answer.answer_type import counted_noun, counts, expected_answer, question_parts, states
 from assistant.answer.citations import Located, build_citation, locate, validity_warnings
 from assistant.answer.prompts import PromptLibrary
-from assistant.text.normalize import fold_diacritics
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer, Citation, Embedder, NormalizedQuery, Passage
@@ -26,6 +25,7 @@ NON_CURRENT_FACTOR = 0.5
 AMENDED_FACTOR = 0.7
 TYPE_BONUS = 0.3  # a sentence stating the kind of fact asked for (see answer_type)
 HEADING_FACTOR = 0.4  # an all-capitals heading or the document's title
+TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,16 @@ def _beyond_title(tokens: list[str], passage: Passage) -> list[str]:
 
 
 def _is_heading(text: str, passage: Passage) -> bool:
+    """An all-capitals heading, or a line that mostly repeats the document's title (the title block of a plan:
+    "Kiểm tra công tác … năm 2025 (tài liệu lưu hành nội bộ)") — it names the document, it answers nothing."""
     letters = [ch for ch in text if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
         return True
-    title = fold_diacritics(passage.document.title)
-    return len(text) > 20 and fold_diacritics(text).rstrip(" .:") in title
+    if len(text) <= 20 or len(text) > 300:
+        return False
+    words = content_tokens(text)
+    title = set(content_tokens(passage.document.title))
+    return bool(words) and sum(w in title for w in words) >= TITLE_SHARE * len(words)
 
 
 def _grams(tokens: Sequence[str]) -> set[str]:
