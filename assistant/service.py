@@ -155,7 +155,7 @@ class AssistantService:
         doc = snapshot.documents.get(doc_id)
         if doc is None or not principal.may_see(doc):
             raise DocumentNotFound(doc_id)
-        return doc, [snapshot.chunks[row] for row in snapshot.doc_rows.get(doc_id, [])]
+        return snapshot.view(doc, principal), [snapshot.chunks[row] for row in snapshot.doc_rows.get(doc_id, [])]
 
     def source_file(self, doc_id: str, *, principal: Principal) -> tuple[DocumentMeta, Path]:
         doc, _ = self.document(doc_id, principal=principal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -93,10 +94,31 @@ class IndexSnapshot:
         )
         return snapshot
 
+    def view(self, doc: DocumentMeta, principal: Principal) -> DocumentMeta:
+        """``doc`` as ``principal`` sees it: "replaced by" / "amended by" name only documents the caller may see,
+        so a public decision replaced by an internal one does not reveal the internal one's số hiệu (and its
+        validity follows what the caller can check)."""
+        if principal.is_admin or not (doc.superseded_by or doc.amended_by):
+            return doc
+
+        def visible(numbers: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(
+                n
+                for n in numbers
+                if any(principal.may_see(self.documents[d]) for d in self.docs_by_number.get(number_key(n), []))
+            )
+
+        superseded_by, amended_by = visible(doc.superseded_by), visible(doc.amended_by)
+        if (superseded_by, amended_by) == (doc.superseded_by, doc.amended_by):
+            return doc
+        since = doc.superseded_since if superseded_by else None
+        return dataclasses.replace(doc, superseded_by=superseded_by, amended_by=amended_by, superseded_since=since)
+
     def visible_documents(self, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
-        """Documents the caller may see and the filters accept, ordered by id."""
+        """Documents the caller may see (as they see them) and the filters accept, ordered by id."""
         flt = filters or SearchFilters()
-        return [d for _, d in sorted(self.documents.items()) if principal.may_see(d) and flt.accepts(d)]
+        seen = (self.view(d, principal) for _, d in sorted(self.documents.items()) if principal.may_see(d))
+        return [d for d in seen if flt.accepts(d)]
 
     def allowed_mask(self, principal: Principal, filters: SearchFilters | None = None) -> npt.NDArray[np.bool_]:
         """Boolean row mask of chunks that may appear in this caller's results."""
@@ -128,8 +150,16 @@ class IndexSnapshot:
         return list(found.values())
 
     def passage(
-        self, row: int, *, score: float, rank: int, scores: dict[str, float], as_of: dt.date | None = None
+        self,
+        row: int,
+        *,
+        score: float,
+        rank: int,
+        scores: dict[str, float],
+        as_of: dt.date | None = None,
+        principal: Principal | None = None,
     ) -> Passage:
         chunk = self.chunks[row]
         doc = self.documents[chunk.doc_id]
+        doc = self.view(doc, principal) if principal is not None else doc
         return Passage(chunk=chunk, document=doc, score=score, rank=rank, scores=scores, current=doc.is_current(as_of))

@@ -121,7 +121,9 @@ class HybridRetriever:
                 dense = _merged(dense, [(snapshot.row_of_iid[iid], score) for iid, score in hits])
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        passages = self._fuse(snapshot, lexical, dense, k, flt, mask, english=query.language == "en", pinned=pinned)
+        passages = self._fuse(
+            snapshot, lexical, dense, k, flt, mask, principal, english=query.language == "en", pinned=pinned
+        )
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         return RetrievalResult(query, passages, snapshot.version, timings)
 
@@ -133,6 +135,7 @@ class HybridRetriever:
         k: int,
         flt: SearchFilters,
         mask: npt.NDArray[np.bool_],
+        principal: Principal,
         *,
         english: bool = False,
         pinned: list[NumberedDocument] | None = None,
@@ -154,7 +157,7 @@ class HybridRetriever:
         for row, score in fused.items():
             if not mask[row]:  # defensive: never let a filtered-out chunk through
                 continue
-            doc = snapshot.documents[snapshot.chunks[row].doc_id]
+            doc = snapshot.view(snapshot.documents[snapshot.chunks[row].doc_id], principal)
             current = doc.is_current(flt.as_of)
             final = score if current else score * self.non_current_penalty
             if row in boosted:
@@ -165,7 +168,9 @@ class HybridRetriever:
         out = []
         for rank, (final, row, raw, _current) in enumerate(scored[:k], start=1):
             scores = {"fused": raw, **details.get(row, {})}
-            out.append(snapshot.passage(row, score=final, rank=rank, scores=scores, as_of=flt.as_of))
+            out.append(
+                snapshot.passage(row, score=final, rank=rank, scores=scores, as_of=flt.as_of, principal=principal)
+            )
         return out
 
 

@@ -252,3 +252,30 @@ def test_a_hidden_document_changes_no_score_an_outsider_sees(
     assert IngestPipeline(settings, embedder, progress=False).remove([HIDDEN]).removed == [HIDDEN]
     service.refresh_index()
     assert seen() == before
+
+
+def test_a_hidden_replacement_is_not_named_to_those_who_cannot_see_it(
+    service: AssistantService, settings: Settings, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    """Relations are shown as the caller may see them: a public decision replaced by an internal one does not
+    reveal the internal one's số hiệu (nor change its validity or the in-force filter) for outsiders."""
+    path = write_doc(
+        tmp_path / "internal", "qd-99-stttt.txt", INTERNAL.replace("77/KH-STTTT", "99/QĐ-STTTT"),
+        'id: qd-99-stttt\nnumber: "99/QĐ-STTTT"\nunit: STTTT\nvisibility: unit\n'
+        'relations:\n  - {type: "thay thế", target: "30/2025/QĐ-UBND"}\n',
+    )  # fmt: skip
+    assert ingest(settings, embedder, path).ingested == ["qd-99-stttt"]
+    service.refresh_index()
+    outsider, member = OUTSIDERS["other unit"], INSIDERS["member"]
+
+    seen_out, _ = service.document("qd-30-2025", principal=outsider)
+    seen_in, _ = service.document("qd-30-2025", principal=member)
+    assert seen_out.superseded_by == () and seen_out.is_current()
+    assert seen_in.superseded_by == ("99/QĐ-STTTT",) and not seen_in.is_current()
+    in_force = SearchFilters(in_force_only=True)
+    assert "qd-30-2025" in {d.doc_id for d in service.documents(principal=outsider, filters=in_force)}
+    for principal, expected in ((outsider, ()), (member, ("99/QĐ-STTTT",))):
+        passages = service.search(URGENT, principal=principal).passages
+        assert {p.document.superseded_by for p in passages if p.document.doc_id == "qd-30-2025"} == {expected}
+    answer = service.ask(URGENT, principal=outsider).answer
+    assert "99/QĐ-STTTT" not in answer.text and all("99/QĐ" not in c.warning for c in answer.citations)
