@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence, Sized
 
 import numpy as np
 
+from assistant.answer.citations import MARKER
 from assistant.text.normalize import fold_diacritics, normalize_text
 
 DEFAULT_KS = (1, 3, 5, 10)
@@ -163,14 +164,13 @@ def token_recall(pred: str, gold: str) -> float:
     return sum((Counter(answer_tokens(pred)) & Counter(gold_tokens)).values()) / len(gold_tokens)
 
 
-_CITATION_MARK = re.compile(r"\[\d+\]")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def figures(text: str) -> set[str]:
     """The numbers written in ``text`` ("04 giờ" and "4 giờ", "75.000" and "75000" agree); [n] markers skipped."""
     found = set()
-    for match in _FIGURE.finditer(_CITATION_MARK.sub(" ", text)):
+    for match in _FIGURE.finditer(MARKER.sub(" ", text)):
         digits = match.group().replace(".", "").replace(",", "")
         found.add(digits.lstrip("0") or "0")
     return found
@@ -187,7 +187,7 @@ def figure_recall(pred: str, gold: str) -> float | None:
 
 def lead_line(text: str) -> str:
     """The first line that cites a source ([n]): what a reader takes as the answer."""
-    return next((line for line in text.splitlines() if _CITATION_MARK.search(line)), "")
+    return next((line for line in text.splitlines() if MARKER.search(line)), "")
 
 
 def answer_metrics(preds: Sequence[str], golds: Sequence[str]) -> dict[str, float]:

@@ -18,7 +18,7 @@ from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.faiss_index import FaissVectorIndex, choose_kind
 from assistant.index.snapshot import BM25_FILE, CATALOG_FILE, VECTORS_FILE
 from assistant.settings import Settings
-from assistant.text.numbers import number_key
+from assistant.text.numbers import group_by_number, number_key
 from assistant.types import Chunk, DocumentMeta, Embedder, RelationKind
 from ingest.report import PreparedDocument
 
@@ -33,10 +33,7 @@ def embed_text(doc: DocumentMeta, chunk: Chunk) -> str:
 
 def resolve_relations(docs: list[DocumentMeta]) -> list[DocumentMeta]:
     """Fill ``superseded_by`` (replaced/repealed) and ``amended_by`` from every document's relations."""
-    by_number: dict[str, list[str]] = {}
-    for doc in docs:
-        if doc.number:
-            by_number.setdefault(number_key(doc.number), []).append(doc.doc_id)
+    by_number = group_by_number((doc.doc_id, doc.number) for doc in docs)
     superseded: dict[str, set[str]] = {}
     amended: dict[str, set[str]] = {}
     since: dict[str, dt.date] = {}

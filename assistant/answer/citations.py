@@ -10,7 +10,7 @@ from assistant.answer.prompts import PromptLibrary
 from assistant.errors import AssistantError
 from assistant.types import Citation, Language, Passage, Validity
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKER = re.compile(r"\[(\d{1,3})\]")  # a citation marker [n] in answer text
 _CLAUSE = re.compile(r"^(\d{1,3})\.\s")
 _POINT = re.compile(r"^([a-zđ])\)\s")
 
@@ -22,7 +22,7 @@ class CitationError(AssistantError):
 def parse_markers(text: str) -> list[int]:
     """Marker numbers in order of first appearance."""
     seen: list[int] = []
-    for match in _MARKER.finditer(text):
+    for match in MARKER.finditer(text):
         n = int(match.group(1))
         if n not in seen:
             seen.append(n)
@@ -41,7 +41,7 @@ def check_markers(text: str, passage_count: int) -> list[int]:
 
 
 def renumber(text: str, mapping: dict[int, int]) -> str:
-    return _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", text)
+    return MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", text)
 
 
 @dataclass(frozen=True)

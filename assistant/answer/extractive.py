@@ -65,13 +65,12 @@ def _validity(top: list[Passage], index: int) -> float:
     return 1.0
 
 
-def _beyond_title(tokens: list[str], passage: Passage) -> list[str]:
-    title = set(content_tokens(passage.document.title))
+def _beyond_title(tokens: list[str], title: set[str]) -> list[str]:
     rest = [t for t in tokens if t not in title]
     return rest or tokens
 
 
-def _is_heading(text: str, passage: Passage) -> bool:
+def _is_heading(text: str, title: set[str]) -> bool:
     """An all-capitals heading, or a line that mostly repeats the document's title (the title block of a plan:
     "Kiểm tra công tác … năm 2025 (tài liệu lưu hành nội bộ)") — it names the document, it answers nothing."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -80,7 +79,6 @@ def _is_heading(text: str, passage: Passage) -> bool:
     if len(text) <= 20 or len(text) > 300:
         return False
     words = content_tokens(text)
-    title = set(content_tokens(passage.document.title))
     return bool(words) and sum(w in title for w in words) >= TITLE_SHARE * len(words)
 
 
@@ -175,10 +173,11 @@ class ExtractiveComposer:
         # for each of its sentences, at half weight.
         # A follow-up searched with the question before it ("… bao lâu? còn lệ phí thì sao?") is scored mostly
         # by its own words.
+        titles = [set(content_tokens(p.document.title)) for p in top]
         parts = question_parts(query.text)
         focus = content_tokens(parts[-1]) if len(parts) > 1 else []
-        whole = [_beyond_title(content_tokens(query.text), p) for p in top]
-        last = [_beyond_title(focus, p) for p in top]
+        whole = [_beyond_title(content_tokens(query.text), title) for title in titles]
+        last = [_beyond_title(focus, title) for title in titles]
 
         def overlap(tokens: list[str], unit: Unit) -> float:
             heading = top[unit.passage_index].chunk.heading
@@ -194,13 +193,14 @@ class ExtractiveComposer:
         )
         prior = np.array([1.0 / (1 + u.passage_index) for u in units])
         # A replaced or expired source is quoted only when it says clearly more than the current ones.
-        validity = np.array([_validity(top, u.passage_index) for u in units])
+        per_passage = [_validity(top, index) for index in range(len(top))]
+        validity = np.array([per_passage[u.passage_index] for u in units])
         # A question for an amount, a time limit, a date, who or where prefers sentences that state one;
         # headings and the document's own title repeat the question's words but answer nothing.
         kind = expected_answer(query.original)
         noun = counted_noun(query.original)
         typed = np.array([float(states(kind, u.text)) + float(counts(noun, u.text)) for u in units])
-        shape = np.array([HEADING_FACTOR if _is_heading(u.text, top[u.passage_index]) else 1.0 for u in units])
+        shape = np.array([HEADING_FACTOR if _is_heading(u.text, titles[u.passage_index]) else 1.0 for u in units])
         if query.language == "en" and self.embedder is not None:
             vectors = self.embedder.embed_passages([u.text for u in units])
             qv = self.embedder.embed_queries([query.dense_text])[0]

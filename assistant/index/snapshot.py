@@ -17,7 +17,7 @@ from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
 from assistant.index.faiss_index import FaissVectorIndex, IndexKind
-from assistant.text.numbers import number_key
+from assistant.text.numbers import group_by_number, number_key
 from assistant.types import Chunk, DocumentMeta, Passage, Principal, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,7 @@ class IndexSnapshot:
         self.doc_rows = {}
         for row, chunk in enumerate(self.chunks):
             self.doc_rows.setdefault(chunk.doc_id, []).append(row)
-        self.docs_by_number = {}
-        for doc_id, doc in sorted(self.documents.items()):
-            if doc.number:
-                self.docs_by_number.setdefault(number_key(doc.number), []).append(doc_id)
+        self.docs_by_number = group_by_number((doc_id, doc.number) for doc_id, doc in sorted(self.documents.items()))
 
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:

@@ -4,10 +4,11 @@ numbers a free-text question mentions ("3120/QĐ-UBND", "3120/qd-ubnd" and "3120
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.text.normalize import fold_diacritics
 
-__all__ = ["DOCUMENT_NUMBER", "mentioned_numbers", "number_key"]
+__all__ = ["DOCUMENT_NUMBER", "group_by_number", "mentioned_numbers", "number_key"]
 
 # As printed in a header: 12/QĐ-UBND, 30/2020/NĐ-CP, 49-NQ/TU, 07/HD-TTr.
 DOCUMENT_NUMBER = r"\d{1,5}(?:/\d{4})?[/-][A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"
@@ -28,3 +29,12 @@ def mentioned_numbers(text: str) -> list[str]:
         if key not in keys:
             keys.append(key)
     return keys
+
+
+def group_by_number(numbered: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """``(doc_id, số hiệu)`` pairs → :func:`number_key` → doc ids in the given order; empty numbers are skipped."""
+    groups: dict[str, list[str]] = {}
+    for doc_id, number in numbered:
+        if number:
+            groups.setdefault(number_key(number), []).append(doc_id)
+    return groups
