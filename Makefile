@@ -86,6 +86,7 @@ run: install ingest serve-all
 lint: install-dev
 	$(BIN)/ruff check assistant ingest eval ui corpus bench tests
 	$(BIN)/ruff format --check assistant ingest eval ui bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy
