@@ -325,6 +325,9 @@ class Embedder(Protocol):
 class VectorIndex(Protocol):
     """Inner-product search over vectors keyed by int64 ids, restricted to an allowed id set."""
 
+    @property
+    def dim(self) -> int: ...
+
     def __len__(self) -> int: ...
 
     def add(self, ids: npt.NDArray[np.int64], vectors: Vectors) -> None: ...
@@ -338,26 +341,21 @@ class VectorIndex(Protocol):
     def save(self, path: Path) -> None: ...
 
 
-class Retriever(Protocol):
-    def retrieve(
-        self,
-        question: str,
-        *,
-        principal: Principal,
-        filters: SearchFilters | None = None,
-        top_k: int | None = None,
-    ) -> list[Passage]: ...
+class LexicalIndex(Protocol):
+    """Term-matching search (BM25) over rows ``0..n-1``, restricted to an allowed row mask."""
+
+    def __len__(self) -> int: ...
+
+    def build(self, texts: Sequence[str], counted: Sequence[bool] | None = None) -> None: ...
+
+    def search(
+        self, query: str, k: int, allowed_mask: npt.NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, float]]: ...
+
+    def save(self, path: Path) -> None: ...
 
 
 class AnswerComposer(Protocol):
     name: str
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer: ...
-
-
-class Generator(Protocol):
-    """Writes an answer with [n] markers from numbered passages (optional LLM backend)."""
-
-    name: str
-
-    def generate(self, query: NormalizedQuery, passages: Sequence[Passage]) -> str: ...
+    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> Answer: ...

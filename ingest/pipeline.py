@@ -18,14 +18,17 @@ from tqdm import tqdm
 
 from assistant.embedding.cache import EmbeddingCache
 from assistant.errors import AssistantError
+from assistant.index.catalog import Catalog
+from assistant.index.manifest import CATALOG_FILE, read_manifest
 from assistant.index.versions import VersionStore
+from assistant.index.writer import IndexWriter
 from assistant.settings import Settings
 from assistant.text.normalize import slugify
 from assistant.types import Block, DocumentMeta, Embedder, LoadedDocument, Visibility
 from ingest.chunker import chunk_document
 from ingest.loaders import is_ingestible, load_document
 from ingest.metadata import build_metadata
-from ingest.publish import IndexBuilder
+from ingest.publish import apply_documents
 from ingest.report import FileFailure, IngestReport, PreparedDocument, TextRecord
 
 logger = logging.getLogger(__name__)
@@ -128,9 +131,9 @@ class IngestPipeline:
         current = self.store.current()
         if current is None:
             return {}
-        builder = IndexBuilder(current.path, self.embedder, self.cache, self.settings)
-        builder.check_embedder()
-        return builder.catalog.document_hashes()
+        catalog = Catalog(current.path / CATALOG_FILE)
+        read_manifest(catalog).check_embedder(self.embedder.name, index=current.version)
+        return catalog.document_hashes()
 
     def _hash(self, *parts: bytes) -> str:
         digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION};chunk={self.settings.chunk_max_chars}".encode())
@@ -205,12 +208,10 @@ class IngestPipeline:
             return
         staging = self.store.begin() if not rebuild else self._empty_staging()
         try:
-            builder = IndexBuilder(staging, self.embedder, self.cache, self.settings, progress=self.progress)
-            if not rebuild:
-                builder.check_embedder()
+            writer = IndexWriter(staging, self.embedder, self.cache, self.settings, progress=self.progress)
             stored = [dataclasses.replace(p.meta, source_path=self._store_source(p)) for p in prepared]
-            outcome = builder.apply(
-                [dataclasses.replace(p, meta=m) for p, m in zip(prepared, stored, strict=True)], removals
+            outcome = apply_documents(
+                writer, [dataclasses.replace(p, meta=m) for p, m in zip(prepared, stored, strict=True)], removals
             )
             report.ingested.extend(outcome.added)
             report.replaced.extend(outcome.replaced)
@@ -249,4 +250,4 @@ class IngestPipeline:
         current = self.store.current()
         if current is None:
             return 0
-        return IndexBuilder(current.path, self.embedder, self.cache, self.settings).count_chunks()
+        return Catalog(current.path / CATALOG_FILE).count_chunks()

@@ -47,10 +47,10 @@ class Catalog:
         finally:
             conn.close()
 
-    def get_meta(self, key: str, default: str = "") -> str:
+    def meta(self) -> dict[str, str]:
+        """Every row of the ``meta`` table (the manifest, read through ``assistant.index.manifest``)."""
         with self.connect() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
+            return dict(conn.execute("SELECT key, value FROM meta"))
 
     def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
@@ -68,6 +68,10 @@ class Catalog:
         with self.connect() as conn:
             rows = conn.execute("SELECT iid, embed_text, chunk_json FROM chunks ORDER BY doc_id, ordinal").fetchall()
         return [StoredChunk(iid=r[0], chunk=chunk_from_json(r[2]), embed_text=r[1]) for r in rows]
+
+    def count_chunks(self) -> int:
+        with self.connect() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def chunk_iids(self, conn: sqlite3.Connection, doc_ids: Iterable[str]) -> list[int]:
         out: list[int] = []

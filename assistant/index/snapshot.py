@@ -1,4 +1,4 @@
-"""One published index version loaded into memory, read-only: catalog, FAISS vectors and BM25."""
+"""One published index version loaded into memory, read-only: catalog, vectors and BM25 (written by IndexWriter)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,12 @@ import numpy.typing as npt
 from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
-from assistant.index.faiss_index import FaissVectorIndex, IndexKind
+from assistant.index.faiss_index import FaissVectorIndex
+from assistant.index.manifest import BM25_FILE, CATALOG_FILE, VECTORS_FILE, VERSION_FILE, read_manifest
 from assistant.text.numbers import group_by_number, number_key
-from assistant.types import Chunk, DocumentMeta, Passage, Principal, SearchFilters
+from assistant.types import Chunk, DocumentMeta, LexicalIndex, Passage, Principal, SearchFilters, VectorIndex
 
 logger = logging.getLogger(__name__)
-
-CATALOG_FILE = "catalog.sqlite"
-VECTORS_FILE = "vectors.faiss"
-BM25_FILE = "bm25.npz"
 
 
 class NumberedDocument(NamedTuple):
@@ -40,8 +37,8 @@ class IndexSnapshot:
     chunks: list[Chunk]
     embed_texts: list[str]
     iids: npt.NDArray[np.int64]
-    vectors: FaissVectorIndex
-    bm25: Bm25Index
+    vectors: VectorIndex
+    bm25: LexicalIndex
     embedder_name: str
     info: dict[str, object] = field(default_factory=dict)
     row_of_iid: dict[int, int] = field(init=False)
@@ -60,25 +57,21 @@ class IndexSnapshot:
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
         """Load the version folder ``path``; refuses an index built with another embedder."""
-        info = json.loads((path / "version.json").read_text(encoding="utf-8"))
+        info = json.loads((path / VERSION_FILE).read_text(encoding="utf-8"))
         catalog = Catalog(path / CATALOG_FILE)
-        embedder_name = catalog.get_meta("embedder")
-        if expected_embedder and embedder_name and embedder_name != expected_embedder:
-            raise ConfigurationError(
-                f"Chỉ mục {info['version']} được tạo bằng bộ nhúng '{embedder_name}', còn cấu hình hiện tại là "
-                f"'{expected_embedder}'. Đặt ASSISTANT_EMBEDDER cho khớp hoặc nạp lại với `assistant ingest --rebuild`."
-            )
+        manifest = read_manifest(catalog)
+        if expected_embedder:
+            manifest.check_embedder(expected_embedder, index=info["version"])
         stored = catalog.chunks()
-        kind: IndexKind = "hnsw" if catalog.get_meta("vector_kind") == "hnsw" else "flat"
         snapshot = cls(
             version=info["version"],
             documents={d.doc_id: d for d in catalog.documents()},
             chunks=[s.chunk for s in stored],
             embed_texts=[s.embed_text for s in stored],
             iids=np.array([s.iid for s in stored], dtype=np.int64),
-            vectors=FaissVectorIndex.load(path / VECTORS_FILE, kind, ef_search=ef_search),
+            vectors=FaissVectorIndex.load(path / VECTORS_FILE, manifest.vector_kind or "flat", ef_search=ef_search),
             bm25=Bm25Index.load(path / BM25_FILE),
-            embedder_name=embedder_name,
+            embedder_name=manifest.embedder,
             info=info,
         )
         if len(snapshot.vectors) != len(snapshot.chunks) or len(snapshot.bm25) != len(snapshot.chunks):

@@ -1,4 +1,4 @@
-"""Index versions on disk: build in a staging folder, publish by an atomic rename of the manifest.
+"""Index versions on disk: build in a staging folder, publish by an atomic rename of ``CURRENT.json``.
 
 Layout under ``index_dir``::
 
@@ -6,7 +6,8 @@ Layout under ``index_dir``::
     versions/<version>/     catalog.sqlite, vectors.faiss, bm25.npz, version.json
     staging-<random>/       a version being built; removed when found stale
 
-A crash before the manifest rename leaves ``CURRENT.json`` naming the previous, complete version.
+A crash before the rename leaves ``CURRENT.json`` naming the previous, complete version. What a version was
+built with (embedder, dimension, vector index kind) is its Manifest, see ``assistant.index.manifest``.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from assistant.index.manifest import VERSION_FILE
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "CURRENT.json"
+CURRENT_FILE = "CURRENT.json"
 
 
 class IngestLocked(AssistantError):
@@ -65,13 +67,13 @@ class VersionStore:
         self.keep = keep
 
     @property
-    def manifest_path(self) -> Path:
-        return self.index_dir / MANIFEST
+    def current_path(self) -> Path:
+        return self.index_dir / CURRENT_FILE
 
     def current(self) -> VersionInfo | None:
         """The published version, or None when nothing was published yet."""
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = json.loads(self.current_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         path = self.index_dir / "versions" / data["version"]
@@ -103,17 +105,17 @@ class VersionStore:
         current = self.current()
         if current is not None:
             shutil.copytree(current.path, staging)
-            (staging / "version.json").unlink(missing_ok=True)
+            (staging / VERSION_FILE).unlink(missing_ok=True)
         else:
             staging.mkdir()
         return staging
 
     def publish(self, staging: Path, summary: dict[str, object]) -> VersionInfo:
-        """Make ``staging`` the current version: fsync, rename into versions/, swap the manifest atomically."""
+        """Make ``staging`` the current version: fsync, rename into versions/, swap CURRENT.json atomically."""
         now = dt.datetime.now(dt.UTC)
         version = f"v{now.strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(2)}"
         created = now.isoformat(timespec="seconds")
-        (staging / "version.json").write_text(
+        (staging / VERSION_FILE).write_text(
             json.dumps({"version": version, "created": created, **summary}, ensure_ascii=False, indent=2),
             encoding="utf-8",
         )
@@ -123,12 +125,12 @@ class VersionStore:
         final = versions / version
         os.rename(staging, final)
         _fsync_dir(versions)
-        tmp = self.index_dir / f".{MANIFEST}.tmp"
+        tmp = self.index_dir / f".{CURRENT_FILE}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             json.dump({"version": version, "created": created}, fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self.manifest_path)
+        os.replace(tmp, self.current_path)
         _fsync_dir(self.index_dir)
         logger.info("published index version %s", version)
         self._prune(keep_version=version)
