@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -27,7 +28,9 @@ def _principal(args: argparse.Namespace) -> Principal:
 
 
 def _filters(args: argparse.Namespace) -> SearchFilters:
-    return SearchFilters(doc_types=tuple(args.doc_type or ()), in_force_only=args.in_force_only)
+    return SearchFilters(
+        doc_types=tuple(args.doc_type or ()), in_force_only=args.in_force_only, as_of=getattr(args, "as_of", None)
+    )
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,14 +76,20 @@ def _service(settings: Settings) -> AssistantService:
 
     service = AssistantService(settings)
     service.load()
-    if not service.holder.loaded:
+    if service.index_info() is None:
         raise IndexNotReady(str(settings.index_dir))
     return service
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
-    result = service.ask(" ".join(args.question), principal=_principal(args), filters=_filters(args), top_k=args.top_k)
+    result = service.ask(
+        " ".join(args.question),
+        principal=_principal(args),
+        history=args.history or (),
+        filters=_filters(args),
+        top_k=args.top_k,
+    )
     answer = result.answer
     if args.json:
         from assistant.api.schemas import CitationOut
@@ -89,6 +98,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             "answer": answer.text,
             "abstained": answer.abstained,
             "evidence": answer.evidence,
+            "threshold": result.evidence.threshold,
+            "context": result.query.context,
             "citations": [CitationOut.from_core(c).model_dump() for c in answer.citations],
             "index_version": result.index_version,
             "timings": result.timings_ms,
@@ -108,7 +119,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
     result = service.search(
-        " ".join(args.question), principal=_principal(args), filters=_filters(args), top_k=args.top_k
+        " ".join(args.question),
+        principal=_principal(args),
+        history=args.history or (),
+        filters=_filters(args),
+        top_k=args.top_k,
     )
     for p in result.passages:
         flag = "" if p.current else "  [không còn hiệu lực]"
@@ -145,6 +160,9 @@ def _add_access(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", action="append", help="act with this role (repeatable)")
     parser.add_argument("--doc-type", action="append", help="only this document type (repeatable)")
     parser.add_argument("--in-force-only", action="store_true", help="only documents in force")
+    parser.add_argument(
+        "--as-of", type=dt.date.fromisoformat, default=None, help="judge validity at this date (YYYY-MM-DD)"
+    )
     parser.add_argument("--top-k", type=int, default=None)
     parser.add_argument("--json", action="store_true")
 
@@ -171,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (("ask", cmd_ask, "answer a question"), ("search", cmd_search, "ranked passages")):
         p = sub.add_parser(name, help=text)
         p.add_argument("question", nargs="+")
+        p.add_argument("--history", action="append", help="an earlier question of the conversation (repeatable)")
         _add_access(p)
         p.set_defaults(func=func)
 

@@ -1,37 +1,79 @@
-"""The assistant's use cases, shared by the HTTP API, the CLI and the eval runner."""
+"""The assistant's use cases: the one ask orchestration shared by the HTTP API, the stream, the CLI, the UI (through
+the API) and the eval runner, and the few document queries the routes need."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer.catalog import CatalogComposer
+from assistant.answer.evidence import fallback_evidence
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.generative import GenerativeComposer, LangChainGenerator, openai_chat_model
 from assistant.answer.prompts import PromptLibrary
 from assistant.embedding.factory import create_embedder
 from assistant.errors import DocumentNotFound, InvalidRequest
 from assistant.index.holder import SnapshotHolder
+from assistant.index.snapshot import IndexSnapshot
 from assistant.index.versions import VersionStore
+from assistant.ranking.answerability import AnswerabilityModel
+from assistant.ranking.features import answerability_features
+from assistant.ranking.ranker import LearnedRanker
 from assistant.retrieval.fusion import FusionConfig
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.settings import Settings
 from assistant.text.query import QueryNormalizer
-from assistant.types import Answer, AnswerComposer, Chunk, DocumentMeta, Embedder, Principal, SearchFilters
+from assistant.types import (
+    Answer,
+    AnswerComposer,
+    Chunk,
+    DocumentMeta,
+    Embedder,
+    Evidence,
+    NormalizedQuery,
+    Principal,
+    SearchFilters,
+)
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """How a question is retrieved; the product default is ``RetrievalConfig()``, eval compares others."""
+
+    mode: RetrievalMode = "hybrid"
+    restore_diacritics: bool = True
+    expand_abbreviations: bool = True
+    translate_english: bool = True
+    fusion: str | None = None  # None: settings.fusion
+    ranker: bool = True  # use the learned ranker when one is loaded
 
 
 @dataclass(frozen=True)
 class AskResult:
     answer: Answer
     index_version: str
+    query: NormalizedQuery
+    evidence: Evidence
+    retrieval: RetrievalResult
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class IndexInfo:
+    version: str
+    documents: int
+    chunks: int
+
+
 class AssistantService:
-    """Cheap to construct; ``load()`` loads the embedder, the query normaliser and the published index."""
+    """Cheap to construct; ``load()`` loads the embedder, the query normaliser, the learned models and the index."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
@@ -40,16 +82,27 @@ class AssistantService:
         self.holder = SnapshotHolder(
             self.store, expected_embedder=self.embedder.name, ef_search=settings.hnsw_ef_search
         )
-        self.normalizer = QueryNormalizer(
-            restore_diacritics=settings.restore_diacritics, expand_abbreviations=settings.expand_abbreviations
-        )
         self.prompts = PromptLibrary(settings.prompts_dir)
-        self.retriever = self.retriever_for(settings.retrieval_mode)
+        self.ranker: LearnedRanker | None = (
+            LearnedRanker(settings.ranker_path) if settings.ranker == "learned" else None
+        )
+        self.answerability: AnswerabilityModel | None = None
         self.composer = self._composer()
+        self.catalog_composer = CatalogComposer(self.prompts)
+        self._retrievers: dict[RetrievalConfig, HybridRetriever] = {}
 
     def load(self) -> None:
         self.embedder.load()
-        self.normalizer.load()
+        if self.ranker is not None:
+            self.ranker.load()
+        if self.settings.answerability_path.is_file():
+            self.answerability = AnswerabilityModel.load(self.settings.answerability_path)
+        else:
+            logger.warning(
+                "no answerability model at %s: abstaining on the heuristic evidence score (abstain_threshold)",
+                self.settings.answerability_path,
+            )
+        self.retriever(RetrievalConfig())
         if not self.holder.refresh() and not self.holder.loaded:
             logger.warning("no index published yet in %s; run `assistant ingest`", self.settings.index_dir)
 
@@ -64,29 +117,36 @@ class AssistantService:
             rrf_dense_weight=s.rrf_dense_weight,
         )
 
-    def retriever_for(
-        self, mode: RetrievalMode, normalizer: QueryNormalizer | None = None, *, fusion: str | None = None
-    ) -> HybridRetriever:
-        """A retriever over the served index with another mode or normaliser (used by eval configurations)."""
-        s = self.settings
-        return HybridRetriever(
-            self.holder,
-            self.embedder,
-            normalizer or self.normalizer,
-            mode=mode,
-            top_k=s.top_k,
-            candidate_k=s.candidate_k,
-            fusion=self.fusion_config(fusion),
-            non_current_penalty=s.non_current_penalty,
-            pinned_per_document=s.pinned_per_document,
-        )
+    def retriever(self, config: RetrievalConfig) -> HybridRetriever:
+        """The retriever for ``config`` over the served index (built once per configuration)."""
+        if config not in self._retrievers:
+            s = self.settings
+            normalizer = QueryNormalizer(
+                restore_diacritics=config.restore_diacritics and s.restore_diacritics,
+                expand_abbreviations=config.expand_abbreviations and s.expand_abbreviations,
+                translate_english=config.translate_english and s.translate_english,
+            )
+            normalizer.load()
+            use_ranker = config.ranker and config.mode == "hybrid" and self.ranker is not None
+            self._retrievers[config] = HybridRetriever(
+                self.holder,
+                self.embedder,
+                normalizer,
+                mode=config.mode,
+                top_k=s.top_k,
+                candidate_k=s.candidate_k,
+                fusion=self.fusion_config(config.fusion),
+                non_current_penalty=s.non_current_penalty,
+                pinned_per_document=s.pinned_per_document,
+                ranker=self.ranker if use_ranker else None,
+            )
+        return self._retrievers[config]
 
     def _composer(self) -> AnswerComposer:
         s = self.settings
         extractive = ExtractiveComposer(
             self.prompts,
-            abstain_threshold=s.abstain_threshold,
-            abstain_threshold_english=s.abstain_threshold_english,
+            weights=s.composer,
             max_sentences=s.answer_max_sentences,
             max_passages=s.answer_passages,
             embedder=self.embedder,
@@ -116,14 +176,20 @@ class AssistantService:
         question: str,
         *,
         principal: Principal,
+        history: Sequence[str] = (),
         filters: SearchFilters | None = None,
+        as_of: dt.date | None = None,
         top_k: int | None = None,
-        retriever: HybridRetriever | None = None,
+        config: RetrievalConfig | None = None,
     ) -> RetrievalResult:
+        """Ranked passages for ``question`` (read with ``history`` when it is a follow-up)."""
         question = self._check_question(question)
+        filters = filters or SearchFilters()
+        if as_of is not None:
+            filters = dataclasses.replace(filters, as_of=as_of)
+        retriever = self.retriever(config or RetrievalConfig())
         started = time.perf_counter()
-        retriever = retriever or self.retriever
-        query = retriever.normalizer.normalize(question)
+        query = retriever.normalizer.normalize(question, history)
         normalize_ms = (time.perf_counter() - started) * 1000
         result = retriever.search(query, principal=principal, filters=filters, top_k=top_k)
         result.timings_ms["normalize_ms"] = normalize_ms
@@ -134,17 +200,76 @@ class AssistantService:
         question: str,
         *,
         principal: Principal,
+        history: Sequence[str] = (),
         filters: SearchFilters | None = None,
+        as_of: dt.date | None = None,
         top_k: int | None = None,
+        config: RetrievalConfig | None = None,
     ) -> AskResult:
+        """The one ask path: analyse the question (with its conversation), retrieve and rank what the caller may
+        see, judge whether it answers, and compose a cited answer or say there is no basis."""
         started = time.perf_counter()
-        result = self.search(question, principal=principal, filters=filters, top_k=top_k)
+        result = self.search(
+            question, principal=principal, history=history, filters=filters, as_of=as_of, top_k=top_k, config=config
+        )
         t = time.perf_counter()
-        answer = self.composer.compose(result.query, result.passages)
+        evidence = self.assess(result)
         timings = dict(result.timings_ms)
+        timings["assess_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        query = result.query
+        answer = None
+        if query.document_question and result.number_found:
+            answer = self.catalog_composer.compose(query, result.passages, self._related(result, principal))
+        if answer is None:
+            answer = self.composer.compose(query, result.passages, evidence)
         timings["compose_ms"] = (time.perf_counter() - t) * 1000
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return AskResult(answer=answer, index_version=result.index_version, timings_ms=timings)
+        return AskResult(answer, result.index_version, query, evidence, result, timings)
+
+    def assess(self, result: RetrievalResult) -> Evidence:
+        """Whether the ranked evidence answers the question: the answerability model's probability over features
+        of the learned ranking, or (no model, or a configuration without the ranker) the heuristic score."""
+        query, candidates = result.query, result.candidates
+        if not candidates:
+            return Evidence(0.0, 1.0, "none")
+        if self.answerability is not None and len(result.features):
+            row = answerability_features(
+                query, candidates, result.features, result.ranker_scores, number_found=result.number_found
+            )
+            return Evidence(self.answerability.probability(row), self.answerability.threshold(query.language))
+        s = self.settings
+        threshold = s.abstain_threshold_english if query.language == "en" else s.abstain_threshold
+        return Evidence(fallback_evidence(query, result.passages, s.composer), threshold, "heuristic")
+
+    def _related(self, result: RetrievalResult, principal: Principal) -> dict[str, DocumentMeta]:
+        """Visible documents by số hiệu key, for answers about a named document's relations."""
+        snapshot = self.holder.get()
+        return {
+            key: snapshot.view(snapshot.documents[doc_ids[0]], principal)
+            for key, ids in snapshot.docs_by_number.items()
+            if (doc_ids := [d for d in ids if principal.may_see(snapshot.documents[d])])
+        }
+
+    # -- documents ----------------------------------------------------------------------------------
+    def index_info(self) -> IndexInfo | None:
+        """The served version and its size; None before an index is loaded."""
+        if not self.holder.loaded:
+            return None
+        snapshot = self.holder.get()
+        return IndexInfo(snapshot.version, len(snapshot.documents), len(snapshot.chunks))
+
+    def stored_document(self, doc_id: str) -> DocumentMeta | None:
+        """The stored metadata of ``doc_id`` regardless of visibility (admin use: a re-upload keeps it)."""
+        return self.holder.get().documents.get(doc_id) if self.holder.loaded else None
+
+    def document_of_chunk(self, chunk_id: str) -> str | None:
+        snapshot = self.holder.get()
+        row = snapshot.row_of_chunk_id.get(chunk_id)
+        return snapshot.chunks[row].doc_id if row is not None else None
+
+    def snapshot(self) -> IndexSnapshot:
+        return self.holder.get()
 
     def documents(self, *, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
         return self.holder.get().visible_documents(principal, filters)

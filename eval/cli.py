@@ -30,7 +30,11 @@ def format_table(metrics: dict[str, Any]) -> str:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out)
     metrics = EvalRun(settings, out, progress=not args.no_progress).run(
-        Path(args.dataset), args.config or DEFAULT_CONFIGS, limit=args.limit, split=args.split
+        Path(args.dataset),
+        args.config or DEFAULT_CONFIGS,
+        limit=args.limit,
+        split=args.split,
+        remove_gold=args.remove_gold,
     )
     print(format_table(metrics))
     print(f"\nmetrics: {out / 'metrics.json'}\nreport:  {out / 'report.html'}")
@@ -65,6 +69,9 @@ def add_eval_parser(sub: Any) -> None:
     run.add_argument("--out", default="out/eval", help="folder for metrics.json, per_question.jsonl, report.html")
     run.add_argument("--limit", type=int, default=None, help="first N questions only")
     run.add_argument("--split", default=None, help="dev or test (project format), qrels split (BEIR)")
+    run.add_argument(
+        "--remove-gold", action="store_true", help="also ask each answerable question with its gold documents removed"
+    )
     run.add_argument("--no-progress", action="store_true")
     run.set_defaults(func=cmd_run)
 
@@ -73,6 +80,10 @@ def add_eval_parser(sub: Any) -> None:
     diff.add_argument("b", nargs="?", help="second run folder")
     diff.add_argument("--configs", nargs=2, metavar=("A", "B"), help="compare two configurations of run a")
     diff.set_defaults(func=cmd_diff)
+
+    from eval.train_cli import add_train_parser
+
+    add_train_parser(sub)
 
     show = eval_sub.add_parser("show", help="print the metrics table of a run")
     show.add_argument("run")

@@ -4,7 +4,8 @@ Three layouts are recognised by the files a folder holds:
 
 - project: ``shelf/`` (documents with ``.meta.yaml`` sidecars, ingested like any upload) and
   ``questions/*.jsonl`` (``id``, ``question``, ``gold_doc_ids`` and optional ``gold_chunk_ids``, ``answer``,
-  ``language``, ``categories``, ``asker_unit``, ``split``, ``question_type``, ``choices``);
+  ``language``, ``categories``, ``asker_unit``, ``split``, ``question_type``, ``choices``, ``history`` — the
+  earlier questions of a conversation, oldest first, for a follow-up turn);
 - beir: ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl`` (``_id``, ``text``) and
   ``qrels/<split>.tsv`` (``query-id``, ``corpus-id``, ``score``; a header line; only score > 0 is relevant);
 - alqac: ``corpus.jsonl`` (``id``, ``title``, ``text``) and ``questions.jsonl`` (``id``, ``question``,
@@ -53,6 +54,8 @@ class EvalQuestion:
     question_type: str = ""
     choices: dict[str, str] = field(default_factory=dict, hash=False)
     split: str = ""
+    history: tuple[str, ...] = ()  # earlier questions of the conversation, oldest first
+    excluded_doc_ids: tuple[str, ...] = ()  # answered as if these documents were not on the shelf
 
     @property
     def answerable(self) -> bool:
@@ -181,6 +184,7 @@ def _load_project(root: Path, split: str | None) -> Dataset:
                     question_type=where.string(obj, "question_type", required=False),
                     choices=where.string_dict(obj, "choices"),
                     split=where.string(obj, "split", required=False),
+                    history=where.string_list(obj, "history", required=False),
                 )
             )
     return Dataset(

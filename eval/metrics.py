@@ -128,6 +128,19 @@ def abstention_metrics(abstained: Sequence[bool], answerable: Sequence[bool]) ->
     }
 
 
+def abstention_auc(evidence: Sequence[float], answerable: Sequence[bool]) -> float:
+    """ROC AUC of the evidence score for telling answerable from unanswerable questions: the probability that a
+    random answerable question scores above a random unanswerable one (ties count half). 0.0 when a class is
+    missing."""
+    _check_lengths(evidence, answerable)
+    pos = [e for e, a in zip(evidence, answerable, strict=True) if a]
+    neg = [e for e, a in zip(evidence, answerable, strict=True) if not a]
+    if not pos or not neg:
+        return 0.0
+    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
 def answer_tokens(text: str) -> list[str]:
     """Tokens for answer comparison: NFC + traditional tone placement, lower-case, punctuation removed.
 

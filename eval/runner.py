@@ -7,18 +7,15 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from assistant.embedding.factory import create_embedder
-from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode
-from assistant.service import AssistantService
+from assistant.service import AssistantService, RetrievalConfig
 from assistant.settings import Settings
-from assistant.text.query import QueryNormalizer
-from assistant.types import ANONYMOUS, Embedder, Principal
+from assistant.types import ANONYMOUS, Embedder, Principal, SearchFilters
 from eval import metrics as m
 from eval.calibration import sweep_threshold
 from eval.datasets import Dataset, DatasetError, EvalQuestion, content_hash, load_dataset
@@ -32,28 +29,18 @@ DEPTH = 10
 HEADLINE = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
 
-@dataclass(frozen=True)
-class EvalConfig:
-    name: str
-    mode: RetrievalMode = "hybrid"
-    restore_diacritics: bool = True
-    expand_abbreviations: bool = True
-    fusion: str | None = None  # None: the product default from settings
-
-
-CONFIGS: dict[str, EvalConfig] = {
-    c.name: c
-    for c in (
-        EvalConfig("bm25", mode="bm25"),
-        EvalConfig("dense", mode="dense"),
-        EvalConfig("hybrid"),
-        EvalConfig("hybrid-rrf", fusion="rrf"),
-        EvalConfig("hybrid-no-diacritic-restoration", restore_diacritics=False),
-        EvalConfig("hybrid-no-abbreviation-expansion", expand_abbreviations=False),
-        EvalConfig("hybrid-no-query-normalisation", restore_diacritics=False, expand_abbreviations=False),
-    )
+CONFIGS: dict[str, RetrievalConfig] = {
+    "hybrid": RetrievalConfig(),  # the product: fused candidates, learned ranker, answerability model
+    "hybrid-no-ranker": RetrievalConfig(ranker=False),
+    "bm25": RetrievalConfig(mode="bm25"),
+    "dense": RetrievalConfig(mode="dense"),
+    "hybrid-rrf": RetrievalConfig(fusion="rrf"),
+    "hybrid-no-diacritic-restoration": RetrievalConfig(restore_diacritics=False),
+    "hybrid-no-abbreviation-expansion": RetrievalConfig(expand_abbreviations=False),
+    "hybrid-no-translation": RetrievalConfig(translate_english=False),
+    "hybrid-no-query-normalisation": RetrievalConfig(restore_diacritics=False, expand_abbreviations=False),
 }
-DEFAULT_CONFIGS = tuple(CONFIGS)
+DEFAULT_CONFIGS = ("hybrid", "hybrid-no-ranker", "bm25", "dense")
 
 
 def prepare_index(
@@ -83,40 +70,74 @@ def _principal(question: EvalQuestion) -> Principal:
     return ANONYMOUS
 
 
+def with_gold_removed(questions: Sequence[EvalQuestion]) -> list[EvalQuestion]:
+    """Each answerable question again, answered as if its gold documents were not on the shelf: retrieval on the
+    rest must then abstain (qid ``<id>#nogold``, category ``gold_removed``)."""
+    return [
+        dataclasses.replace(
+            q,
+            qid=f"{q.qid}#nogold",
+            gold_doc_ids=(),
+            gold_chunk_ids=(),
+            answer="",
+            categories=(*q.categories, "gold_removed"),
+            excluded_doc_ids=q.gold_doc_ids,
+        )
+        for q in questions
+        if q.gold_doc_ids
+    ]
+
+
 def evaluate_question(
-    service: AssistantService, retriever: HybridRetriever, question: EvalQuestion, config: str
+    service: AssistantService, question: EvalQuestion, config_name: str, config: RetrievalConfig
 ) -> dict[str, Any]:
-    """One per-question row: what was retrieved and answered, its latency and its retrieval scores."""
-    started = time.perf_counter()
-    query = retriever.normalizer.normalize(question.question)
-    result = retriever.search(query, principal=_principal(question), top_k=DEPTH)
-    retrieved_ms = (time.perf_counter() - started) * 1000
-    t = time.perf_counter()
-    answer = service.composer.compose(query, result.passages)
-    compose_ms = (time.perf_counter() - t) * 1000
-    docs = m.dedupe(p.document.doc_id for p in result.passages)
-    chunks = [p.chunk.chunk_id for p in result.passages]
+    """One per-question row, from the same ``AssistantService.ask`` call /v1/ask makes: the fields of its response
+    (answer, abstained, language, evidence, threshold, context, composer, citations, passages, index_version,
+    timings) plus what eval scores (gold, ranks, retrieval scores)."""
+    filters = SearchFilters(exclude_doc_ids=question.excluded_doc_ids)
+    result = service.ask(
+        question.question,
+        principal=_principal(question),
+        history=question.history,
+        filters=filters,
+        top_k=DEPTH,
+        config=config,
+    )
+    answer = result.answer
+    docs = m.dedupe(p.document.doc_id for p in answer.passages)
+    chunks = [p.chunk.chunk_id for p in answer.passages]
+    timings = {k: round(v, 3) for k, v in result.timings_ms.items()}
     row: dict[str, Any] = {
-        "config": config,
+        "config": config_name,
         "qid": question.qid,
         "question": question.question,
+        "history": list(question.history),
         "categories": list(question.categories),
-        "language": answer.language,
         "gold": list(question.gold_doc_ids),
         "gold_chunks": list(question.gold_chunk_ids),
+        "gold_answer": question.answer,
+        "answerable": question.answerable,
+        # The fields of /v1/ask's response:
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "language": answer.language,
+        "evidence": round(answer.evidence, 4),
+        "threshold": round(result.evidence.threshold, 4),
+        "context": result.query.context,
+        "composer": answer.composer,
+        "citations": [{"n": c.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "path": c.path} for c in answer.citations],
+        "passages": chunks,
+        "index_version": result.index_version,
+        "timings": timings,
+        # Derived for scoring:
         "retrieved": docs,
         "retrieved_chunks": chunks,
         "rank": m.first_gold_rank(docs, question.gold_doc_ids) if question.gold_doc_ids else None,
-        "abstained": answer.abstained,
-        "evidence": round(answer.evidence, 4),
         "cited": m.dedupe(c.doc_id for c in answer.citations),
         "cited_chunks": [c.chunk_id for c in answer.citations],
-        "answer": answer.text,
-        "gold_answer": question.answer,
-        "answerable": question.answerable,
-        "latency_ms": round(retrieved_ms + compose_ms, 3),
-        "retrieve_ms": round(retrieved_ms, 3),
-        "compose_ms": round(compose_ms, 3),
+        "latency_ms": round(result.timings_ms.get("total_ms", 0.0), 3),
+        "retrieve_ms": round(result.timings_ms.get("total_ms", 0.0) - result.timings_ms.get("compose_ms", 0.0), 3),
+        "compose_ms": round(result.timings_ms.get("compose_ms", 0.0), 3),
     }
     if question.gold_doc_ids:
         row["scores"] = m.retrieval_scores(docs, question.gold_doc_ids, (1, 3, 5, 10))
@@ -150,16 +171,30 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         out.update({f"chunk_{k}": v for k, v in chunk.items()})
     citation = m.citation_metrics([r["cited"] for r in answerable], [r["gold"] for r in answerable])
     out.update({k if k.startswith("citation_") else f"citation_{k}": v for k, v in citation.items()})
+    english = [r for r in answerable if r.get("language") == "en"]
+    if english:
+        out["english_n"] = len(english)
+        out["english_recall@5"] = sum(r["scores"]["recall@5"] for r in english) / len(english)
     if any(not r["answerable"] for r in rows):
         out.update(m.abstention_metrics([r["abstained"] for r in rows], [r["answerable"] for r in rows]))
-        # Each language has its own threshold (English evidence is the dense score alone): "calibration" is for
-        # the questions not in English (abstain_threshold), "calibration_en" for English (abstain_threshold_english).
+        out["abstain_auc"] = m.abstention_auc([r["evidence"] for r in rows], [r["answerable"] for r in rows])
+        sweep = sweep_threshold([r["evidence"] for r in rows], [r["answerable"] for r in rows])
+        out["abstain_catch_at_10fa"] = sweep.get("abstain_recall", 0.0)
+        # Each language has its own threshold: "calibration" is for the questions not in English,
+        # "calibration_en" for English; "gold_removed" measures answerable questions whose gold was taken out.
         for key, subset in (
             ("calibration", [r for r in rows if r.get("language") != "en"]),
             ("calibration_en", [r for r in rows if r.get("language") == "en"]),
+            ("real_unanswerable", [r for r in rows if "gold_removed" not in r["categories"]]),
+            ("gold_removed", [r for r in rows if "gold_removed" in r["categories"] or r["answerable"]]),
         ):
-            if subset:
-                out[key] = sweep_threshold([r["evidence"] for r in subset], [r["answerable"] for r in subset])
+            if subset and any(not r["answerable"] for r in subset) and any(r["answerable"] for r in subset):
+                evidence, labels = [r["evidence"] for r in subset], [r["answerable"] for r in subset]
+                out[key] = {
+                    **m.abstention_metrics([r["abstained"] for r in subset], labels),
+                    "auc": m.abstention_auc(evidence, labels),
+                    "sweep": sweep_threshold(evidence, labels),
+                }
     golds = [r for r in answerable if r["gold_answer"] and not r["abstained"]]
     if golds:
         out.update(
@@ -195,7 +230,10 @@ class EvalRun:
         *,
         limit: int | None = None,
         split: str | None = None,
+        remove_gold: bool = False,
     ) -> dict[str, Any]:
+        """Run ``configs`` over the dataset; with ``remove_gold`` each answerable question is asked again with
+        its gold documents taken out (it should then abstain)."""
         unknown = [c for c in configs if c not in CONFIGS]
         if unknown:
             raise DatasetError(f"unknown configuration(s) {unknown}; choose from {', '.join(CONFIGS)}")
@@ -207,24 +245,19 @@ class EvalRun:
         service = AssistantService(local, embedder=embedder)
         service.load()
         index_seconds = time.perf_counter() - started
-        done = self._resume(dataset)
+        questions = list(dataset.questions) + (with_gold_removed(dataset.questions) if remove_gold else [])
+        done = self._resume(dataset, remove_gold)
         rows_file = self.out_dir / "per_question.jsonl"
         per_config: dict[str, list[dict[str, Any]]] = {}
         seconds: dict[str, float] = {}
         with rows_file.open("a", encoding="utf-8") as fh:
             for name in configs:
-                cfg = CONFIGS[name]
-                normalizer = QueryNormalizer(
-                    restore_diacritics=cfg.restore_diacritics, expand_abbreviations=cfg.expand_abbreviations
-                )
-                normalizer.load()
-                retriever = service.retriever_for(cfg.mode, normalizer, fusion=cfg.fusion)
                 rows = []
                 t = time.perf_counter()
-                for question in tqdm(dataset.questions, desc=name, unit="câu", disable=not self.progress):
+                for question in tqdm(questions, desc=name, unit="câu", disable=not self.progress):
                     row = done.get((name, question.qid))
                     if row is None:
-                        row = evaluate_question(service, retriever, question, name)
+                        row = evaluate_question(service, question, name, CONFIGS[name])
                         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                         fh.flush()
                     rows.append(row)
@@ -237,11 +270,14 @@ class EvalRun:
             "dataset": str(dataset.root),
             "kind": dataset.kind,
             "questions": len(dataset.questions),
+            "gold_removed_questions": len(questions) - len(dataset.questions),
             "split": split or "all",
             "embedder": service.embedder.name,
             "index_version": service.holder.get().version,
             "index_seconds": round(index_seconds, 2),
-            "settings": {k: str(v) for k, v in dataclasses.asdict(_settings_view(self.settings)).items()},
+            "settings": settings_record(self.settings),
+            "ranker": str(self.settings.ranker_path) if service.ranker is not None else "none",
+            "answerability": service.answerability.info if service.answerability is not None else "heuristic",
         }
         (self.out_dir / "metrics.json").write_text(
             json.dumps({**metrics, "_meta": meta}, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -249,14 +285,16 @@ class EvalRun:
         write_report(metrics, per_config, self.out_dir / "report.html", title=f"Đánh giá: {dataset.name}", meta=meta)
         return metrics
 
-    def _resume(self, dataset: Dataset) -> dict[tuple[str, str], dict[str, Any]]:
+    def _resume(self, dataset: Dataset, remove_gold: bool) -> dict[tuple[str, str], dict[str, Any]]:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         run_file = self.out_dir / "run.json"
         key = {
             "dataset_hash": content_hash(dataset),
             "questions": [q.qid for q in dataset.questions],
             "embedder": self.settings.embedder,
-            "settings": repr(_settings_view(self.settings)),
+            "settings": settings_record(self.settings),
+            "remove_gold": remove_gold,
+            "models": _model_stamp(self.settings),
         }
         rows_file = self.out_dir / "per_question.jsonl"
         previous = json.loads(run_file.read_text(encoding="utf-8")) if run_file.exists() else None
@@ -275,30 +313,34 @@ class EvalRun:
         return done
 
 
-@dataclass(frozen=True)
-class _SettingsView:
-    embedder: str
-    top_k: int
-    candidate_k: int
-    fusion: str
-    fusion_lexical_share: float
-    rrf_k: int
-    abstain_threshold: float
-    abstain_threshold_english: float
-    chunk_max_chars: int
-    non_current_penalty: float
+RECORDED_SETTINGS = {
+    "embedder",
+    "top_k",
+    "candidate_k",
+    "fusion",
+    "fusion_lexical_share",
+    "fusion_lexical_share_english",
+    "rrf_k",
+    "non_current_penalty",
+    "pinned_per_document",
+    "ranker",
+    "abstain_threshold",
+    "abstain_threshold_english",
+    "chunk_max_chars",
+    "answer_passages",
+    "composer",
+}
 
 
-def _settings_view(s: Settings) -> _SettingsView:
-    return _SettingsView(
-        s.embedder,
-        s.top_k,
-        s.candidate_k,
-        s.fusion,
-        s.fusion_lexical_share,
-        s.rrf_k,
-        s.abstain_threshold,
-        s.abstain_threshold_english,
-        s.chunk_max_chars,
-        s.non_current_penalty,
-    )
+def settings_record(settings: Settings) -> dict[str, Any]:
+    """The settings that shape answers, as recorded in metrics.json and in the resume key."""
+    return settings.model_dump(mode="json", include=RECORDED_SETTINGS)
+
+
+def _model_stamp(settings: Settings) -> dict[str, float]:
+    """Modification times of the learned models, so a retrained model invalidates resumed rows."""
+    return {
+        str(path.name): path.stat().st_mtime
+        for path in (settings.ranker_path, settings.answerability_path)
+        if path.is_file()
+    }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from assistant.embedding.hashing import HashingEmbedder
 from assistant.settings import Settings
-from assistant.types import Chunk, DocumentMeta, Language, NormalizedQuery, Passage, Validity
+from assistant.text.query import QueryNormalizer
+from assistant.types import Chunk, DocumentMeta, Evidence, Language, NormalizedQuery, Passage, Validity
 from ingest.pipeline import IngestPipeline
 from ingest.report import IngestReport
 
@@ -116,5 +118,12 @@ def make_passage(
     return Passage(chunk=chunk, document=doc, score=1.0 / rank, rank=rank, scores=scores, current=doc.is_current())
 
 
-def make_query(text: str, language: Language = "vi") -> NormalizedQuery:
-    return NormalizedQuery(original=text, text=text, dense_text=text, language=language)
+def make_query(text: str, language: Language = "vi", history: tuple[str, ...] = ()) -> NormalizedQuery:
+    """``text`` analysed as the service would (no diacritic restoration nor abbreviation table)."""
+    normalizer = QueryNormalizer(restore_diacritics=False, expand_abbreviations=False)
+    normalizer.load()
+    return dataclasses.replace(normalizer.normalize(text, history), language=language)
+
+
+ANSWERABLE = Evidence(0.9, 0.5, "test")
+UNANSWERABLE = Evidence(0.1, 0.5, "test")

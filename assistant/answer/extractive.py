@@ -1,31 +1,31 @@
-"""The extractive composer: quotes the clauses that answer the question, cites each, abstains without evidence."""
+"""The extractive composer: one lead sentence that answers (the asked fact first where its kind is known), then at
+most two cited supporting clauses; "no basis" with the nearest documents when the evidence does not answer."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.answer_type import counted_noun, counts, expected_answer, question_parts, states
 from assistant.answer.citations import Located, build_citation, locate, validity_warnings
+from assistant.answer.evidence import lexical_overlap
 from assistant.answer.prompts import PromptLibrary
+from assistant.settings import ComposerWeights
+from assistant.text.answer_type import counts, fact_span, states
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
-from assistant.types import Answer, Citation, Embedder, NormalizedQuery, Passage
+from assistant.types import Answer as AnswerT
+from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _LIST_ITEM = re.compile(r"^([a-zđ]\)|\d{1,3}\.|-|\+|•)\s")
 _HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+|Phần\s+)", re.IGNORECASE)
-# e5 cosine similarities of unrelated Vietnamese texts sit around 0.75; relevant pairs reach 0.85-0.9.
-DENSE_FLOOR, DENSE_SPAN = 0.76, 0.14
-NON_CURRENT_FACTOR = 0.5
-AMENDED_FACTOR = 0.7
-TYPE_BONUS = 0.3  # a sentence stating the kind of fact asked for (see answer_type)
-HEADING_FACTOR = 0.4  # an all-capitals heading or the document's title
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
+MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
 
 
 @dataclass(frozen=True)
@@ -53,26 +53,13 @@ def split_units(passage_index: int, text: str) -> list[Unit]:
     return units
 
 
-def _validity(top: list[Passage], index: int) -> float:
-    """1.0 for a source in force; less for a replaced or expired one, or for text amended by a document that is
-    itself among the top passages (its amending wording should lead)."""
-    passage = top[index]
-    if not passage.current:
-        return NON_CURRENT_FACTOR
-    amended_by = {number_key(n) for n in passage.document.amended_by}
-    if amended_by and any(number_key(p.document.number) in amended_by for p in top if p is not passage):
-        return AMENDED_FACTOR
-    return 1.0
-
-
-def _beyond_title(tokens: list[str], title: set[str]) -> list[str]:
-    rest = [t for t in tokens if t not in title]
-    return rest or tokens
+def strip_marker(text: str) -> str:
+    """The clause without its list marker ("a) ", "3. ", "- ")."""
+    return _LIST_ITEM.sub("", text, count=1).strip()
 
 
 def _is_heading(text: str, title: set[str]) -> bool:
-    """An all-capitals heading, or a line that mostly repeats the document's title (the title block of a plan:
-    "Kiểm tra công tác … năm 2025 (tài liệu lưu hành nội bộ)") — it names the document, it answers nothing."""
+    """An all-capitals heading, or a line that mostly repeats the document's title — it answers nothing."""
     letters = [ch for ch in text if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
         return True
@@ -82,45 +69,33 @@ def _is_heading(text: str, title: set[str]) -> bool:
     return bool(words) and sum(w in title for w in words) >= TITLE_SHARE * len(words)
 
 
-def _grams(tokens: Sequence[str]) -> set[str]:
-    return set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+def _beyond_title(tokens: Sequence[str], title: set[str]) -> list[str]:
+    rest = [t for t in tokens if t not in title]
+    return rest or list(tokens)
 
 
-def lexical_overlap(query_tokens: Sequence[str], text: str) -> float:
-    """Share of the question's content unigrams and bigrams found in ``text`` (0..1)."""
-    q = _grams(query_tokens)
-    if not q:
-        return 0.0
-    return len(q & _grams(content_tokens(text))) / len(q)
-
-
-def dense_strength(passage: Passage) -> float | None:
-    cosine = passage.scores.get("dense")
-    if cosine is None:
-        return None
-    return float(np.clip((cosine - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
-
-
-def evidence_score(query: NormalizedQuery, passages: Sequence[Passage]) -> float:
-    """How strongly the best of the top passages supports an answer (0..1); calibrated threshold decides."""
-    tokens = content_tokens(query.text)
-    best = 0.0
-    for passage in passages[:3]:
-        doc = passage.document
-        lexical = lexical_overlap(tokens, " ".join((passage.chunk.text, doc.title, doc.number)))
-        dense = dense_strength(passage)
-        if query.language == "en":
-            score = dense if dense is not None else 0.0
-        elif dense is None:
-            score = lexical
-        else:
-            score = 0.6 * lexical + 0.4 * dense
-        best = max(best, score)
-    return best
+def bearing_passages(passages: Sequence[Passage], max_passages: int, closeness: float) -> list[int]:
+    """Indexes of the top passages that bear on the question: the best one, the others of its document, and
+    passages of other documents whose learned score is close to the best (softmax ratio ≥ ``closeness``; the
+    fused score ratio when no learned ranker scored them)."""
+    top = passages[:max_passages]
+    if not top:
+        return []
+    best = top[0]
+    chosen = [0]
+    for i, p in enumerate(top[1:], start=1):
+        if p.document.doc_id == best.document.doc_id:
+            chosen.append(i)
+        elif "ranker" in best.scores and "ranker" in p.scores:
+            if math.exp(p.scores["ranker"] - best.scores["ranker"]) >= closeness:
+                chosen.append(i)
+        elif best.score > 0 and p.score / best.score >= closeness:
+            chosen.append(i)
+    return chosen
 
 
 class ExtractiveComposer:
-    """Builds a short answer from quoted units of the top passages, each marked [n]; needs no LLM."""
+    """Quotes the clause that answers, and at most ``weights.max_supports`` supporting clauses, each marked [n]."""
 
     name = "extractive"
 
@@ -128,8 +103,7 @@ class ExtractiveComposer:
         self,
         prompts: PromptLibrary,
         *,
-        abstain_threshold: float = 0.45,
-        abstain_threshold_english: float | None = None,
+        weights: ComposerWeights | None = None,
         max_sentences: int = 5,
         max_passages: int = 4,
         max_chars: int = 900,
@@ -138,126 +112,150 @@ class ExtractiveComposer:
         if max_sentences <= 0 or max_passages <= 0:
             raise ValueError(f"max_sentences and max_passages must be > 0, got {max_sentences}, {max_passages}")
         self.prompts = prompts
-        self.abstain_threshold = abstain_threshold
-        self.abstain_threshold_english = (
-            abstain_threshold if abstain_threshold_english is None else abstain_threshold_english
-        )
+        self.weights = weights or ComposerWeights()
         self.max_sentences = max_sentences
         self.max_passages = max_passages
         self.max_chars = max_chars
         self.embedder = embedder
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer:
-        evidence = evidence_score(query, passages) if passages else 0.0
-        if not passages or evidence < self.threshold_for(query.language):
+    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
+        if not passages or not evidence.answerable:
             return self.abstain(query, passages, evidence)
-        top = list(passages[: self.max_passages])
+        indexes = bearing_passages(passages, self.max_passages, self.weights.support_documents)
+        top = [passages[i] for i in indexes]
         units = [u for i, p in enumerate(top) for u in split_units(i, p.chunk.text)]
         if not units:
             return self.abstain(query, passages, evidence)
         chosen = self._select(query, top, units)
         return self._render(query, passages, top, chosen, evidence)
 
-    def threshold_for(self, language: str) -> float:
-        """The evidence score below which a question in ``language`` gets "no basis found"."""
-        return self.abstain_threshold_english if language == "en" else self.abstain_threshold
-
-    def abstain(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: float) -> Answer:
-        text = self.prompts.render("answer", query.language, "abstain")
-        return Answer(text, (), tuple(passages), True, query.language, evidence, self.name)
+    def abstain(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
+        """ "No basis found", with the nearest documents offered as possibly related (never as an answer)."""
+        lines = [self.prompts.render("answer", query.language, "abstain")]
+        nearest = list(dict.fromkeys(p.document.doc_id for p in passages))[:3]
+        if nearest:
+            by_id = {p.document.doc_id: p.document for p in passages}
+            lines.append(self.prompts.render("answer", query.language, "related_header"))
+            for doc_id in nearest:
+                doc = by_id[doc_id]
+                name = f"{doc.number} — {doc.title}" if doc.number else doc.title
+                lines.append(self.prompts.render("answer", query.language, "related_item", document=name))
+        return AnswerT("\n".join(lines), (), tuple(passages), True, query.language, evidence.score, self.name)
 
     # -- selection -----------------------------------------------------------------------------------
     def _scores(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> np.ndarray:
-        # Words the question shares with a document's title pick the document, not the sentence: they are left
-        # out when scoring that document's sentences. The clause's heading ("Điều 3. Mức thu lệ phí") is context
-        # for each of its sentences, at half weight.
-        # A follow-up searched with the question before it ("… bao lâu? còn lệ phí thì sao?") is scored mostly
-        # by its own words.
+        """Sentence scores: the question's words (a follow-up's own words first) in the sentence and its clause
+        heading, words shared with the document's title left out (they pick the document, not the sentence);
+        a bonus for stating the kind of fact asked; headings and title lines demoted."""
+        w = self.weights
         titles = [set(content_tokens(p.document.title)) for p in top]
-        parts = question_parts(query.text)
-        focus = content_tokens(parts[-1]) if len(parts) > 1 else []
-        whole = [_beyond_title(content_tokens(query.text), title) for title in titles]
-        last = [_beyond_title(focus, title) for title in titles]
+        whole = [_beyond_title(query.terms, title) for title in titles]
+        own = [_beyond_title(query.focus, title) for title in titles] if query.is_follow_up else whole
 
         def overlap(tokens: list[str], unit: Unit) -> float:
             heading = top[unit.passage_index].chunk.heading
-            return 0.5 * lexical_overlap(tokens, unit.text) + 0.5 * lexical_overlap(tokens, f"{heading} {unit.text}")
+            return (1 - w.heading_share) * lexical_overlap(tokens, unit.text) + w.heading_share * lexical_overlap(
+                tokens, f"{heading} {unit.text}"
+            )
 
         lexical = np.array(
             [
-                overlap(whole[u.passage_index], u)
-                if not focus
-                else 0.3 * overlap(whole[u.passage_index], u) + 0.7 * overlap(last[u.passage_index], u)
+                (1 - w.focus_share) * overlap(whole[u.passage_index], u)
+                + w.focus_share * overlap(own[u.passage_index], u)
                 for u in units
             ]
         )
-        prior = np.array([1.0 / (1 + u.passage_index) for u in units])
-        # A replaced or expired source is quoted only when it says clearly more than the current ones.
-        per_passage = [_validity(top, index) for index in range(len(top))]
-        validity = np.array([per_passage[u.passage_index] for u in units])
-        # A question for an amount, a time limit, a date, who or where prefers sentences that state one;
-        # headings and the document's own title repeat the question's words but answer nothing.
-        kind = expected_answer(query.original)
-        noun = counted_noun(query.original)
-        typed = np.array([float(states(kind, u.text)) + float(counts(noun, u.text)) for u in units])
-        shape = np.array([HEADING_FACTOR if _is_heading(u.text, titles[u.passage_index]) else 1.0 for u in units])
         if query.language == "en" and self.embedder is not None:
             vectors = self.embedder.embed_passages([u.text for u in units])
             qv = self.embedder.embed_queries([query.dense_text])[0]
-            cosine = np.asarray(vectors @ qv, dtype=np.float64)
-            return (cosine + 0.05 * prior + 0.02 * typed) * validity * shape
-        return (lexical + 0.15 * prior + TYPE_BONUS * typed) * validity * shape
+            lexical = np.maximum(lexical, np.asarray(vectors @ qv, dtype=np.float64) - 0.75)
+        typed = np.array(
+            [
+                float(states(query.answer_type, u.text)) + float(counts(query.counted_noun or None, u.text))
+                for u in units
+            ]
+        )
+        shape = np.array([w.heading_factor if _is_heading(u.text, titles[u.passage_index]) else 1.0 for u in units])
+        per_passage = [self._validity(top, i) for i in range(len(top))]
+        validity = np.array([per_passage[u.passage_index] for u in units])
+        return (lexical + w.type_bonus * typed) * shape * validity
+
+    def _validity(self, top: list[Passage], index: int) -> float:
+        """A replaced or expired source is quoted only when it says clearly more than the current ones; text
+        amended by another quoted document gives way to the amending wording."""
+        passage = top[index]
+        if not passage.current:
+            return self.weights.non_current_factor
+        amended_by = {number_key(n) for n in passage.document.amended_by}
+        if amended_by and any(number_key(p.document.number) in amended_by for p in top if p is not passage):
+            return self.weights.amended_factor
+        return 1.0
 
     def _select(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> list[Unit]:
+        """The lead (the best sentence of the best-ranked passage that states something, or the best overall when
+        it clearly beats it), then supports; a lead-in line keeps the list items it introduces."""
         scores = self._scores(query, top, units)
-        order = np.argsort(-scores, kind="stable")
-        best = float(scores[order[0]])
-        dense_scored = query.language == "en" and self.embedder is not None
-        cutoff = best - 0.03 if dense_scored else 0.6 * best
-        chosen: list[Unit] = []
-        per_passage: dict[int, int] = {}
-        chars = 0
-        for idx in order:
-            unit = units[int(idx)]
-            if chosen and (scores[idx] < cutoff or len(chosen) >= self.max_sentences):
+        # A small preference for the ranker's order, so ties go to the better passage.
+        scores = scores + 1e-3 * np.array([-u.passage_index for u in units])
+        order = [int(i) for i in np.argsort(-scores, kind="stable")]
+        lead = units[order[0]]
+        chosen = [lead, *self._list_items_after(lead, units)] if lead.is_lead_in else [lead]
+        supports = 0
+        chars = sum(len(u.text) for u in chosen)
+        cutoff = self.weights.support_cutoff * float(scores[order[0]])
+        for i in order[1:]:
+            if supports >= self.weights.max_supports or scores[i] < cutoff:
                 break
-            if per_passage.get(unit.passage_index, 0) >= 3 or (chosen and chars + len(unit.text) > self.max_chars):
+            unit = units[i]
+            if unit in chosen or chars + len(unit.text) > self.max_chars:
                 continue
             group = [unit, *self._list_items_after(unit, units)] if unit.is_lead_in else [unit]
-            for item in group:
-                if item not in chosen and len(chosen) < self.max_sentences + 3:
-                    chosen.append(item)
-                    chars += len(item.text)
-            per_passage[unit.passage_index] = per_passage.get(unit.passage_index, 0) + 1
-        return chosen  # best first: the first line is the answer; a lead-in keeps its list items after it
+            chosen.extend(u for u in group if u not in chosen)
+            chars += sum(len(u.text) for u in group)
+            supports += 1
+        return chosen
 
     @staticmethod
     def _list_items_after(lead: Unit, units: list[Unit]) -> list[Unit]:
         items: list[Unit] = []
         for unit in units:
             if unit.passage_index == lead.passage_index and unit.position > lead.position:
-                if not _LIST_ITEM.match(unit.text) or len(items) >= 6:
+                if not _LIST_ITEM.match(unit.text) or len(items) >= MAX_LIST_ITEMS:
                     break
                 items.append(unit)
         return items
 
     # -- rendering -----------------------------------------------------------------------------------
+    def _lead_line(self, query: NormalizedQuery, unit: Unit) -> str:
+        sentence = strip_marker(unit.text)
+        kind = query.answer_type
+        fact = fact_span(kind, query.counted_noun or None, sentence)
+        if query.language == "en":
+            key = "quote_lead" if fact else "quote"
+            return self.prompts.render("answer", "en", key, fact=fact, sentence=sentence)
+        if fact and kind is not AnswerType.NONE and not sentence.casefold().startswith(fact.casefold()):
+            return self.prompts.render("answer", "vi", "fact_lead", fact=fact[:1].upper() + fact[1:], sentence=sentence)
+        return sentence
+
     def _render(
         self,
         query: NormalizedQuery,
         passages: Sequence[Passage],
         top: list[Passage],
         chosen: list[Unit],
-        evidence: float,
-    ) -> Answer:
+        evidence: Evidence,
+    ) -> AnswerT:
         numbers: dict[int, int] = {}
         located: dict[int, Located] = {}
-        lines = [self.prompts.render("answer", query.language, "intro")]
-        for unit in chosen:
+        lines: list[str] = []
+        for position, unit in enumerate(chosen):
             n = numbers.setdefault(unit.passage_index, len(numbers) + 1)
             if unit.passage_index not in located or not located[unit.passage_index].clause:
                 located[unit.passage_index] = locate(top[unit.passage_index].chunk.text, unit.text)
-            lines.append(f"- {unit.text} [{n}]")
+            if position == 0:
+                lines.append(f"{self._lead_line(query, unit)} [{n}]")
+            else:
+                lines.append(f"- {strip_marker(unit.text) if not _LIST_ITEM.match(unit.text) else unit.text} [{n}]")
         citations: list[Citation] = []
         for index, n in numbers.items():
             passage = top[index]
@@ -265,10 +263,9 @@ class ExtractiveComposer:
             citations.append(build_citation(n, passage, snippet, located.get(index, Located())))
         by_chunk = {p.chunk.chunk_id: p for p in top}
         warnings = validity_warnings(citations, by_chunk, self.prompts, query.language)
-        warned = {n for n, _ in warnings}
-        citations = [
-            dataclasses.replace(c, warning=next(w for n, w in warnings if n == c.n)) if c.n in warned else c
-            for c in citations
-        ]
+        warned = dict(warnings)
+        citations = [dataclasses.replace(c, warning=warned[c.n]) if c.n in warned else c for c in citations]
         lines.extend(w for _, w in warnings)
-        return Answer("\n".join(lines), tuple(citations), tuple(passages), False, query.language, evidence, self.name)
+        return AnswerT(
+            "\n".join(lines), tuple(citations), tuple(passages), False, query.language, evidence.score, self.name
+        )

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer.citations import CitationError, Located, build_citation, check_markers, renumber
-from assistant.answer.extractive import ExtractiveComposer, evidence_score
+from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.prompts import PromptLibrary
 from assistant.errors import ConfigurationError
 from assistant.settings import Settings
-from assistant.types import Answer, NormalizedQuery, Passage
+from assistant.types import Answer, Evidence, NormalizedQuery, Passage
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +64,8 @@ class GenerativeComposer:
         self.fallback = fallback
         self.max_passages = max_passages
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage]) -> Answer:
-        evidence = evidence_score(query, passages) if passages else 0.0
-        if not passages or evidence < self.fallback.threshold_for(query.language):
+    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> Answer:
+        if not passages or not evidence.answerable:
             return self.fallback.abstain(query, passages, evidence)
         top = list(passages[: self.max_passages])
         try:
@@ -77,13 +76,19 @@ class GenerativeComposer:
             markers = check_markers(text, len(top))
         except CitationError as exc:
             logger.warning("generated answer rejected (%s); using the extractive answer", exc)
-            return self.fallback.compose(query, passages)
+            return self.fallback.compose(query, passages, evidence)
         mapping = {old: new for new, old in enumerate(markers, start=1)}
         citations = tuple(
             build_citation(mapping[old], top[old - 1], top[old - 1].chunk.text[:500], Located()) for old in markers
         )
         return Answer(
-            renumber(text, mapping), citations, tuple(passages), False, query.language, evidence, self.generator.name
+            renumber(text, mapping),
+            citations,
+            tuple(passages),
+            False,
+            query.language,
+            evidence.score,
+            self.generator.name,
         )
 
 

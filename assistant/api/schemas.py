@@ -42,8 +42,8 @@ class AskRequest(SearchRequest):
     history: list[Annotated[str, Field(max_length=2000)]] = Field(
         default_factory=list,
         max_length=10,
-        description="Earlier questions of this conversation, oldest first. A short or referring follow-up "
-        "('còn hồ sơ thì sao?') is searched together with the last one.",
+        description="Earlier questions of this conversation, oldest first. A follow-up that names no subject of its "
+        "own ('còn lệ phí thì sao?', 'văn bản đó còn hiệu lực không?') is read with the last one that did.",
     )
 
 
@@ -99,7 +99,9 @@ class AskResponse(BaseModel):
     answer: str
     abstained: bool
     language: str
-    evidence: float
+    evidence: float = Field(description="P(answerable) from the answerability model (or the fallback score)")
+    threshold: float = Field(description="Below this evidence the assistant says there is no basis")
+    context: str = Field("", description="The earlier question this follow-up was read with ('' if none)")
     composer: str
     citations: list[CitationOut]
     passages: list[PassageOut]

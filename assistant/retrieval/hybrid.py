@@ -1,7 +1,8 @@
-"""Hybrid retrieval: BM25 over folded syllables + dense FAISS, fused by reciprocal rank, filtered first."""
+"""Hybrid retrieval: BM25 over folded syllables + dense FAISS, fused, reordered by a learned ranker, filtered first."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -11,26 +12,36 @@ import numpy.typing as npt
 
 from assistant.index.holder import SnapshotHolder
 from assistant.index.snapshot import IndexSnapshot, NumberedDocument
+from assistant.ranking.features import PASSAGE_FEATURES, passage_features
+from assistant.ranking.ranker import LearnedRanker
 from assistant.retrieval.fusion import FusionConfig
-from assistant.text.numbers import mentioned_numbers
 from assistant.text.query import QueryNormalizer
 from assistant.types import Embedder, NormalizedQuery, Passage, Principal, SearchFilters
 
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
-PIN_BONUS = 1.0  # above any fused score (convex ≤ 1, RRF < 1): pinned chunks rank first
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
+    """The top ``passages`` and the whole reordered candidate list with its features, for the answerability
+    model (``features``/``ranker_scores`` are empty when no learned ranker ordered the list)."""
+
     query: NormalizedQuery
     passages: list[Passage]
     index_version: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    candidates: list[Passage] = field(default_factory=list)
+    features: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, len(PASSAGE_FEATURES)), np.float32))
+    ranker_scores: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    number_found: bool = False  # a số hiệu the question names belongs to a document the caller may see
 
 
 class HybridRetriever:
-    """Ranks only chunks the caller may see and the filters accept; superseded or expired documents are
-    demoted (score × ``non_current_penalty``) unless the filters already exclude them.
+    """Ranks only chunks the caller may see and the filters accept.
+
+    BM25 and dense candidates are fused (convex or RRF); a learned ranker, when given, reorders the fused
+    candidates from features of each question–passage pair (validity among them). Without one, superseded or
+    expired documents are demoted (score × ``non_current_penalty``) unless the filters already exclude them.
 
     A question that names a document by its số hiệu ("3120/QĐ-UBND") pins its best ``pinned_per_document``
     chunks (ranked within the document as usual) and the best chunk of each document that replaces or amends it:
@@ -50,6 +61,7 @@ class HybridRetriever:
         fusion: FusionConfig | None = None,
         non_current_penalty: float = 0.5,
         pinned_per_document: int = 2,
+        ranker: LearnedRanker | None = None,
     ) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"mode must be hybrid, bm25 or dense, got {mode!r}")
@@ -66,18 +78,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         self.non_current_penalty = non_current_penalty
         self.pinned_per_document = pinned_per_document
-
-    def retrieve(
-        self,
-        question: str,
-        *,
-        principal: Principal,
-        filters: SearchFilters | None = None,
-        top_k: int | None = None,
-    ) -> list[Passage]:
-        return self.search(
-            self.normalizer.normalize(question), principal=principal, filters=filters, top_k=top_k
-        ).passages
+        self.ranker = ranker
 
     def search(
         self,
@@ -100,7 +101,7 @@ class HybridRetriever:
             return RetrievalResult(query, [], snapshot.version, timings)
         depth = max(self.candidate_k, k)
         # Pinned documents are searched on their own as well, so their chunks are candidates however they rank.
-        numbers = mentioned_numbers(query.original) if self.pinned_per_document else []
+        numbers = list(query.numbers) if self.pinned_per_document else []
         pinned = snapshot.numbered_documents(numbers, mask) if numbers else []
         scopes = [(mask, depth)] + [(snapshot.row_mask(pin.rows), len(pin.rows)) for pin in pinned]
         lexical: list[tuple[int, float]] = []
@@ -121,57 +122,85 @@ class HybridRetriever:
                 dense = _merged(dense, [(snapshot.row_of_iid[iid], score) for iid, score in hits])
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        passages = self._fuse(
-            snapshot, lexical, dense, k, flt, mask, principal, english=query.language == "en", pinned=pinned
-        )
+        candidates = self._candidates(snapshot, query, lexical, dense, flt, mask, principal)
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
-        return RetrievalResult(query, passages, snapshot.version, timings)
+        features = np.zeros((0, len(PASSAGE_FEATURES)), np.float32)
+        scores = np.zeros(0)
+        if self.ranker is not None and candidates:
+            t = time.perf_counter()
+            features = passage_features(query, candidates)
+            scores = self.ranker.score(features)
+            order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
+            candidates = [
+                dataclasses.replace(
+                    candidates[i], score=float(scores[i]), scores={**candidates[i].scores, "ranker": float(scores[i])}
+                )
+                for i in order
+            ]
+            features, scores = features[order], scores[order]
+            timings["rank_ms"] = (time.perf_counter() - t) * 1000
+        order = _pinned_first(candidates, pinned, self.pinned_per_document)
+        candidates = [dataclasses.replace(candidates[i], rank=rank) for rank, i in enumerate(order, start=1)]
+        if len(features):
+            features, scores = features[order], scores[order]
+        number_found = any(pin.named for pin in pinned)
+        return RetrievalResult(
+            query, candidates[:k], snapshot.version, timings, candidates, features, scores, number_found
+        )
 
-    def _fuse(
+    def _candidates(
         self,
         snapshot: IndexSnapshot,
+        query: NormalizedQuery,
         lexical: list[tuple[int, float]],
         dense: list[tuple[int, float]],
-        k: int,
         flt: SearchFilters,
         mask: npt.NDArray[np.bool_],
         principal: Principal,
-        *,
-        english: bool = False,
-        pinned: list[NumberedDocument] | None = None,
     ) -> list[Passage]:
-        fused = self.fusion.fuse(lexical, dense, english=english)
+        """The fused candidates, best first (non-current sources demoted when no learned ranker will judge)."""
+        fused = self.fusion.fuse(lexical, dense, english=query.language == "en")
         details: dict[int, dict[str, float]] = {}
         for name, hits in (("bm25", lexical), ("dense", dense)):
             for rank, (row, score) in enumerate(hits, start=1):
                 details.setdefault(row, {})[name] = score
                 details[row][f"{name}_rank"] = float(rank)
-        boosted = {
-            row
-            for pin in pinned or []
-            for _, row in sorted((-fused[row], row) for row in pin.rows if row in fused)[
-                : self.pinned_per_document if pin.named else 1
-            ]
-        }
+        penalty = 1.0 if self.ranker is not None else self.non_current_penalty
         scored = []
         for row, score in fused.items():
             if not mask[row]:  # defensive: never let a filtered-out chunk through
                 continue
             doc = snapshot.view(snapshot.documents[snapshot.chunks[row].doc_id], principal)
-            current = doc.is_current(flt.as_of)
-            final = score if current else score * self.non_current_penalty
-            if row in boosted:
-                final += PIN_BONUS
-                details.setdefault(row, {})["number_match"] = 1.0
-            scored.append((final, row, score, current))
+            final = score if doc.is_current(flt.as_of) else score * penalty
+            scored.append((final, row, score))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        out = []
-        for rank, (final, row, raw, _current) in enumerate(scored[:k], start=1):
-            scores = {"fused": raw, **details.get(row, {})}
-            out.append(
-                snapshot.passage(row, score=final, rank=rank, scores=scores, as_of=flt.as_of, principal=principal)
+        return [
+            snapshot.passage(
+                row,
+                score=final,
+                rank=rank,
+                scores={"fused": raw, **details.get(row, {})},
+                as_of=flt.as_of,
+                principal=principal,
             )
-        return out
+            for rank, (final, row, raw) in enumerate(scored, start=1)
+        ]
+
+
+def _pinned_first(candidates: list[Passage], pinned: list[NumberedDocument], per_document: int) -> list[int]:
+    """Positions of ``candidates`` with the best chunks of documents named by số hiệu first (``per_document`` of
+    each named one, one of each that replaces or amends it), the rest after, each group in the given order."""
+    if not pinned:
+        return list(range(len(candidates)))
+    quota = {pin.doc_id: per_document if pin.named else 1 for pin in pinned}
+    first: list[int] = []
+    for i, passage in enumerate(candidates):
+        left = quota.get(passage.document.doc_id, 0)
+        if left > 0:
+            first.append(i)
+            quota[passage.document.doc_id] = left - 1
+    chosen = set(first)
+    return first + [i for i in range(len(candidates)) if i not in chosen]
 
 
 def _merged(hits: list[tuple[int, float]], more: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -1,41 +1,55 @@
-"""Follow-up questions: a short or referring question is searched together with the conversation's last one."""
+"""Follow-up questions: a turn that names no subject of its own ("Còn lệ phí thì sao?", "Nộp hồ sơ ở đâu?",
+"Văn bản đó còn hiệu lực không?") is read with the conversation's last question that did name one.
+
+A turn has a subject of its own when it names a document number, or when two or more of its content syllables
+are not generic question words (fee, time limit, where, who, documents needed, validity…): "Còn cấp giấy phép
+sửa chữa nhà ở thì sao?" names "sửa chữa nhà ở" and stands alone.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-SHORT_WORDS = 6
-# A document number ("49-NQ/TU", "30/2020/NĐ-CP") makes a question self-contained.
-_DOC_NUMBER = re.compile(r"\d+[-/]\w")
-_OPENERS = (
-    "còn ", "vậy ", "thế ", "và ", "nếu ", "trường hợp", "ngoài ra", "như vậy",
-    "what about", "how about", "and ", "what if", "also ", "then ",
-)  # fmt: skip
-_REFERENCES = re.compile(
-    r"\b(đó|ấy|nói trên|ở trên|văn bản trên|thủ tục này|thủ tục đó|văn bản này|quy định này|"
-    r"that|this|they|those|them|the same)\b",
-    re.IGNORECASE,
+from assistant.text.numbers import mentioned_numbers
+from assistant.text.tokenize import content_tokens
+
+__all__ = ["has_own_subject", "is_follow_up", "subject_context"]
+
+# Folded syllables that ask about an attribute of a subject rather than name one.
+GENERIC = frozenset(
+    """
+    thu tuc van ban quy dinh ho so giay to le phi phi thoi han gian bao lau o dau nop can nao co khong con
+    hieu luc ai ky ban hanh ngay thang nam muc bao nhieu tien dieu kien cach lam sao vay thi nhung gom buoc
+    trinh tu giai quyet co quan don vi tham quyen nguoi phai duoc moi lai them quy yeu cau mau to khai ket qua
+    tra nhan xu ly noi dia diem phan doan nua sua doi bo sung thay the het chua may ca truong hop khac ngoai
+    neu the ay nay tren tiep theo sau truoc bat dau ket thuc bo phan tiep nhan lien he so dien thoai cap
+    what about fee fees time limit deadline where submit documents who how long much many required need
+    needed procedure it its still valid force then also else else cost costs issue issued replaced apply
+    that this those these same one ones please tell more
+    """.split()
 )
+OWN_SUBJECT_WORDS = 2
 
 
-def is_follow_up(question: str) -> bool:
-    """True when ``question`` reads as a continuation: very short, opening with "còn/vậy/what about…", or
-    pointing back ("văn bản đó", "that procedure") — and naming no document number of its own."""
-    text = " ".join(question.split()).casefold()
-    if not text or _DOC_NUMBER.search(text):
-        return False
-    return len(text.split()) <= SHORT_WORDS or text.startswith(_OPENERS) or bool(_REFERENCES.search(text))
+def has_own_subject(question: str) -> bool:
+    """True when ``question`` names a document number or at least two non-generic content syllables."""
+    if mentioned_numbers(question):
+        return True
+    specific = [t for t in content_tokens(question) if t not in GENERIC and not t.isdigit()]
+    return len(specific) >= OWN_SUBJECT_WORDS
 
 
-def contextual_question(question: str, history: Sequence[str], *, max_chars: int = 2000) -> str:
-    """The text to search for ``question``: itself, or preceded by the last earlier question when it is a
-    follow-up; the earlier question is cut from its start so the result stays within ``max_chars``."""
-    previous = next((h.strip() for h in reversed(history) if h.strip()), "")
-    question = question.strip()
-    if not previous or not is_follow_up(question):
-        return question
-    room = max_chars - len(question) - 1
-    if room < 20:
-        return question
-    return f"{previous[-room:]} {question}"
+def is_follow_up(question: str, history: Sequence[str]) -> bool:
+    """A turn with earlier questions before it and no subject of its own."""
+    return any(h.strip() for h in history) and not has_own_subject(question)
+
+
+def subject_context(question: str, history: Sequence[str], *, max_chars: int = 1000) -> str:
+    """The earlier question whose subject a follow-up ``question`` carries on ("" when it stands alone): the
+    latest turn of ``history`` that has a subject of its own (else the latest non-empty one), cut from its
+    start to ``max_chars``."""
+    if not is_follow_up(question, history):
+        return ""
+    earlier = [h.strip() for h in history if h.strip()]
+    chosen = next((h for h in reversed(earlier) if has_own_subject(h)), earlier[-1])
+    return chosen[-max_chars:]

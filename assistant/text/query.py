@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.text.answer_type import counted_noun, expected_answer
+from assistant.text.catalog_questions import document_question
+from assistant.text.entities import mentioned_entities, mentioned_years
+from assistant.text.followup import subject_context
+from assistant.text.glossary import Glossary
 from assistant.text.normalize import fold_diacritics, has_diacritics, normalize_text
-from assistant.text.tokenize import fold_tokens
+from assistant.text.numbers import mentioned_numbers
+from assistant.text.tokenize import content_tokens, fold_tokens
 from assistant.types import Language, NormalizedQuery
 
 logger = logging.getLogger(__name__)
@@ -53,14 +60,19 @@ def load_abbreviations() -> dict[str, str]:
 class QueryNormalizer:
     """Turns a raw question into a :class:`NormalizedQuery`; ``load()`` loads the diacritic restorer."""
 
-    def __init__(self, *, restore_diacritics: bool = True, expand_abbreviations: bool = True) -> None:
+    def __init__(
+        self, *, restore_diacritics: bool = True, expand_abbreviations: bool = True, translate_english: bool = True
+    ) -> None:
         self.restore_diacritics = restore_diacritics
         self.expand_abbreviations = expand_abbreviations
+        self.translate_english = translate_english
         self._abbreviations: dict[str, str] = {}
         self._restorer: Any = None
+        self._glossary: Glossary | None = None
 
     def load(self) -> None:
         self._abbreviations = load_abbreviations() if self.expand_abbreviations else {}
+        self._glossary = Glossary.load() if self.translate_english else None
         if self.restore_diacritics and self._restorer is None:
             from pyvi import ViUtils
 
@@ -100,9 +112,13 @@ class QueryNormalizer:
             return text
         return normalize_text(restored)
 
-    def normalize(self, question: str) -> NormalizedQuery:
-        text = normalize_text(question)
-        language = detect_language(text)
+    def normalize(self, question: str, history: Sequence[str] = ()) -> NormalizedQuery:
+        """Analyse ``question`` once; a follow-up (see assistant.text.followup) is read with the earlier question
+        whose subject it carries on."""
+        question = normalize_text(question)
+        context = normalize_text(subject_context(question, history)) if history else ""
+        text = f"{context} {question}" if context else question
+        language = detect_language(question)
         expanded_text, expanded = self._expand(text) if language == "vi" else (text, ())
         dense_text = expanded_text
         restored = False
@@ -111,6 +127,14 @@ class QueryNormalizer:
             if candidate != text:
                 restored = True
                 dense_text = self._expand(candidate)[0]
+        translated: tuple[str, ...] = ()
+        if language == "en" and self._glossary is not None:
+            translated = self._glossary.translate(question)
+            if translated:
+                expanded_text = f"{expanded_text} {' '.join(translated)}"
+        typed = expected_answer(question)
+        if typed.value == "none" and context:
+            typed = expected_answer(f"{context}? {question}")
         return NormalizedQuery(
             original=question,
             text=expanded_text,
@@ -118,4 +142,14 @@ class QueryNormalizer:
             language=language,
             restored=restored,
             expanded=expanded,
+            answer_type=typed,
+            counted_noun=counted_noun(question) or "",
+            numbers=tuple(mentioned_numbers(text)),
+            terms=tuple(content_tokens(expanded_text)),
+            focus=tuple(content_tokens(question if not translated else f"{question} {' '.join(translated)}")),
+            entities=mentioned_entities(text),
+            years=mentioned_years(text),
+            context=context,
+            translated=translated,
+            document_question=document_question(question) if mentioned_numbers(text) else "",
         )

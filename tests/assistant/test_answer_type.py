@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_type import AnswerType, counted_noun, counts, expected_answer, question_parts, states
+from assistant.text.answer_type import AnswerType, counted_noun, counts, expected_answer, question_parts, states
 
 
 @pytest.mark.parametrize(

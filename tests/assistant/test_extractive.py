@@ -3,11 +3,13 @@ import re
 from pathlib import Path
 
 import pytest
-from support import make_passage, make_query
+from support import ANSWERABLE, UNANSWERABLE, make_passage, make_query
 
-from assistant.answer.extractive import ExtractiveComposer, evidence_score, split_units
+from assistant.answer.evidence import fallback_evidence
+from assistant.answer.extractive import ExtractiveComposer, bearing_passages, split_units, strip_marker
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
-from assistant.types import Validity
+from assistant.settings import ComposerWeights
+from assistant.types import Evidence, Validity
 
 TIME_LIMIT = """Điều 2. Thời hạn xử lý văn bản đến
 1. Văn thư chuyển văn bản đến cho lãnh đạo trong ngày làm việc.
@@ -21,7 +23,7 @@ b) Phó Chủ tịch được phân công."""
 
 @pytest.fixture
 def composer() -> ExtractiveComposer:
-    return ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.3)
+    return ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR))
 
 
 def test_units_skip_the_heading_and_keep_list_items() -> None:
@@ -30,53 +32,65 @@ def test_units_skip_the_heading_and_keep_list_items() -> None:
     assert units[1].is_lead_in and units[2].text.startswith("a) Chủ tịch")
 
 
-def test_answer_quotes_the_best_clause_and_cites_it(composer: ExtractiveComposer) -> None:
+def test_answer_leads_with_the_fact_and_cites_it(composer: ExtractiveComposer) -> None:
     passages = [make_passage("qd-30", TIME_LIMIT, number="30/2025/QĐ-UBND"), make_passage("qd-9", SIGNERS, rank=2)]
-    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), passages)
+    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), passages, ANSWERABLE)
     assert not answer.abstained
-    assert "2 giờ làm việc" in answer.text
+    first = answer.text.splitlines()[0]
+    # The asked time limit first, then the clause it comes from without its list number, then its marker.
+    assert first == (
+        "Trong vòng 2 giờ làm việc: Văn bản khẩn phải được xử lý trong vòng 2 giờ làm việc kể từ khi nhận. [1]"
+    )
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}  # every marker resolves, every citation is used
     assert answer.citations[0].path == "khoản 2 Điều 2"
     assert answer.citations[0].chunk_id == "qd-30:dieu-2"
+    assert all(c.doc_id == "qd-30" for c in answer.citations)  # the signing rules do not bear on the question
+
+
+def test_at_most_two_supports_follow_the_lead(composer: ExtractiveComposer) -> None:
+    text = "Điều 4. Hồ sơ\n" + "\n".join(f"{i}. Hồ sơ đề nghị cấp giấy phép gồm bản sao số {i}." for i in range(1, 7))
+    answer = composer.compose(
+        make_query("Hồ sơ đề nghị cấp giấy phép gồm những gì?"), [make_passage("a", text)], ANSWERABLE
+    )
+    assert len(answer.text.splitlines()) == 3
 
 
 def test_a_lead_in_brings_its_list(composer: ExtractiveComposer) -> None:
-    answer = composer.compose(make_query("Người ký văn bản đi gồm các chức danh nào?"), [make_passage("qd", SIGNERS)])
+    question = make_query("Người ký văn bản đi gồm các chức danh nào?")
+    answer = composer.compose(question, [make_passage("qd", SIGNERS)], ANSWERABLE)
     assert "a) Chủ tịch Ủy ban nhân dân tỉnh" in answer.text and "b) Phó Chủ tịch" in answer.text
 
 
-def test_abstains_without_evidence(composer: ExtractiveComposer) -> None:
-    answer = composer.compose(make_query("Giá vé máy bay đi Hà Nội là bao nhiêu?"), [make_passage("qd", TIME_LIMIT,
-                              dense=0.74)])  # fmt: skip
+def test_no_basis_names_the_nearest_documents_only_as_possibly_related(composer: ExtractiveComposer) -> None:
+    passages = [make_passage("qd", TIME_LIMIT, number="30/2025/QĐ-UBND"), make_passage("kh", SIGNERS, rank=2)]
+    answer = composer.compose(make_query("Giá vé máy bay đi Hà Nội là bao nhiêu?"), passages, UNANSWERABLE)
     assert answer.abstained and answer.citations == ()
-    assert "Không tìm thấy căn cứ" in answer.text
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Không tìm thấy căn cứ")
+    assert lines[1].startswith("Có thể liên quan") and lines[2] == "- 30/2025/QĐ-UBND — Văn bản qd"
+    assert "[1]" not in answer.text and answer.evidence == UNANSWERABLE.score
 
 
 def test_abstains_with_no_passages(composer: ExtractiveComposer) -> None:
-    assert composer.compose(make_query("bất kỳ"), []).abstained
+    answer = composer.compose(make_query("bất kỳ"), [], ANSWERABLE)
+    assert answer.abstained and "Có thể liên quan" not in answer.text
 
 
 def test_superseded_source_carries_a_warning(composer: ExtractiveComposer) -> None:
     old = make_passage("qd-12", TIME_LIMIT, number="12/2024/QĐ-UBND", status=Validity.EXPIRED,
                        superseded_by=("30/2025/QĐ-UBND",))  # fmt: skip
-    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), [old])
+    answer = composer.compose(make_query("Văn bản khẩn phải được xử lý trong bao lâu?"), [old], ANSWERABLE)
     assert "đã được thay thế/bãi bỏ bởi 30/2025/QĐ-UBND" in answer.text
     assert answer.citations[0].warning and not answer.citations[0].current
 
 
-def test_english_question_gets_english_framing(composer: ExtractiveComposer) -> None:
-    answer = composer.compose(make_query("How fast must urgent documents be handled?", "en"),
-                              [make_passage("qd", TIME_LIMIT, dense=0.9)])  # fmt: skip
-    assert answer.language == "en" and answer.text.startswith("According to")
-    assert "[1]" in answer.text
-
-
-def test_evidence_blends_lexical_and_dense() -> None:
-    strong = evidence_score(make_query("văn bản khẩn xử lý"), [make_passage("a", TIME_LIMIT, dense=0.9)])
-    weak = evidence_score(make_query("văn bản khẩn xử lý"), [make_passage("a", TIME_LIMIT, dense=0.7)])
-    unrelated = evidence_score(make_query("giá vé máy bay"), [make_passage("a", TIME_LIMIT, dense=0.7)])
-    assert strong > weak > unrelated == 0.0
+def test_english_question_quotes_the_vietnamese_and_states_the_fact(composer: ExtractiveComposer) -> None:
+    question = make_query("How fast must urgent documents be handled? How long?", "en")
+    answer = composer.compose(question, [make_passage("qd", TIME_LIMIT, dense=0.9)], ANSWERABLE)
+    first = answer.text.splitlines()[0]
+    assert answer.language == "en" and "the source (in Vietnamese) says: “" in first
+    assert first.startswith("trong vòng 2 giờ làm việc") and first.endswith("[1]")
 
 
 def test_prompt_files_exist_for_both_languages() -> None:
@@ -85,7 +99,7 @@ def test_prompt_files_exist_for_both_languages() -> None:
 
 
 def lead(text: str) -> str:
-    return next(line for line in text.splitlines() if line.startswith("- "))
+    return text.splitlines()[0]
 
 
 def test_an_amount_question_leads_with_the_amount_not_the_heading_or_a_reference(
@@ -98,8 +112,10 @@ def test_an_amount_question_leads_with_the_amount_not_the_heading_or_a_reference
     )
     fees = make_passage("nq-12", "Điều 3. Mức thu\n1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.\n"
                         "2. Cấp giấy phép xây dựng công trình khác: 150.000 đồng/giấy phép.", rank=2)  # fmt: skip
-    answer = composer.compose(make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?"), [guide, fees])
-    assert "75.000 đồng" in lead(answer.text) and lead(answer.text).endswith("[1]")
+    question = make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    answer = composer.compose(question, [guide, fees], ANSWERABLE)
+    assert lead(answer.text).startswith("75.000 đồng/giấy phép: Cấp giấy phép xây dựng nhà ở riêng lẻ")
+    assert lead(answer.text).endswith("[1]")
     assert answer.citations[0].doc_id == "nq-12"  # numbered in the order the answer reads
 
 
@@ -108,7 +124,7 @@ def test_the_best_sentence_leads_even_when_it_comes_later_in_the_clause(composer
             "1. Thành viên Đoàn thanh tra báo cáo kết quả cho Trưởng đoàn chậm nhất 05 ngày làm việc.\n"
             "2. Trưởng đoàn thanh tra trình báo cáo kết quả thanh tra trong thời hạn không quá 20 ngày.")  # fmt: skip
     question = "Trưởng đoàn thanh tra phải trình báo cáo kết quả thanh tra trong thời hạn bao lâu?"
-    answer = composer.compose(make_query(question), [make_passage("qt", text)])
+    answer = composer.compose(make_query(question), [make_passage("qt", text)], ANSWERABLE)
     assert "20 ngày" in lead(answer.text)
 
 
@@ -117,7 +133,7 @@ def test_amending_wording_leads_over_the_amended_text(composer: ExtractiveCompos
                        number="22/2023/QĐ-UBND", amended_by=("41/2025/QĐ-UBND",))  # fmt: skip
     new = make_passage("qd-41", "Điều 1. Sửa đổi khoản 1 Điều 6: \"Mật khẩu phải thay đổi ít nhất 60 ngày một lần.\"",
                        number="41/2025/QĐ-UBND", rank=2, article="1")  # fmt: skip
-    answer = composer.compose(make_query("Mật khẩu phải thay đổi bao lâu một lần?"), [old, new])
+    answer = composer.compose(make_query("Mật khẩu phải thay đổi bao lâu một lần?"), [old, new], ANSWERABLE)
     assert "60 ngày" in lead(answer.text) and "90 ngày" in answer.text
 
 
@@ -129,33 +145,50 @@ def test_words_of_the_title_do_not_pick_the_sentence(composer: ExtractiveCompose
         plan, document=dataclasses.replace(plan.document, title="Kế hoạch kiểm tra công trường xây dựng năm 2025")
     )
     question = "Kế hoạch kiểm tra công trường năm 2025 kiểm tra bao nhiêu công trình?"
-    answer = composer.compose(make_query(question), [plan])
-    assert "14 công trình" in lead(answer.text)
+    answer = composer.compose(make_query(question), [plan], ANSWERABLE)
+    assert lead(answer.text).startswith("14 công trình: Số lượng: kiểm tra 14 công trình")
 
 
 def test_a_follow_up_is_answered_by_its_own_words(composer: ExtractiveComposer) -> None:
     guide = make_passage("hd-27", "IV. THỜI HẠN VÀ LỆ PHÍ\n"
                          "1. Thời hạn giải quyết: không quá 12 ngày làm việc kể từ ngày nhận đủ hồ sơ.\n"
                          "2. Lệ phí cấp giấy phép xây dựng: 75.000 đồng/giấy phép.")  # fmt: skip
-    first = composer.compose(make_query("Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu?"), [guide])
-    follow_up = composer.compose(
-        make_query("Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu? còn lệ phí thì sao?"), [guide]
-    )
+    earlier = "Thời hạn giải quyết cấp giấy phép xây dựng là bao lâu?"
+    first = composer.compose(make_query(earlier), [guide], ANSWERABLE)
+    follow_up = composer.compose(make_query("Còn lệ phí thì sao?", history=(earlier,)), [guide], ANSWERABLE)
     assert "12 ngày" in lead(first.text) and "75.000 đồng" in lead(follow_up.text)
 
 
-def test_english_questions_have_their_own_threshold() -> None:
-    """English evidence is the dense score alone, so it is held to its own (lower) calibrated threshold."""
-    composer = ExtractiveComposer(
-        PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.54, abstain_threshold_english=0.24
-    )
-    question = make_query("How fast must urgent documents be handled?", "en")
-    fair = composer.compose(question, [make_passage("qd", TIME_LIMIT, dense=0.82)])  # evidence ≈ 0.43
-    weak = composer.compose(question, [make_passage("qd", TIME_LIMIT, dense=0.78)])  # evidence ≈ 0.14
-    assert not fair.abstained and 0.24 < fair.evidence < 0.54
-    assert weak.abstained
-    assert composer.threshold_for("vi") == 0.54 and composer.threshold_for("en") == 0.24
-    assert ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR), abstain_threshold=0.5).threshold_for("en") == 0.5
+def test_other_documents_support_only_when_ranked_close_to_the_best() -> None:
+    best = make_passage("a", TIME_LIMIT)
+    same_doc = dataclasses.replace(make_passage("a", SIGNERS, rank=2), scores={"ranker": 0.0})
+    close = dataclasses.replace(make_passage("b", SIGNERS, rank=3), scores={"ranker": 1.5})
+    far = dataclasses.replace(make_passage("c", SIGNERS, rank=4), scores={"ranker": -1.0})
+    best = dataclasses.replace(best, scores={"ranker": 2.0})
+    assert bearing_passages([best, same_doc, close, far], 4, closeness=0.5) == [0, 1, 2]
+    assert bearing_passages([best, same_doc, close, far], 2, closeness=0.5) == [0, 1]
+
+
+def test_the_composer_follows_the_evidence(composer: ExtractiveComposer) -> None:
+    passages = [make_passage("qd", TIME_LIMIT)]
+    question = make_query("Văn bản khẩn phải được xử lý trong bao lâu?")
+    assert not composer.compose(question, passages, Evidence(0.42, 0.4)).abstained
+    assert composer.compose(question, passages, Evidence(0.38, 0.4)).abstained
+
+
+def test_fallback_evidence_blends_lexical_and_dense() -> None:
+    weights = ComposerWeights()
+    query = make_query("văn bản khẩn xử lý")
+    strong = fallback_evidence(query, [make_passage("a", TIME_LIMIT, dense=0.9)], weights)
+    weak = fallback_evidence(query, [make_passage("a", TIME_LIMIT, dense=0.7)], weights)
+    unrelated = fallback_evidence(make_query("giá vé máy bay"), [make_passage("a", TIME_LIMIT, dense=0.7)], weights)
+    assert strong > weak > unrelated == 0.0
+
+
+def test_list_markers_are_stripped_from_the_lead() -> None:
+    assert strip_marker("a) Chủ tịch Ủy ban nhân dân tỉnh;") == "Chủ tịch Ủy ban nhân dân tỉnh;"
+    assert strip_marker("12. Thời hạn giải quyết") == "Thời hạn giải quyết"
+    assert strip_marker("Điều 12. Thời hạn") == "Điều 12. Thời hạn"
 
 
 def test_a_line_repeating_the_title_counts_as_a_heading() -> None:

@@ -76,7 +76,7 @@ async def upload_document(
         status=status.strip(), unit=unit.strip(), visibility=visibility, allowed_units=_split(allowed_units),
         allowed_roles=_split(allowed_roles),
     )  # fmt: skip
-    stored = service.holder.get().documents.get(meta.doc_id or default_doc_id(name))
+    stored = service.stored_document(meta.doc_id or default_doc_id(name))
     if stored is not None:  # a new version of a document already on the shelf
         meta = meta.keeping(stored)
     job_id = runner.new_job_id()

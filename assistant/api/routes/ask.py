@@ -9,7 +9,6 @@ from assistant.accounts.audit import Action
 from assistant.api.deps import Auditor, AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.schemas import AskRequest, AskResponse, CitationOut, PassageOut, SearchRequest, SearchResponse
 from assistant.service import AskResult, AssistantService
-from assistant.text.followup import contextual_question
 from assistant.types import Passage, Principal
 
 router = APIRouter(prefix="/v1", tags=["ask"])
@@ -28,8 +27,9 @@ async def answer_and_audit(
 ) -> AskResult:
     """Answer ``body`` (with its conversation context) and record the question and cited documents."""
     filters = body.filters.to_core() if body.filters else None
-    question = contextual_question(body.question, body.history)
-    result = await run_in_threadpool(service.ask, question, principal=principal, filters=filters, top_k=body.top_k)
+    result = await run_in_threadpool(
+        service.ask, body.question, principal=principal, history=body.history, filters=filters, top_k=body.top_k
+    )
     answer = result.answer
     cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
     detail = {"question": body.question, "cited_doc_ids": cited, "abstained": answer.abstained}
@@ -46,6 +46,8 @@ async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, au
         abstained=answer.abstained,
         language=answer.language,
         evidence=round(answer.evidence, 4),
+        threshold=round(result.evidence.threshold, 4),
+        context=result.query.context,
         composer=answer.composer,
         citations=[CitationOut.from_core(c) for c in answer.citations],
         passages=[_passage_out(p, principal) for p in answer.passages],

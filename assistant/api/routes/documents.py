@@ -33,7 +33,7 @@ def list_documents(
     return DocumentList(
         total=len(docs),
         documents=[DocumentOut.from_core(d) for d in docs[offset : offset + limit]],
-        index_version=service.holder.get().version,
+        index_version=service.snapshot().version,
     )
 
 

@@ -74,13 +74,7 @@ def export_feedback(
 ) -> Response:
     wanted = _parse_ids(ids)
     items = accounts.feedback.get_many(wanted) if wanted else accounts.feedback.recent(limit=MAX_EXPORT)
-    snapshot = service.holder.get()
-
-    def doc_of_chunk(chunk_id: str) -> str | None:
-        row = snapshot.row_of_chunk_id.get(chunk_id)
-        return snapshot.chunks[row].doc_id if row is not None else None
-
-    lines = [json.dumps(to_question(item, doc_of_chunk), ensure_ascii=False) for item in items]
+    lines = [json.dumps(to_question(item, service.document_of_chunk), ensure_ascii=False) for item in items]
     auditor.record(Action.FEEDBACK_EXPORT, {"ids": [item.id for item in items]})
     body = "".join(line + "\n" for line in lines)
     return Response(

@@ -18,14 +18,14 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}}, summary="Index loaded")
 def readyz(service: ServiceDep) -> Readiness | JSONResponse:
-    if not service.holder.loaded:
+    info = service.index_info()
+    if info is None:
         body = Readiness(ready=False, index_version=None, documents=0, chunks=0, embedder=service.embedder.name)
         return JSONResponse(body.model_dump(), status_code=503)
-    snapshot = service.holder.get()
     return Readiness(
         ready=True,
-        index_version=snapshot.version,
-        documents=len(snapshot.documents),
-        chunks=len(snapshot.chunks),
+        index_version=info.version,
+        documents=info.documents,
+        chunks=info.chunks,
         embedder=service.embedder.name,
     )

@@ -9,21 +9,11 @@ Both sides are matched on folded text (lower case, no diacritics), so unaccented
 from __future__ import annotations
 
 import re
-from enum import Enum
 
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
+from assistant.types import AnswerType
 
 __all__ = ["AnswerType", "counted_noun", "counts", "expected_answer", "question_parts", "states"]
-
-
-class AnswerType(Enum):
-    MONEY = "money"
-    DURATION = "duration"
-    DATE = "date"
-    QUANTITY = "quantity"
-    WHO = "who"
-    WHERE = "where"
-    NONE = "none"
 
 
 _UNITS = r"(?:ngay|gio|thang|nam|tuan|phut|days?|hours?|months?|years?|weeks?|minutes?)"
@@ -147,3 +137,30 @@ def states(kind: AnswerType, sentence: str) -> bool:
         return bool(_STATE_PATTERNS[kind].search(nfc(sentence).casefold()))
     text = _REFERENCES.sub(" ", fold_diacritics(sentence))
     return bool(_STATE_PATTERNS[kind].search(text))
+
+
+_SPANS = {
+    AnswerType.MONEY: r"\d[\d.,]*\s*(?:trieu |ty |nghin )?(?:dong|vnd)(?:/[a-z]+(?: [a-z]+)?)?|\d[\d.,]*\s*%",
+    AnswerType.DURATION: r"(?:(?:khong qua|toi da|cham nhat|trong vong|trong thoi han|trong) )?\d+\s*"
+    rf"(?:ngay lam viec|gio lam viec|{_UNITS})\b",
+    AnswerType.DATE: r"(?:truoc |tu |den )?ngay \d{1,2}(?: thang \d{1,2}(?: nam \d{4})?|/\d{1,2}(?:/\d{2,4})?)"
+    r"|\d{1,2}/\d{1,2}/\d{4}|thang \d{1,2}(?:/| nam )\d{4}|quy (?:i|ii|iii|iv|[1-4])(?: nam \d{4})?",
+}
+_SPAN_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _SPANS.items()}
+
+
+def fact_span(kind: AnswerType, noun: str | None, sentence: str) -> str:
+    """The words of ``sentence`` that state the asked fact ("75.000 đồng/giấy phép", "12 ngày làm việc",
+    "14 công trình"), as written; "" when the kind has no span form or the sentence states none."""
+    text = nfc(sentence)
+    folded = fold_diacritics(text)
+    if len(folded) != len(text):  # positions must line up to cut the original
+        return ""
+    # References are blanked, not removed, so positions still line up.
+    blanked = _REFERENCES.sub(lambda m: " " * len(m.group()), folded)
+    if noun and kind in (AnswerType.QUANTITY, AnswerType.NONE):
+        match = re.search(rf"\d[\d.,]*\s+{re.escape(noun)}\b", blanked)
+    else:
+        pattern = _SPAN_PATTERNS.get(kind)
+        match = pattern.search(blanked) if pattern is not None else None
+    return text[match.start() : match.end()].strip() if match else ""

@@ -1,0 +1,102 @@
+"""Answers about a named document itself — what it replaces or amends, what replaced or amended it, whether it
+is in force, who issued it and when — read from the catalog's metadata and cited to the document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from assistant.answer.citations import Located, build_citation, validity_warnings
+from assistant.answer.prompts import PromptLibrary
+from assistant.text.numbers import number_key
+from assistant.types import Answer, DocumentMeta, Evidence, NormalizedQuery, Passage, RelationKind
+
+__all__ = ["CatalogComposer"]
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class CatalogComposer:
+    """Composes the answer to a :attr:`NormalizedQuery.document_question` from the named document's metadata."""
+
+    name = "catalog"
+
+    def __init__(self, prompts: PromptLibrary) -> None:
+        self.prompts = prompts
+
+    def compose(
+        self, query: NormalizedQuery, passages: Sequence[Passage], related: dict[str, DocumentMeta]
+    ) -> Answer | None:
+        """None when no passage of a document the question names is among ``passages``; ``related`` maps số hiệu
+        keys to the documents the caller may see (to name relation targets with their titles)."""
+        named = next(
+            (p for p in passages if p.document.number and number_key(p.document.number) in query.numbers), None
+        )
+        if named is None:
+            return None
+        doc = named.document
+        lang = query.language
+
+        def render(key: str, **values: str) -> str:
+            return self.prompts.render("answer", lang, key, **values)
+
+        def name(number: str) -> str:
+            other = related.get(number_key(number))
+            return f"{number} ({other.title})" if other is not None and other.title else number
+
+        document = name(doc.number)
+        kind = query.document_question
+        targets = [r.target for r in doc.relations if r.kind == RelationKind.REPLACES]
+        amended = [r.target for r in doc.relations if r.kind == RelationKind.AMENDS]
+        if kind == "replaces":
+            text = (
+                render("doc_replaces", document=document, targets="; ".join(name(t) for t in targets))
+                if targets
+                else render("doc_replaces_none", document=document)
+            )
+        elif kind == "amends":
+            text = (
+                render("doc_amends", document=document, targets="; ".join(name(t) for t in amended))
+                if amended
+                else render("doc_amends_none", document=document)
+            )
+        elif kind == "replaced_by":
+            if doc.superseded_by:
+                since = render("since", date=_date(doc.superseded_since)) if doc.superseded_since else ""
+                by = "; ".join(name(n) for n in doc.superseded_by)
+                text = render("doc_replaced_by", document=document, by=by, since=since)
+            else:
+                text = render("doc_not_replaced", document=document, status=doc.status.label_vi)
+        elif kind == "amended_by":
+            text = (
+                render("doc_amended_by", document=document, by="; ".join(name(n) for n in doc.amended_by))
+                if doc.amended_by
+                else render("doc_not_amended", document=document)
+            )
+        elif kind == "validity":
+            text = render(
+                "doc_validity",
+                document=document,
+                status=doc.status.label_vi,
+                effective=render("effective", date=_date(doc.effective_date)) if doc.effective_date else "",
+                expiry=render("expiry", date=_date(doc.expiry_date)) if doc.expiry_date else "",
+                replaced=render("replaced", by="; ".join(name(n) for n in doc.superseded_by))
+                if doc.superseded_by
+                else "",
+            )
+        else:
+            text = render(
+                "doc_issuer",
+                document=document,
+                issuer=doc.issuer or render("unknown_issuer"),
+                issued=render("issued", date=_date(doc.issued_date)) if doc.issued_date else "",
+            )
+        citation = build_citation(1, named, f"{doc.number} — {doc.title}", Located())
+        lines = [
+            text,
+            *(w for _, w in validity_warnings([citation], {named.chunk.chunk_id: named}, self.prompts, lang)),
+        ]
+        evidence = Evidence(1.0, 0.0, "catalog")
+        return Answer("\n".join(lines), (citation,), tuple(passages), False, lang, evidence.score, self.name)

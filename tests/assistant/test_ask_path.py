@@ -1,0 +1,45 @@
+"""The one ask path (AssistantService.ask) over the three-document shelf: answers about documents come from the
+catalog, follow-ups carry the earlier subject, and every answer's evidence is judged by the same assessment."""
+
+from assistant.service import AssistantService, RetrievalConfig
+from assistant.types import ANONYMOUS
+
+
+def test_what_a_decision_replaces_is_answered_from_the_catalog(service: AssistantService) -> None:
+    result = service.ask("Quyết định 30/2025/QĐ-UBND thay thế văn bản nào?", principal=ANONYMOUS)
+    answer = result.answer
+    assert answer.composer == "catalog" and not answer.abstained
+    assert answer.text.splitlines()[0].startswith("30/2025/QĐ-UBND")
+    assert "thay thế 12/2024/QĐ-UBND" in answer.text
+    assert [c.doc_id for c in answer.citations] == ["qd-30-2025"]
+
+
+def test_what_replaced_an_old_decision_and_its_validity(service: AssistantService) -> None:
+    replaced = service.ask("Văn bản nào thay thế Quyết định 12/2024/QĐ-UBND?", principal=ANONYMOUS).answer
+    assert "đã được thay thế/bãi bỏ bởi 30/2025/QĐ-UBND" in replaced.text
+    validity = service.ask("Quyết định 12/2024/QĐ-UBND còn hiệu lực không?", principal=ANONYMOUS).answer
+    assert "hết hiệu lực toàn bộ" in validity.text and validity.citations[0].doc_id == "qd-12-2024"
+    issuer = service.ask("Quyết định 30/2025/QĐ-UBND do cơ quan nào ban hành?", principal=ANONYMOUS).answer
+    assert "do UBND tỉnh Lạng Sơn ban hành ngày 01/06/2025" in issuer.text
+
+
+def test_a_number_no_document_has_is_not_answered_from_the_catalog(service: AssistantService) -> None:
+    result = service.ask("Quyết định 99/2031/QĐ-UBND thay thế văn bản nào?", principal=ANONYMOUS)
+    assert result.answer.composer != "catalog" and not result.retrieval.number_found
+
+
+def test_a_follow_up_is_read_with_the_question_before_it(service: AssistantService) -> None:
+    first = "Văn bản khẩn phải được xử lý trong bao lâu?"
+    result = service.ask("Còn văn bản thường thì sao?", principal=ANONYMOUS, history=[first])
+    assert result.query.context == first and result.query.original == "Còn văn bản thường thì sao?"
+    alone = service.ask("Còn văn bản thường thì sao?", principal=ANONYMOUS)
+    assert alone.query.context == ""
+
+
+def test_configurations_share_the_path(service: AssistantService) -> None:
+    question = "Văn bản khẩn phải được xử lý trong bao lâu?"
+    ranked = service.ask(question, principal=ANONYMOUS)
+    fused = service.ask(question, principal=ANONYMOUS, config=RetrievalConfig(ranker=False))
+    assert "rank_ms" in ranked.retrieval.timings_ms and "rank_ms" not in fused.retrieval.timings_ms
+    assert ranked.evidence.model == "answerability" and fused.evidence.model == "heuristic"
+    assert service.retriever(RetrievalConfig()) is service.retriever(RetrievalConfig())

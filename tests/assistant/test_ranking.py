@@ -1,0 +1,121 @@
+"""Features of question–passage pairs, the answerability model's arithmetic and file format, the ranker's load."""
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support import make_passage, make_query
+
+from assistant.errors import ConfigurationError
+from assistant.ranking.answerability import AnswerabilityModel
+from assistant.ranking.features import (
+    ANSWERABILITY_FEATURES,
+    PASSAGE_FEATURES,
+    answerability_features,
+    passage_features,
+)
+from assistant.ranking.ranker import LearnedRanker
+
+FEES = "Điều 3. Mức thu\n1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép."
+DUTY = "Điều 5. Trực đêm\n1. Sở Y tế tỉnh Lạng Sơn bố trí trực đêm tại trụ sở."
+
+
+def column(features: np.ndarray, name: str) -> list[float]:
+    return [round(float(v), 4) for v in features[:, PASSAGE_FEATURES.index(name)]]
+
+
+def with_scores(passage, **scores):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(passage, scores=scores)
+
+
+def test_passage_features_measure_coverage_type_and_retrieval_signals() -> None:
+    query = make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    fees = with_scores(make_passage("nq", FEES), bm25=8.0, bm25_rank=1.0, dense=0.86, dense_rank=2.0)
+    duty = with_scores(make_passage("qc", DUTY, rank=2), dense=0.9, dense_rank=1.0)
+    features = passage_features(query, [fees, duty])
+    assert features.shape == (2, len(PASSAGE_FEATURES))
+    assert column(features, "bm25_norm") == [1.0, 0.0]
+    assert column(features, "in_both") == [1.0, 0.0]
+    assert column(features, "dense_gap") == [0.04, 0.0]
+    assert column(features, "states_type") == [1.0, 0.0]  # an amount is asked, the fee clause states one
+    assert column(features, "asks_type") == [1.0, 1.0]
+    cover = column(features, "cover_weighted")
+    assert cover[0] > 0.7 and cover[1] == 0.0
+    assert column(features, "bm25_rank_log")[1] == pytest.approx(math.log1p(4))  # absent: twice the list length
+
+
+def test_entity_and_year_features_catch_another_unit_or_year() -> None:
+    query = make_query("Sở Y tế tỉnh Cao Bằng bố trí trực đêm năm 2023 ở đâu?")
+    features = passage_features(query, [make_passage("qc", DUTY)])
+    assert column(features, "entity_share") == [0.0] and column(features, "entity_missing") == [1.0]
+    assert column(features, "year_share") == [0.0]
+    here = passage_features(make_query("Sở Y tế tỉnh Lạng Sơn bố trí trực đêm ở đâu?"), [make_passage("qc", DUTY)])
+    assert column(here, "entity_share") == [1.0] and column(here, "year_share") == [1.0]
+
+
+def test_number_and_type_features() -> None:
+    passage = make_passage("nq", FEES, number="12/2023/NQ-HĐND")
+    passage = dataclasses.replace(passage, document=dataclasses.replace(passage.document, doc_type="Nghị quyết"))
+    named = passage_features(make_query("Nghị quyết 12/2023/NQ-HĐND quy định lệ phí bao nhiêu?"), [passage])
+    other = passage_features(make_query("Quyết định 35/2025/QĐ-UBND quy định gì?"), [passage])
+    assert column(named, "number_named") == [1.0] and column(named, "type_named") == [1.0]
+    assert column(other, "number_other") == [1.0] and column(other, "type_named") == [-1.0]
+
+
+def test_answerability_features_describe_the_ranked_list() -> None:
+    query = make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    ranked = [
+        with_scores(make_passage("nq", FEES), bm25=8.0, bm25_rank=1.0, dense=0.86, dense_rank=1.0),
+        with_scores(make_passage("qc", DUTY, rank=2), bm25=1.0, bm25_rank=2.0, dense=0.8, dense_rank=2.0),
+    ]
+    features = passage_features(query, ranked)
+    row = answerability_features(query, ranked, features, np.array([2.0, -1.0]), number_found=False)
+    values = dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))
+    assert values["top_score"] == 2.0 and values["margin"] == 3.0
+    assert values["lists_agree"] == 1.0 and values["top_states_type"] == 1.0
+    assert values["top_dense_gap_to_second"] == pytest.approx(0.06)
+    unknown = make_query("Quyết định 999/QĐ-UBND quy định gì?")
+    row = answerability_features(unknown, ranked, passage_features(unknown, ranked), np.zeros(2), number_found=False)
+    assert dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))["number_unknown"] == 1.0
+
+
+def model(coef_top: float = 2.0) -> AnswerabilityModel:
+    n = len(ANSWERABILITY_FEATURES)
+    coef = [0.0] * n
+    coef[ANSWERABILITY_FEATURES.index("top_score")] = coef_top
+    return AnswerabilityModel(
+        ANSWERABILITY_FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -1.0, {"vi": 0.4, "en": 0.3}, {"k": 1}
+    )
+
+
+def test_answerability_probability_is_a_logistic_of_standardised_features(tmp_path: Path) -> None:
+    row = np.zeros(len(ANSWERABILITY_FEATURES), dtype=np.float32)
+    row[ANSWERABILITY_FEATURES.index("top_score")] = 1.5
+    assert model().probability(row) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    path = tmp_path / "a.json"
+    model().save(path)
+    loaded = AnswerabilityModel.load(path)
+    assert loaded.probability(row) == pytest.approx(model().probability(row))
+    assert loaded.threshold("en") == 0.3 and loaded.threshold("fr") == 0.4
+
+
+def test_a_model_trained_on_other_features_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    model().save(path)
+    path.write_text(path.read_text(encoding="utf-8").replace('"top_score"', '"old_feature"'), encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="train ranker"):
+        AnswerabilityModel.load(path)
+    with pytest.raises(ConfigurationError, match="train ranker"):
+        LearnedRanker(tmp_path / "missing.txt").load()
+
+
+def test_the_shipped_ranker_loads_and_scores(tmp_path: Path) -> None:
+    ranker = LearnedRanker()
+    ranker.load()
+    query = make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    fees = with_scores(make_passage("nq", FEES), bm25=8.0, bm25_rank=1.0, dense=0.88, dense_rank=1.0)
+    duty = with_scores(make_passage("qc", DUTY, rank=2), bm25=0.5, bm25_rank=9.0, dense=0.78, dense_rank=30.0)
+    scores = ranker.score(passage_features(query, [duty, fees]))
+    assert scores[1] > scores[0]  # the clause that covers the question and states the fee ranks first
