@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.text.legal_grammar import is_upper_line
 from assistant.text.normalize import slugify
 from assistant.types import Block, Chunk, DocumentMeta, LoadedDocument
 from ingest.structure import LegalStructureParser, ParsedDocument, StructureNode
-from ingest.structure_lines import is_upper_line
 
 logger = logging.getLogger(__name__)
 

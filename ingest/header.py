@@ -16,17 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.text.legal_grammar import DOCUMENT_NUMBER, is_upper_line, number_parts
 from assistant.text.normalize import fold_diacritics, normalize_text
-from assistant.text.numbers import DOCUMENT_NUMBER
-from ingest.structure_lines import is_upper_line
 
 __all__ = ["HEADER_LINES", "parse_header"]
 
 HEADER_LINES = 40  # only the first lines of a document are read
 
-_NUMBER = DOCUMENT_NUMBER
-_NUMBER_LINE = re.compile(rf"(?:^(?:Số|SỐ)\s*:?|\b[Ss]ố\s*:)\s*({_NUMBER})")
-_NUMBER_PARTS = re.compile(r"\d+(?:/(\d{4}))?([/-])([A-ZĐ][A-Za-zĐđ0-9]*)")
+_NUMBER_LINE = re.compile(rf"(?:^(?:Số|SỐ)\s*:?|\b[Ss]ố\s*:)\s*({DOCUMENT_NUMBER})")
 _CODES = {
     "NQ": "Nghị quyết",
     "QĐ": "Quyết định",
@@ -124,10 +121,10 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
 
 
 def _type_from_number(number: str) -> str:
-    m = _NUMBER_PARTS.match(number)
-    if not m:
+    parts = number_parts(number)
+    if parts is None:
         return ""
-    year, sep, code = m.groups()
+    year, sep, code = parts
     if code.startswith("QH"):
         return "Luật"
     if code in _CODES:

@@ -14,11 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from assistant.types import Block
-from ingest.structure_lines import (
-    APPENDIX,
+from assistant.text.legal_grammar import (
     CLAUSE,
-    CLOSING,
     PARTY_ITEM,
     PARTY_ROMAN,
     POINT,
@@ -30,8 +27,10 @@ from ingest.structure_lines import (
     match_container,
     roman_to_int,
 )
+from assistant.types import Block
+from ingest.structure_lines import APPENDIX, CLOSING
 
-__all__ = [  # the line helpers are re-exported from ingest.structure_lines
+__all__ = [  # the grammar's line helpers are re-exported for existing imports
     "CONTAINER_KINDS",
     "POINT_LETTERS",
     "LegalStructureParser",

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from assistant.answer.prompts import PromptLibrary
 from assistant.errors import AssistantError
+from assistant.text.legal_grammar import CLAUSE, POINT
 from assistant.types import Citation, Language, Passage, Validity
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # a citation marker [n] in answer text
-_CLAUSE = re.compile(r"^(\d{1,3})\.\s")
-_POINT = re.compile(r"^([a-zđ])\)\s")
 
 
 class CitationError(AssistantError):
@@ -57,12 +56,12 @@ def locate(chunk_text: str, unit: str) -> Located:
     clause = point = ""
     for line in chunk_text.splitlines():
         stripped = line.strip()
-        if m := _CLAUSE.match(stripped):
+        if m := CLAUSE.match(stripped):
             clause, point = m.group(1), ""
-        elif m := _POINT.match(stripped):
+        elif m := POINT.match(stripped):
             point = m.group(1)
         if unit[:60] in stripped or stripped[:60] in unit:
-            return Located(clause, point if _POINT.match(stripped) or unit.startswith(f"{point})") else "")
+            return Located(clause, point if POINT.match(stripped) or unit.startswith(f"{point})") else "")
     return Located()
 
 

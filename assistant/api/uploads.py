@@ -23,22 +23,11 @@ from assistant.errors import InvalidRequest, UnsupportedDocument
 from assistant.types import DocumentMeta, Validity
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.loaders.docx import check_archive
-from ingest.loaders.sniff import SUFFIX_FORMATS, sniff
+from ingest.loaders.sniff import SUFFIX_FORMATS, executable_kind, sniff
 from ingest.metadata import read_sidecar
 
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_EXECUTABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "chương trình Windows (.exe/.dll)"),
-    (b"\x7fELF", "chương trình Linux (ELF)"),
-    (b"\xfe\xed\xfa\xce", "chương trình macOS (Mach-O)"),
-    (b"\xfe\xed\xfa\xcf", "chương trình macOS (Mach-O)"),
-    (b"\xce\xfa\xed\xfe", "chương trình macOS (Mach-O)"),
-    (b"\xcf\xfa\xed\xfe", "chương trình macOS (Mach-O)"),
-    (b"\xca\xfe\xba\xbe", "chương trình (Mach-O/Java)"),
-    (b"\x00asm", "mã WebAssembly"),
-    (b"#!", "tập lệnh (script)"),
-)
 _SUPPORTED = ", ".join(sorted(SUPPORTED_SUFFIXES))
 
 
@@ -80,9 +69,8 @@ def check_upload(name: str, data: bytes, *, max_bytes: int, size: int | None = N
             f"Tệp '{name}' lớn {human_size(max(size or 0, len(data)))}, vượt giới hạn {human_size(max_bytes)}. "
             "Hãy chia nhỏ tệp hoặc đề nghị quản trị tăng ASSISTANT_MAX_FILE_MB."
         )
-    for magic, what in _EXECUTABLE_MAGIC:
-        if data.startswith(magic):
-            raise UnsupportedUpload(f"Tệp '{name}' thực chất là {what}, không phải tài liệu; tệp bị từ chối.")
+    if program := executable_kind(data):
+        raise UnsupportedUpload(f"Tệp '{name}' thực chất là {program}, không phải tài liệu; tệp bị từ chối.")
     claimed = SUFFIX_FORMATS[suffix]
     actual = sniff(data)
     binary = {"pdf", "docx"}

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 from lxml import etree
 
+from assistant.text.legal_grammar import int_to_roman
+
 logger = logging.getLogger(__name__)
 
 _MAX_LEVELS = 9
 _PLACEHOLDER = re.compile(r"%([1-9])")
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -43,22 +43,14 @@ def _int(value: str, default: int) -> int:
         return default
 
 
-def _roman(number: int) -> str:
-    result = []
-    for value, letters in _ROMAN:
-        count, number = divmod(number, value)
-        result.append(letters * count)
-    return "".join(result)
-
-
 def format_number(number: int, fmt: str) -> str:
     """One counter in a Word number format: 3 → "3", "c", "C", "iii", "III", "03"."""
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt in ("lowerRoman", "upperRoman"):
-        roman = _roman(number)
-        return roman.upper() if fmt == "upperRoman" else roman
+        roman = int_to_roman(number)
+        return roman if fmt == "upperRoman" else roman.lower()
     if fmt == "decimalZero":
         return f"{number:02d}"
     if fmt == "none":

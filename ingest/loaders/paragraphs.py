@@ -19,22 +19,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from assistant.text.legal_grammar import (
+    ARTICLE_START,
+    BARE_DIVISION,
+    BULLET_START,
+    CLAUSE_START,
+    DIVISION_START,
+    MULTI_NUMBERED_START,
+    POINT_START,
+    ROMAN_START,
+    capitals,
+    ends_sentence,
+)
 from assistant.text.normalize import nfc, normalize_whitespace
 from assistant.types import Block, BlockKind
 
-_OPEN = r"[\"'“‘(\[]?"
-# "Phần I", "PHẦN THỨ HAI", "Chương 2", "Mục 1", "Tiểu mục 3"; what follows decides (see _starts_division).
-_DIVISION = re.compile(_OPEN + r"(?i:phần|chương|tiểu mục|mục)\s+(?:(?i:thứ)\s+\w+|[IVXLCDM]+\b|\d+\b)")
-_ARTICLE = re.compile(_OPEN + r"(?i:điều)\s+\d+[a-zđ]?\s*[.:]")  # "Điều 5." but not "Điều 5 Luật …"
-_BARE_DIVISION = re.compile(r"(?:phần|chương|mục)\s+(?:thứ\s+\w+|[IVXLCDM]+|\d+)\s*[.:]?", re.IGNORECASE)
-_ROMAN = re.compile(_OPEN + r"[IVXLC]{1,6}(?:[.)/]|\s?[-–])\s+\S")  # "II.", "II/", "II -"
-_NUMBERED = re.compile(_OPEN + r"\d{1,3}[.)]\s+\S")
-_MULTI_NUMBERED = re.compile(_OPEN + r"\d{1,3}(?:\.\d{1,3})+(\.?)\s+(\S)")  # "1.2." or "1.2 Tiêu đề", not "2.5 lần"
-_LETTERED = re.compile(_OPEN + r"[a-zđ]\)\s*\S")
-_BULLET = re.compile(r"[-–—•▪●○■□+*]\s+\S")
-_SENTENCE_END = re.compile(r"[.;:!?…][\"'”’)\]]*$")
-_ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-ZĐ][A-Za-zđ]?|tr|Tp)\.$")
-_LETTER = re.compile(r"[^\W\d_]")
 _PAGE_NUMBER = re.compile(r"(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,4}\s*(?:[-–—]|(?:/|of|trên)\s*\d{1,4})?", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200c\u200d\u2060\ufeff]")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
@@ -51,7 +50,7 @@ def clean_text(text: str) -> str:
 
 
 def _starts_division(line: str) -> bool:
-    match = _DIVISION.match(line)
+    match = DIVISION_START.match(line)
     if not match:
         return False
     rest = line[match.end() :].strip()
@@ -60,17 +59,17 @@ def _starts_division(line: str) -> bool:
 
 
 def _starts_multi_numbered(line: str) -> bool:
-    match = _MULTI_NUMBERED.match(line)
+    match = MULTI_NUMBERED_START.match(line)
     return match is not None and (match.group(1) == "." or match.group(2).isupper())
 
 
 def _starts_item(line: str) -> bool:
-    return any(p.match(line) for p in (_NUMBERED, _LETTERED, _BULLET)) or _starts_multi_numbered(line)
+    return any(p.match(line) for p in (CLAUSE_START, POINT_START, BULLET_START)) or _starts_multi_numbered(line)
 
 
 def starts_structural(line: str) -> bool:
     """True when the line opens a new unit: a division, an article, a clause, a point or a bullet."""
-    return _starts_division(line) or bool(_ARTICLE.match(line) or _ROMAN.match(line)) or _starts_item(line)
+    return _starts_division(line) or bool(ARTICLE_START.match(line) or ROMAN_START.match(line)) or _starts_item(line)
 
 
 def is_page_number(line: str) -> bool:
@@ -79,16 +78,12 @@ def is_page_number(line: str) -> bool:
 
 
 def _is_caps(line: str) -> bool:
-    letters = _LETTER.findall(line)
-    return len(letters) >= 6 and all(ch == ch.upper() for ch in letters)
+    return capitals(line, min_letters=6) is True
 
 
 def _capitals(line: str) -> bool | None:
     """True for an ALL-CAPS line, False when it has lower-case letters, None when too short to tell ("UB")."""
-    letters = _LETTER.findall(line)
-    if any(ch != ch.upper() for ch in letters):
-        return False
-    return True if len(letters) >= 4 else None
+    return capitals(line, min_letters=4)
 
 
 def full_line_width(lines: Iterable[str]) -> int:
@@ -101,13 +96,13 @@ def full_line_width(lines: Iterable[str]) -> int:
 
 def _title_part(line: str) -> str:
     """The line without a leading "Chương I." or "Điều 5." marker: "Chương I. NHỮNG …" counts as capitals."""
-    match = _DIVISION.match(line) or _ARTICLE.match(line)
+    match = DIVISION_START.match(line) or ARTICLE_START.match(line)
     return line[match.end() :].lstrip(" .:-–—") if match else line
 
 
 def _continues(paragraph: str, prev: str, nxt: str, full_width: int) -> bool:
     """Whether ``nxt`` is a wrapped continuation of ``paragraph``, whose last line is ``prev``."""
-    if starts_structural(nxt) or _BARE_DIVISION.fullmatch(prev):
+    if starts_structural(nxt) or BARE_DIVISION.fullmatch(prev):
         return False
     before, after = _capitals(_title_part(prev)), _capitals(nxt)
     if before is not None and after is not None and before != after:
@@ -117,9 +112,9 @@ def _continues(paragraph: str, prev: str, nxt: str, full_width: int) -> bool:
         return True
     if len(prev) < SHORT_LINE_RATIO * full_width:
         return False
-    if (_ARTICLE.match(paragraph) or _starts_division(paragraph)) and after is False:
+    if (ARTICLE_START.match(paragraph) or _starts_division(paragraph)) and after is False:
         return False  # a long title line followed by the body: titles rarely wrap onto a capitalised word
-    return not (_SENTENCE_END.search(prev) and not _ABBREVIATION_END.search(prev))
+    return not ends_sentence(prev)
 
 
 def _join(head: str, tail: str) -> str:
@@ -162,7 +157,7 @@ def assemble_paragraphs(lines: Iterable[str], *, wrapped: bool = True, full_widt
 
 def classify(text: str) -> BlockKind:
     """The block kind of a paragraph found by layout alone: divisions and ALL-CAPS titles are headings."""
-    if _starts_division(text) or _ARTICLE.match(text) or _ROMAN.match(text):
+    if _starts_division(text) or ARTICLE_START.match(text) or ROMAN_START.match(text):
         return "heading" if len(text) <= 300 else "paragraph"
     if _starts_item(text):
         return "list_item"

@@ -10,7 +10,6 @@ ordinary JSON error response with its status code, never an event in a half-sent
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,12 +20,11 @@ from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.routes.ask import answer_and_audit
 from assistant.api.schemas import AskRequest, CitationOut
 from assistant.service import AskResult
+from assistant.text.legal_grammar import split_sentences
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 
 MEDIA_TYPE = "text/event-stream"
-# A sentence ends at . ! ? followed by white space and a capital letter (a "[n]" marker stays with its sentence).
-_SENTENCE_END = re.compile(r"[.!?](?=[ \t]+[A-ZĐÀ-Ỹ])")
 MIN_PIECE_CHARS = 20  # "2. Văn bản…": a list number is not a sentence of its own
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
@@ -40,13 +38,14 @@ def answer_pieces(text: str) -> list[str]:
     """The answer cut into lines and sentences; ``"".join(answer_pieces(t)) == t``."""
     pieces: list[str] = []
     for line in text.splitlines(keepends=True):
-        start = 0
-        for match in _SENTENCE_END.finditer(line):
-            if match.end() - start >= MIN_PIECE_CHARS:
-                pieces.append(line[start : match.end()])
-                start = match.end()
-        if start < len(line):
-            pieces.append(line[start:])
+        piece = ""
+        for sentence in split_sentences(line):  # a "[n]" marker stays with its sentence
+            piece += sentence
+            if len(piece) >= MIN_PIECE_CHARS:
+                pieces.append(piece)
+                piece = ""
+        if piece:
+            pieces.append(piece)
     return pieces
 
 
