@@ -1,4 +1,4 @@
-"""Errors of accounts and access; the HTTP edge maps them to 401/403/429 and the CLI prints their message."""
+"""Errors of accounts and access; the HTTP edge maps them to 401/422 and the CLI prints their message."""
 
 from __future__ import annotations
 
@@ -28,28 +28,5 @@ class InvalidCredentials(AuthenticationRequired):
         super().__init__("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại, hoặc liên hệ quản trị viên.")
 
 
-class RateLimited(AssistantError):
-    """Too many requests from one user or address; ``retry_after`` is in whole seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Bạn gửi quá nhiều yêu cầu. Hãy thử lại sau {retry_after} giây.")
-        self.retry_after = retry_after
-
-
-class PayloadTooLarge(AssistantError):
-    """A request body or an uploaded file over its size limit."""
-
-
-class UnsupportedUpload(AssistantError):
-    """An uploaded file refused by its type or content before ingest (renamed executable, unknown type)."""
-
-
 class AccountError(InvalidRequest):
     """A user-management request that cannot be done (unknown user, duplicate name, bad role or unit)."""
-
-
-class JobNotFound(AssistantError):
-    """No ingest job with this id."""
-
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"Không có lượt nạp '{job_id[:64]}'. Kiểm tra mã job_id nhận được khi tải tệp lên.")

@@ -10,8 +10,6 @@ from assistant.accounts.audit import Action, AuditLog
 from assistant.accounts.credentials import new_password
 from assistant.accounts.db import Database
 from assistant.accounts.errors import InvalidCredentials, InvalidToken
-from assistant.accounts.feedback import FeedbackStore
-from assistant.accounts.jobs import JobStore
 from assistant.accounts.tokens import IssuedToken, TokenStore
 from assistant.accounts.units import UnitTree
 from assistant.accounts.users import UserInfo, UserStore
@@ -34,8 +32,6 @@ class AccountService:
         self.users = UserStore(self.db, self.tree, min_password_length=settings.min_password_length)
         self.tokens = TokenStore(self.db)
         self.audit = AuditLog(self.db)
-        self.feedback = FeedbackStore(self.db)
-        self.jobs = JobStore(self.db)
 
     def open(self, *, bootstrap: bool = True) -> None:
         """Ready the store; with ``bootstrap`` also the first admin and the retention purge (server start-up)."""

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.accounts.feedback import MAX_CITATIONS, MAX_COMMENT, FeedbackItem
-from assistant.accounts.jobs import JobInfo
 from assistant.accounts.users import UserInfo
+from assistant.api.feedback_store import MAX_CITATIONS, MAX_COMMENT, FeedbackItem
+from assistant.api.job_store import JobInfo
 from assistant.types import Principal
 
 

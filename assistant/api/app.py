@@ -15,14 +15,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.accounts.errors import (
-    AuthenticationRequired,
-    JobNotFound,
-    PayloadTooLarge,
-    RateLimited,
-    UnsupportedUpload,
-)
+from assistant.accounts.errors import AuthenticationRequired
 from assistant.accounts.service import AccountService
+from assistant.api.errors import JobNotFound, PayloadTooLarge, RateLimited, UnsupportedUpload
+from assistant.api.feedback_store import FeedbackStore
 from assistant.api.hardening import BodyLimitMiddleware, IpRateLimitMiddleware, SecurityHeadersMiddleware
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.ratelimit import RateLimits
@@ -105,6 +101,7 @@ def create_app(
         app.state.service = svc
         app.state.settings = settings
         app.state.accounts = store
+        app.state.feedback = FeedbackStore(store.db)
         app.state.limits = limits
         app.state.ingest_runner = runner
         watcher = asyncio.create_task(_watch_index(svc, settings.reload_check_seconds))

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant.accounts.errors import AuthenticationRequired, InvalidToken
 from assistant.accounts.service import AccountService
 from assistant.accounts.users import UserInfo
+from assistant.api.feedback_store import FeedbackStore
 from assistant.api.ratelimit import RateLimits
 from assistant.errors import PermissionDenied
 from assistant.service import AssistantService
@@ -36,6 +37,11 @@ def get_settings(request: Request) -> Settings:
 def get_accounts(request: Request) -> AccountService:
     accounts: AccountService = request.app.state.accounts
     return accounts
+
+
+def get_feedback(request: Request) -> FeedbackStore:
+    feedback: FeedbackStore = request.app.state.feedback
+    return feedback
 
 
 def get_limits(request: Request) -> RateLimits:
@@ -108,6 +114,7 @@ def get_auditor(
 ServiceDep = Annotated[AssistantService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 LimitsDep = Annotated[RateLimits, Depends(get_limits)]
 UserDep = Annotated[UserInfo, Depends(require_user)]
 AdminDep = Annotated[UserInfo, Depends(require_admin)]

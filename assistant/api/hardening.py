@@ -9,7 +9,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.accounts.errors import RateLimited
+from assistant.api.errors import RateLimited
 from assistant.api.ratelimit import TokenBucketLimiter
 
 SOURCE_ROUTE = re.compile(r"^/v1/documents/[^/]+/source$")

@@ -15,9 +15,11 @@ from typing import Any
 
 from assistant.accounts.audit import Action
 from assistant.accounts.service import AccountService
+from assistant.api.job_store import JobStore
 from assistant.errors import AssistantError, DocumentNotFound
 from assistant.service import AssistantService
 from assistant.settings import Settings
+from ingest.pipeline import IngestPipeline
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ class IngestRunner:
         self.settings = settings
         self.service = service
         self.accounts = accounts
+        self.jobs = JobStore(accounts.db)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
     @staticmethod
@@ -40,7 +43,7 @@ class IngestRunner:
 
     def submit(self, job_id: str, path: Path, *, username: str) -> Future[None]:
         """Queue the ingest of ``path`` (already stored in the job folder) as job ``job_id``."""
-        self.accounts.jobs.create(job_id, username=username, filename=path.name)
+        self.jobs.create(job_id, username=username, filename=path.name)
         return self._executor.submit(self._ingest, job_id, path, username)
 
     def remove(self, doc_id: str, *, username: str) -> dict[str, Any]:
@@ -51,13 +54,11 @@ class IngestRunner:
         self._executor.shutdown(wait=True, cancel_futures=False)
 
     # -- worker ------------------------------------------------------------------------------------
-    def _pipeline(self) -> Any:
-        from ingest.pipeline import IngestPipeline
-
+    def _pipeline(self) -> IngestPipeline:
         return IngestPipeline(self.settings, self.service.embedder, progress=False)
 
     def _ingest(self, job_id: str, path: Path, username: str) -> None:
-        jobs = self.accounts.jobs
+        jobs = self.jobs
         jobs.update(job_id, status="running")
         try:
             report = self._pipeline().ingest_paths([path])

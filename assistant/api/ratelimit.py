@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.accounts.errors import RateLimited
+from assistant.api.errors import RateLimited
 from assistant.settings import Settings
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from assistant.accounts.errors import PayloadTooLarge, UnsupportedUpload
 from assistant.accounts.models import ROLES
 from assistant.accounts.units import UnitTree
+from assistant.api.errors import PayloadTooLarge, UnsupportedUpload
 from assistant.errors import InvalidRequest, UnsupportedDocument
 from assistant.types import DocumentMeta, Validity
 from ingest.loaders import SUPPORTED_SUFFIXES

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.audit import Action
-from assistant.accounts.errors import JobNotFound
 from assistant.api.account_schemas import JobOut, RemoveResponse, UploadAccepted
 from assistant.api.deps import AccountsDep, AdminDep, ServiceDep, SettingsDep, client_address
+from assistant.api.errors import JobNotFound
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.routes.auth import UNAUTHORIZED
 from assistant.api.schemas import ErrorResponse
@@ -93,8 +93,8 @@ async def upload_document(
 
 
 @router.get("/ingest/jobs/{job_id}", response_model=JobOut, responses=_NOT_FOUND, summary="Status of an upload")
-def get_job(job_id: str, admin: AdminDep, accounts: AccountsDep) -> JobOut:
-    job = accounts.jobs.get(job_id[:64])
+def get_job(job_id: str, admin: AdminDep, runner: RunnerDep) -> JobOut:
+    job = runner.jobs.get(job_id[:64])
     if job is None:
         raise JobNotFound(job_id)
     return JobOut.from_core(job)

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from assistant.accounts.audit import Action
-from assistant.accounts.feedback import to_question
 from assistant.api.account_schemas import FeedbackCreated, FeedbackList, FeedbackOut, FeedbackRequest
-from assistant.api.deps import AccountsDep, AdminDep, AuditorDep, ServiceDep, UserDep
+from assistant.api.deps import AdminDep, AuditorDep, FeedbackDep, ServiceDep, UserDep
+from assistant.api.feedback_store import to_question
 from assistant.api.routes.auth import UNAUTHORIZED
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import InvalidRequest
@@ -25,8 +25,8 @@ MAX_EXPORT = 1000
 
 
 @router.post("", status_code=201, response_model=FeedbackCreated, responses=UNAUTHORIZED, summary="Rate an answer")
-def add_feedback(body: FeedbackRequest, user: UserDep, accounts: AccountsDep) -> FeedbackCreated:
-    feedback_id = accounts.feedback.add(
+def add_feedback(body: FeedbackRequest, user: UserDep, feedback: FeedbackDep) -> FeedbackCreated:
+    feedback_id = feedback.add(
         username=user.username,
         unit=user.units[0] if user.units else "",
         question=body.question,
@@ -42,11 +42,11 @@ def add_feedback(body: FeedbackRequest, user: UserDep, accounts: AccountsDep) ->
 @router.get("", response_model=FeedbackList, responses=_ADMIN, summary="Recent feedback (admin)")
 def list_feedback(
     admin: AdminDep,
-    accounts: AccountsDep,
+    feedback: FeedbackDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FeedbackList:
-    return FeedbackList(items=[FeedbackOut.from_core(i) for i in accounts.feedback.recent(limit=limit, offset=offset)])
+    return FeedbackList(items=[FeedbackOut.from_core(i) for i in feedback.recent(limit=limit, offset=offset)])
 
 
 def _parse_ids(ids: str) -> list[int]:
@@ -67,13 +67,13 @@ def _parse_ids(ids: str) -> list[int]:
 )
 def export_feedback(
     admin: AdminDep,
-    accounts: AccountsDep,
+    feedback: FeedbackDep,
     service: ServiceDep,
     auditor: AuditorDep,
     ids: Annotated[str, Query(max_length=20000, description="Comma-separated feedback ids; empty: the latest")] = "",
 ) -> Response:
     wanted = _parse_ids(ids)
-    items = accounts.feedback.get_many(wanted) if wanted else accounts.feedback.recent(limit=MAX_EXPORT)
+    items = feedback.get_many(wanted) if wanted else feedback.recent(limit=MAX_EXPORT)
     lines = [json.dumps(to_question(item, service.document_of_chunk), ensure_ascii=False) for item in items]
     auditor.record(Action.FEEDBACK_EXPORT, {"ids": [item.id for item in items]})
     body = "".join(line + "\n" for line in lines)

@@ -29,6 +29,8 @@ from assistant.accounts.errors import AccountError
 from assistant.accounts.models import Token
 from assistant.accounts.service import AccountService
 from assistant.api.app import create_app
+from assistant.api.feedback_store import FeedbackStore
+from assistant.api.job_store import JobStore
 from assistant.service import AssistantService
 from assistant.settings import Settings
 
@@ -138,13 +140,14 @@ def test_the_whole_store_runs_on_postgresql(pg_settings: Settings, caplog: pytes
         assert accounts.tokens.revoke(issued.token) is True
         assert accounts.tokens.resolve(issued.token) is None
 
-        fid = accounts.feedback.add(
+        feedback, jobs = FeedbackStore(accounts.db), JobStore(accounts.db)
+        fid = feedback.add(
             username="lan", unit="SXD", question="Hỏi?", answer="Đáp [1].", citations=["a:dieu-1"], rating="up"
         )
-        assert accounts.feedback.get_many([fid])[0].citations == ("a:dieu-1",)
-        accounts.jobs.create("job1", username="admin", filename="a.txt")
-        accounts.jobs.update("job1", status="done", result={"ingested": ["a"]})
-        job = accounts.jobs.get("job1")
+        assert feedback.get_many([fid])[0].citations == ("a:dieu-1",)
+        jobs.create("job1", username="admin", filename="a.txt")
+        jobs.update("job1", status="done", result={"ingested": ["a"]})
+        job = jobs.get("job1")
         assert job is not None and job.status == "done" and job.finished is not None
 
         actions = [e["action"] for e in accounts.audit.events()]

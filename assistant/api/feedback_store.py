@@ -1,4 +1,5 @@
-"""Staff feedback on answers (up/down, comment) and its export as a question set for the evaluators."""
+"""Staff feedback on answers (up/down, comment), kept in the accounts database, and its export as a question set
+for the evaluators (the /v1/feedback routes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Records of background ingest jobs (uploads), kept in the store so every API process can report them."""
+"""Records of background ingest jobs (uploads), kept in the accounts database so every API process can
+report them; written by IngestRunner, read by GET /v1/ingest/jobs/{id}."""
 
 from __future__ import annotations
 
