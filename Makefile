@@ -10,7 +10,7 @@ SHELF := corpus/shelf
 export ASSISTANT_HOST := $(HOST)
 export ASSISTANT_PORT := $(API_PORT)
 
-.PHONY: run test install install-dev system-deps lint typecheck pytest corpus ingest serve ui serve-all bench clean
+.PHONY: run test test-fast install install-dev system-deps lint typecheck pytest corpus ingest serve ui serve-all bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,12 @@ pytest: install-dev system-deps
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The quick loop while editing: lint (ruff, import-linter) and every test but the slow, real-model, browser and PostgreSQL ones (markers
+# added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
+FAST_TESTS := not slow and not real_model and not browser and not postgres
+test-fast: lint
+	$(BIN)/pytest -q -m "$(FAST_TESTS)"
 
 bench: install-dev
 	$(BIN)/python bench/ask_latency.py

