@@ -96,8 +96,8 @@ pytest: install-dev system-deps
 
 test: lint typecheck pytest
 
-# The quick loop while editing: lint (ruff, import-linter) and every test but the slow, real-model, browser and PostgreSQL ones (markers
-# added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
+# The quick loop while editing: lint (ruff, import-linter) and every test but the slow, real-model, browser and
+# PostgreSQL ones (markers added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
 FAST_TESTS := not slow and not real_model and not browser and not postgres
 test-fast: lint
 	$(BIN)/pytest -q -m "$(FAST_TESTS)"
