@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
 from assistant.settings import Settings
@@ -81,15 +81,18 @@ def _service(settings: Settings) -> AssistantService:
     return service
 
 
+def _request(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of ``AssistantService.ask``/``search`` from the command line."""
+    return {
+        "principal": _principal(args),
+        "history": args.history or (),
+        "filters": _filters(args),
+        "top_k": args.top_k,
+    }
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    service = _service(settings)
-    result = service.ask(
-        " ".join(args.question),
-        principal=_principal(args),
-        history=args.history or (),
-        filters=_filters(args),
-        top_k=args.top_k,
-    )
+    result = _service(settings).ask(" ".join(args.question), **_request(args))
     answer = result.answer
     if args.json:
         from assistant.api.schemas import CitationOut
@@ -99,7 +102,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             "abstained": answer.abstained,
             "evidence": answer.evidence,
             "threshold": result.evidence.threshold,
-            "context": result.query.context,
+            "follow_up": result.query.is_follow_up,
             "citations": [CitationOut.from_core(c).model_dump() for c in answer.citations],
             "index_version": result.index_version,
             "timings": result.timings_ms,
@@ -117,14 +120,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    service = _service(settings)
-    result = service.search(
-        " ".join(args.question),
-        principal=_principal(args),
-        history=args.history or (),
-        filters=_filters(args),
-        top_k=args.top_k,
-    )
+    result = _service(settings).search(" ".join(args.question), **_request(args))
     for p in result.passages:
         flag = "" if p.current else "  [không còn hiệu lực]"
         print(f"{p.rank:>2}. {p.score:.4f}  {p.chunk.chunk_id}  {p.chunk.path_label} — {p.document.title}{flag}")

@@ -93,18 +93,40 @@ class AssistantService:
 
     def load(self) -> None:
         self.embedder.load()
-        if self.ranker is not None:
-            self.ranker.load()
-        if self.settings.answerability_path.is_file():
-            self.answerability = AnswerabilityModel.load(self.settings.answerability_path)
-        else:
-            logger.warning(
-                "no answerability model at %s: abstaining on the heuristic evidence score (abstain_threshold)",
-                self.settings.answerability_path,
-            )
+        self._load_models()
         self.retriever(RetrievalConfig())
         if not self.holder.refresh() and not self.holder.loaded:
             logger.warning("no index published yet in %s; run `assistant ingest`", self.settings.index_dir)
+
+    def _load_models(self) -> None:
+        """The learned ranker and the answerability model, trained together for one embedder (its dense scores
+        are features): absent files or another embedder fall back to the fused order and the heuristic score."""
+        s = self.settings
+        if s.answerability_path.is_file():
+            self.answerability = AnswerabilityModel.load(s.answerability_path)
+        else:
+            logger.warning(
+                "no answerability model at %s: abstaining on the heuristic evidence score", s.answerability_path
+            )
+        trained_with = self.answerability.info.get("embedder") if self.answerability is not None else None
+        if trained_with and trained_with != self.embedder.name:
+            logger.warning(
+                "the learned models were trained with the embedder %s, this service uses %s: candidates keep the "
+                "fused order and abstention uses the heuristic score (retrain with `assistant train ranker`)",
+                trained_with,
+                self.embedder.name,
+            )
+            self.answerability = None
+            self.ranker = None
+        if self.ranker is not None and not self.ranker.path.is_file():
+            logger.warning(
+                "no learned ranker at %s: candidates keep the fused BM25 + vector order "
+                "(run `assistant train ranker` to rebuild it)",
+                self.ranker.path,
+            )
+            self.ranker = None
+        if self.ranker is not None:
+            self.ranker.load()
 
     def fusion_config(self, method: str | None = None) -> FusionConfig:
         s = self.settings

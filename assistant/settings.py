@@ -21,13 +21,20 @@ class ComposerWeights(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    heading_share: float = Field(default=0.5, ge=0, le=1, description="Weight of the clause heading as sentence context")
+    heading_share: float = Field(
+        default=0.5, ge=0, le=1, description="Weight of the clause heading as sentence context"
+    )
     focus_share: float = Field(default=0.7, ge=0, le=1, description="A follow-up's own words vs. its context's")
     type_bonus: float = Field(default=0.3, ge=0, description="A sentence stating the kind of fact asked for")
-    heading_factor: float = Field(default=0.4, ge=0, le=1, description="Score factor of heading-like or title-like lines")
+    heading_factor: float = Field(
+        default=0.4, ge=0, le=1, description="Score factor of heading-like or title-like lines"
+    )
     support_cutoff: float = Field(default=0.6, ge=0, le=1, description="A support must score this share of the lead")
     support_documents: float = Field(
-        default=0.5, ge=0, le=1, description="Another document may support when its ranker score is this close (softmax)"
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Another document may support when its ranker score is this close (softmax)",
     )
     max_supports: int = Field(default=2, ge=0, le=5)
     non_current_factor: float = Field(default=0.5, ge=0, le=1, description="Sentences of a replaced/expired source")
@@ -38,6 +45,7 @@ class ComposerWeights(BaseModel):
     fallback_dense_floor: float = 0.76  # e5 cosine of unrelated Vietnamese texts
     fallback_dense_span: float = 0.14
     fallback_lexical_share: float = 0.6
+
 
 VectorIndexKind = Literal["auto", "flat", "hnsw"]
 

@@ -25,7 +25,8 @@ def cmd_train_ranker(args: argparse.Namespace, settings: Settings) -> int:
     for raw in args.dataset:
         path = Path(raw)
         split = args.split if detect_layout(path) == "project" else None
-        lists.extend(tr.collect(path, settings, embedder, split=split, name=path.resolve().name))
+        name = path.resolve().name
+        lists.extend(tr.collect_cached(path, settings, embedder, split=split, name=name, cache=Path(args.out)))
     tr.assign_folds(lists, args.folds)
     fold_models = tr.cross_validate_ranker(lists, args.folds)
     ranking = tr.ranking_report(lists)

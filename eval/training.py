@@ -13,7 +13,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +35,12 @@ from assistant.ranking.features import (
 )
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.settings import Settings
+from assistant.text.entities import mentioned_entities, mentioned_years
 from assistant.types import Embedder, NormalizedQuery, Passage, SearchFilters
 from eval import metrics as m
 from eval.calibration import sweep_threshold
-from eval.datasets import EvalQuestion, load_dataset
-from eval.runner import _principal, prepare_index
+from eval.datasets import EvalQuestion, content_hash, load_dataset
+from eval.runner import _principal, prepare_index, settings_record
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +120,39 @@ def collect(
     return lists
 
 
+def collect_cached(
+    dataset_dir: Path, settings: Settings, embedder: Embedder, *, split: str | None, name: str, cache: Path
+) -> list[CandidateList]:
+    """:func:`collect`, kept in ``cache`` (keyed by the corpus, the questions and the retrieval code's settings)
+    so that retraining after a feature change does not retrieve again; features are always recomputed."""
+    dataset = load_dataset(dataset_dir, split=split)
+    key = hashlib.sha256(
+        "\x00".join(
+            (
+                content_hash(dataset),
+                json.dumps([dataclasses.astuple(q) for q in dataset.questions], default=str, ensure_ascii=False),
+                json.dumps(settings_record(settings), sort_keys=True),
+                embedder.name,
+            )
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    path = cache / f"candidates-{name}-{key}.pickle"
+    if path.is_file():
+        with path.open("rb") as handle:
+            lists: list[CandidateList] = pickle.load(handle)  # noqa: S301 - our own cache file
+        for x in lists:  # names and years do not change retrieval: read with the current code
+            entities, years = mentioned_entities(x.query.text), mentioned_years(x.query.text)
+            x.query = dataclasses.replace(x.query, entities=entities, years=years)
+            x.features = passage_features(x.query, x.candidates)
+        logger.info("%s: %d candidate lists from %s", name, len(lists), path)
+        return lists
+    lists = collect(dataset_dir, settings, embedder, split=split, name=name)
+    cache.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump(lists, handle)
+    return lists
+
+
 def _fit_ranker(lists: Sequence[CandidateList]) -> Any:
     import lightgbm
 
@@ -144,7 +182,7 @@ def cross_validate_ranker(lists: Sequence[CandidateList], folds: int) -> list[An
         model = _fit_ranker([x for x in lists if x.fold != k])
         for x in lists:
             if x.fold == k and len(x.candidates):
-                x.oof_scores = np.asarray(model.predict(x.features), dtype=np.float64)
+                x.oof_scores = np.asarray(model.booster_.predict(x.features), dtype=np.float64)
         models.append(model)
     return models
 
@@ -166,7 +204,7 @@ def ranking_report(lists: Sequence[CandidateList]) -> dict[str, dict[str, float]
 def _evidence_row(model: Any, query: NormalizedQuery, candidates: list[Passage], number_found: bool) -> np.ndarray:
     """Answerability features of ``candidates`` as ``model`` ranks them (features recomputed on this list)."""
     features = passage_features(query, candidates)
-    scores = np.asarray(model.predict(features), dtype=np.float64) if len(candidates) else np.zeros(0)
+    scores = np.asarray(model.booster_.predict(features), dtype=np.float64) if len(candidates) else np.zeros(0)
     order = np.argsort(-scores, kind="stable")
     ranked = [candidates[int(i)] for i in order]
     return answerability_features(query, ranked, features[order], scores[order], number_found=number_found)[0]
@@ -221,12 +259,20 @@ def answerability_examples(lists: Sequence[CandidateList], fold_models: Sequence
     )
 
 
-def _fit_logistic(x: npt.NDArray[np.float64], y: npt.NDArray[np.int32]) -> tuple[Any, Any]:
+def source_weights(sources: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Weights giving every source (dataset) the same total weight, so the larger one does not set the model."""
+    counts = {s: sources.count(s) for s in set(sources)}
+    return np.array([len(sources) / (len(counts) * counts[s]) for s in sources])
+
+
+def _fit_logistic(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.int32], weights: npt.NDArray[np.float64]
+) -> tuple[Any, Any]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=0.5, max_iter=2000).fit(scaler.transform(x), y)
+    model = LogisticRegression(C=0.5, max_iter=2000).fit(scaler.transform(x), y, sample_weight=weights)
     return scaler, model
 
 
@@ -237,7 +283,8 @@ def cross_validate_answerability(examples: AnswerabilityExamples, folds: int) ->
         train, test = examples.groups != k, examples.groups == k
         if not test.any():
             continue
-        scaler, model = _fit_logistic(examples.x[train], examples.y[train])
+        weights = source_weights([s for s, keep in zip(examples.source, train, strict=True) if keep])
+        scaler, model = _fit_logistic(examples.x[train], examples.y[train], weights)
         oof[test] = model.predict_proba(scaler.transform(examples.x[test]))[:, 1]
     return oof
 
@@ -292,7 +339,7 @@ def choose_thresholds(
 def fit_answerability(
     examples: AnswerabilityExamples, thresholds: dict[str, float], info: dict[str, Any]
 ) -> AnswerabilityModel:
-    scaler, model = _fit_logistic(examples.x, examples.y)
+    scaler, model = _fit_logistic(examples.x, examples.y, source_weights(examples.source))
     return AnswerabilityModel(
         features=ANSWERABILITY_FEATURES,
         mean=tuple(float(v) for v in scaler.mean_),
@@ -305,4 +352,5 @@ def fit_answerability(
 
 
 def save_ranker(model: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     model.booster_.save_model(str(path), num_iteration=model.booster_.best_iteration or None)

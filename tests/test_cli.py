@@ -77,8 +77,9 @@ def test_ask_prints_the_answer_and_citation_lines(run: Run, ingested: Path) -> N
     assert code == 0
     assert err == ""
     lines = out.splitlines()
-    assert lines[0] == "Theo các văn bản tìm được:"
-    assert "- 2. Văn bản khẩn phải được xử lý trong vòng 2 giờ làm việc kể từ khi nhận. [1]" in lines
+    assert lines[0] == (
+        "Trong vòng 2 giờ làm việc: Văn bản khẩn phải được xử lý trong vòng 2 giờ làm việc kể từ khi nhận. [1]"
+    )
     assert "[1] khoản 2 Điều 2 30/2025/QĐ-UBND — Ban hành Quy chế quản lý văn bản điện tử" in lines
     assert "12/2024" not in out
 

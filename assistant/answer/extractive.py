@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,14 +15,20 @@ from assistant.answer.evidence import lexical_overlap
 from assistant.answer.prompts import PromptLibrary
 from assistant.settings import ComposerWeights
 from assistant.text.answer_type import counts, fact_span, states
+from assistant.text.legal_grammar import (
+    BULLET_START,
+    CLAUSE,
+    POINT,
+    capital_share,
+    match_article,
+    match_container,
+    split_sentences,
+)
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer as AnswerT
 from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
-_LIST_ITEM = re.compile(r"^([a-zđ]\)|\d{1,3}\.|-|\+|•)\s")
-_HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+|Phần\s+)", re.IGNORECASE)
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
 
@@ -38,14 +43,18 @@ class Unit:
     is_lead_in: bool  # ends with ":" and introduces the list items that follow
 
 
+def _is_list_item(text: str) -> bool:
+    return bool(CLAUSE.match(text) or POINT.match(text) or BULLET_START.match(text))
+
+
 def split_units(passage_index: int, text: str) -> list[Unit]:
     """Sentences and list items of a chunk, skipping its heading line."""
     units: list[Unit] = []
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 1 and _HEADING.match(lines[0]):
+    if len(lines) > 1 and (match_article(lines[0]) or match_container(lines[0])):
         lines = lines[1:]
     for line in lines:
-        pieces = [line] if _LIST_ITEM.match(line) and len(line) < 400 else _SENTENCE_END.split(line)
+        pieces = [line] if _is_list_item(line) and len(line) < 400 else split_sentences(line)
         for piece in pieces:
             piece = piece.strip()
             if len(piece) >= 12:
@@ -55,13 +64,17 @@ def split_units(passage_index: int, text: str) -> list[Unit]:
 
 def strip_marker(text: str) -> str:
     """The clause without its list marker ("a) ", "3. ", "- ")."""
-    return _LIST_ITEM.sub("", text, count=1).strip()
+    for pattern in (CLAUSE, POINT):
+        if match := pattern.match(text):
+            return text[match.end() :].strip()
+    if BULLET_START.match(text):
+        return text[1:].strip()
+    return text.strip()
 
 
 def _is_heading(text: str, title: set[str]) -> bool:
     """An all-capitals heading, or a line that mostly repeats the document's title — it answers nothing."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
+    if capital_share(text) > 0.8:
         return True
     if len(text) <= 20 or len(text) > 300:
         return False
@@ -220,7 +233,7 @@ class ExtractiveComposer:
         items: list[Unit] = []
         for unit in units:
             if unit.passage_index == lead.passage_index and unit.position > lead.position:
-                if not _LIST_ITEM.match(unit.text) or len(items) >= MAX_LIST_ITEMS:
+                if not _is_list_item(unit.text) or len(items) >= MAX_LIST_ITEMS:
                     break
                 items.append(unit)
         return items
@@ -255,7 +268,7 @@ class ExtractiveComposer:
             if position == 0:
                 lines.append(f"{self._lead_line(query, unit)} [{n}]")
             else:
-                lines.append(f"- {strip_marker(unit.text) if not _LIST_ITEM.match(unit.text) else unit.text} [{n}]")
+                lines.append(f"- {unit.text if _is_list_item(unit.text) else strip_marker(unit.text)} [{n}]")
         citations: list[Citation] = []
         for index, n in numbers.items():
             passage = top[index]

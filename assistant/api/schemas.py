@@ -101,7 +101,7 @@ class AskResponse(BaseModel):
     language: str
     evidence: float = Field(description="P(answerable) from the answerability model (or the fallback score)")
     threshold: float = Field(description="Below this evidence the assistant says there is no basis")
-    context: str = Field("", description="The earlier question this follow-up was read with ('' if none)")
+    follow_up: bool = Field(False, description="Read as a follow-up, with the last earlier question naming a subject")
     composer: str
     citations: list[CitationOut]
     passages: list[PassageOut]

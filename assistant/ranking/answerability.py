@@ -59,6 +59,7 @@ class AnswerabilityModel:
         return model
 
     def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "features": list(self.features),
             "mean": [round(v, 6) for v in self.mean],

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from assistant.text.answer_type import counts, states
 from assistant.text.entities import names_in
+from assistant.text.legal_grammar import split_sentences
 from assistant.text.normalize import fold_diacritics
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
@@ -33,6 +36,7 @@ PASSAGE_FEATURES = (
     "cover",  # share of the question's content syllables in the passage
     "cover_weighted",  # the same, weighted by rarity among the candidates
     "cover_bigram",  # share of the question's syllable bigrams in the passage
+    "longest_match",  # the longest run of the question's content syllables found as a run in the passage
     "cover_heading",  # weighted share in the document title, number and the chunk's heading path
     "cover_all",  # weighted share in passage + heading + title
     "cover_focus",  # weighted share of this turn's own words (differs from cover_all for follow-ups)
@@ -79,6 +83,14 @@ ANSWERABILITY_FEATURES = (
     "query_terms",
     "english",
     "top_current",
+    "unmatched_terms",  # the question's content syllables found in no candidate (a procedure the shelf lacks)
+    "unmatched_share",
+    "unmatched_bigrams",  # share of the question's bigrams found in no candidate
+    "entities_found_anywhere",  # share of the places/units named that some candidate names
+    "years_found_anywhere",  # share of the years named that some candidate (or its dates) names
+    "best_sentence_cover",  # weighted share of the question's words in the best single sentence of the top three
+    "best_sentence_cover_context",  # the same, the sentence read with its clause heading and document title
+    "best_typed_sentence_cover",  # the best among sentences stating the kind of fact asked (0 when none does)
 )
 
 _TYPE_WORDS = {
@@ -107,6 +119,7 @@ class _Query:
     """The question's parts as the features use them, computed once per list."""
 
     terms: list[str]
+    sequence: list[str]  # content syllables in the question's order (context first for a follow-up)
     grams: set[str]
     focus: list[str]
     kind: AnswerType
@@ -121,12 +134,51 @@ def _bigrams(tokens: Sequence[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
 
 
+MAX_RUN = 8  # longest_match is counted up to this many syllables
+
+
+# Passage-side work depends on the passage text alone: cached, since the same chunks come up for many questions.
+@lru_cache(maxsize=65536)
+def _passage_words(text: str) -> tuple[frozenset[str], frozenset[str], str]:
+    tokens = content_tokens(text)
+    return frozenset(tokens), frozenset(_bigrams(tokens)), fold_diacritics(text)
+
+
+@lru_cache(maxsize=65536)
+def _passage_runs(text: str) -> frozenset[tuple[str, ...]]:
+    """Runs of 3..MAX_RUN consecutive content syllables of the passage."""
+    tokens = content_tokens(text)
+    return frozenset(tuple(tokens[i : i + n]) for n in range(3, MAX_RUN + 1) for i in range(len(tokens) - n + 1))
+
+
+def _longest_match(query_tokens: Sequence[str], text: str, bigrams: AbstractSet[str]) -> int:
+    """Length of the longest run of ``query_tokens`` that the passage has as a run (0, 1, 2 … MAX_RUN)."""
+    if not query_tokens:
+        return 0
+    best = 1 if any(t in _passage_words(text)[0] for t in query_tokens) else 0
+    if any(f"{a} {b}" in bigrams for a, b in zip(query_tokens, query_tokens[1:], strict=False)):
+        best = 2
+    if best < 2:
+        return best
+    runs = _passage_runs(text)
+    for n in range(MAX_RUN, 2, -1):
+        if any(tuple(query_tokens[i : i + n]) in runs for i in range(len(query_tokens) - n + 1)):
+            return n
+    return best
+
+
+@lru_cache(maxsize=65536)
+def _states(kind: AnswerType, text: str) -> bool:
+    return states(kind, text)
+
+
 def _prepare(query: NormalizedQuery) -> _Query:
     terms = list(dict.fromkeys(query.terms))
     folded = f" {fold_diacritics(query.text)} "
     types = {t for t in _TYPE_WORDS if f" {t} " in folded}
     return _Query(
         terms=terms,
+        sequence=list(query.terms),
         grams=_bigrams(list(query.terms)),
         focus=list(dict.fromkeys(query.focus)) or terms,
         kind=query.answer_type,
@@ -138,7 +190,7 @@ def _prepare(query: NormalizedQuery) -> _Query:
     )
 
 
-def _weighted_share(terms: Sequence[str], present: set[str], weight: dict[str, float]) -> float:
+def _weighted_share(terms: Sequence[str], present: AbstractSet[str], weight: dict[str, float]) -> float:
     total = sum(weight.get(t, 1.0) for t in terms)
     if total <= 0:
         return 0.0
@@ -156,7 +208,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
     out = np.zeros((n, len(PASSAGE_FEATURES)), dtype=np.float32)
     if n == 0:
         return out
-    texts = [set(content_tokens(p.chunk.text)) for p in passages]
+    words_of = [_passage_words(p.chunk.text) for p in passages]
+    texts = [w[0] for w in words_of]
     heads = [
         set(content_tokens(" ".join((p.document.title, p.document.number, p.chunk.heading, *p.chunk.heading_path))))
         for p in passages
@@ -175,8 +228,7 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
         doc, chunk, s = p.document, p.chunk, p.scores
         words = texts[i]
         both = words | heads[i]
-        folded = fold_diacritics(chunk.text)
-        where = f"{folded} {fold_diacritics(doc.title)} {fold_diacritics(doc.issuer)}"
+        where = f"{words_of[i][2]} {fold_diacritics(doc.title)} {fold_diacritics(doc.issuer)}"
         dated = " ".join(str(d.year) for d in (doc.issued_date, doc.effective_date, doc.expiry_date) if d is not None)
         doc_type = fold_diacritics(doc.doc_type)
         found_entities = names_in(q.entities, where) if q.entities else 0
@@ -191,7 +243,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
             "in_both": float("bm25" in s and "dense" in s),
             "cover": sum(1 for t in q.terms if t in words) / len(q.terms) if q.terms else 0.0,
             "cover_weighted": _weighted_share(q.terms, words, weight),
-            "cover_bigram": len(q.grams & _bigrams(content_tokens(chunk.text))) / len(q.grams) if q.grams else 0.0,
+            "cover_bigram": len(q.grams & words_of[i][1]) / len(q.grams) if q.grams else 0.0,
+            "longest_match": float(_longest_match(q.sequence, chunk.text, words_of[i][1])),
             "cover_heading": _weighted_share(q.terms, heads[i], weight),
             "cover_all": _weighted_share(q.terms, both, weight),
             "cover_focus": _weighted_share(q.focus, both, weight),
@@ -199,7 +252,7 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
             "number_other": float(bool(q.numbers) and key not in q.numbers),
             "type_named": 0.0 if not q.types else (1.0 if doc_type in q.types else -1.0),
             "asks_type": float(q.kind is not AnswerType.NONE),
-            "states_type": float(states(q.kind, chunk.text)),
+            "states_type": float(_states(q.kind, chunk.text)),
             "counts_noun": float(counts(q.noun, chunk.text)),
             "entity_share": found_entities / len(q.entities) if q.entities else 1.0,
             "entity_missing": float(len(q.entities) - found_entities),
@@ -214,6 +267,64 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
         }
         out[i] = [row[name] for name in PASSAGE_FEATURES]
     return out
+
+
+@lru_cache(maxsize=65536)
+def _sentences(text: str) -> tuple[tuple[frozenset[str], str], ...]:
+    """Content syllables of each sentence of a passage, with the sentence."""
+    out = []
+    for line in text.splitlines():
+        for sentence in split_sentences(line.strip()):
+            words = frozenset(content_tokens(sentence))
+            if words:
+                out.append((words, sentence))
+    return tuple(out)
+
+
+def _sentence_support(query: NormalizedQuery, ranked: Sequence[Passage], row: dict[str, float]) -> None:
+    """How well one sentence of the top three passages covers the question — a reader's check that the words the
+    question turns on stand together, not spread over a passage."""
+    terms = list(dict.fromkeys(query.focus if query.is_follow_up else query.terms))
+    if not terms:
+        return
+    all_words = [_passage_words(p.chunk.text)[0] for p in ranked]
+    n = len(ranked)
+    weight = {t: math.log((n + 1) / (sum(1 for w in all_words if t in w) + 0.5)) + 0.1 for t in terms}
+    best = best_context = best_typed = 0.0
+    for p in ranked[:3]:
+        context = _passage_words(" ".join((p.document.title, p.chunk.heading)))[0]
+        for words, sentence in _sentences(p.chunk.text):
+            alone = _weighted_share(terms, words, weight)
+            best = max(best, alone)
+            best_context = max(best_context, _weighted_share(terms, words | context, weight))
+            if query.answer_type is not AnswerType.NONE and _states(query.answer_type, sentence):
+                best_typed = max(best_typed, alone)
+    row["best_sentence_cover"] = best
+    row["best_sentence_cover_context"] = best_context
+    row["best_typed_sentence_cover"] = best_typed
+
+
+def _anywhere(query: NormalizedQuery, ranked: Sequence[Passage], row: dict[str, float]) -> None:
+    """What of the question no candidate has at all: words, bigrams, places/units and years."""
+    words: set[str] = set()
+    grams: set[str] = set()
+    places: set[str] = set()
+    for p in ranked:
+        text_words, text_grams, folded = _passage_words(p.chunk.text)
+        head = _passage_words(" ".join((p.document.title, p.document.number, p.chunk.heading)))
+        words |= text_words | head[0]
+        grams |= text_grams | head[1]
+        dates = " ".join(str(d.year) for d in (p.document.issued_date, p.document.effective_date) if d)
+        places.add(f"{folded} {head[2]} {fold_diacritics(p.document.issuer)} {dates}")
+    terms = list(dict.fromkeys(query.terms))
+    unmatched = [t for t in terms if t not in words]
+    row["unmatched_terms"] = float(len(unmatched))
+    row["unmatched_share"] = len(unmatched) / len(terms) if terms else 0.0
+    query_grams = _bigrams(list(query.terms))
+    row["unmatched_bigrams"] = len(query_grams - grams) / len(query_grams) if query_grams else 0.0
+    where = " ".join(places)
+    row["entities_found_anywhere"] = names_in(query.entities, where) / len(query.entities) if query.entities else 1.0
+    row["years_found_anywhere"] = sum(1 for y in query.years if y in where) / len(query.years) if query.years else 1.0
 
 
 def answerability_features(
@@ -236,6 +347,8 @@ def answerability_features(
     row["number_unknown"] = float(bool(query.numbers) and not number_found)
     row["number_named_found"] = float(bool(query.numbers) and number_found)
     if len(ranked):
+        _anywhere(query, ranked, row)
+        _sentence_support(query, ranked, row)
         top = features[0]
         row["top_score"] = float(scores[0])
         row["margin"] = float(scores[0] - scores[1]) if len(scores) > 1 else 1.0

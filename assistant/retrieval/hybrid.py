@@ -139,8 +139,15 @@ class HybridRetriever:
             ]
             features, scores = features[order], scores[order]
             timings["rank_ms"] = (time.perf_counter() - t) * 1000
-        order = _pinned_first(candidates, pinned, self.pinned_per_document)
-        candidates = [dataclasses.replace(candidates[i], rank=rank) for rank, i in enumerate(order, start=1)]
+        order, first = _pinned_first(candidates, pinned, self.pinned_per_document)
+        candidates = [
+            dataclasses.replace(
+                candidates[i],
+                rank=rank,
+                scores={**candidates[i].scores, "number_match": 1.0} if i in first else candidates[i].scores,
+            )
+            for rank, i in enumerate(order, start=1)
+        ]
         if len(features):
             features, scores = features[order], scores[order]
         number_found = any(pin.named for pin in pinned)
@@ -187,11 +194,14 @@ class HybridRetriever:
         ]
 
 
-def _pinned_first(candidates: list[Passage], pinned: list[NumberedDocument], per_document: int) -> list[int]:
+def _pinned_first(
+    candidates: list[Passage], pinned: list[NumberedDocument], per_document: int
+) -> tuple[list[int], set[int]]:
     """Positions of ``candidates`` with the best chunks of documents named by số hiệu first (``per_document`` of
-    each named one, one of each that replaces or amends it), the rest after, each group in the given order."""
+    each named one, one of each that replaces or amends it), the rest after, each group in the given order; and
+    the pinned positions."""
     if not pinned:
-        return list(range(len(candidates)))
+        return list(range(len(candidates))), set()
     quota = {pin.doc_id: per_document if pin.named else 1 for pin in pinned}
     first: list[int] = []
     for i, passage in enumerate(candidates):
@@ -200,7 +210,7 @@ def _pinned_first(candidates: list[Passage], pinned: list[NumberedDocument], per
             first.append(i)
             quota[passage.document.doc_id] = left - 1
     chosen = set(first)
-    return first + [i for i in range(len(candidates)) if i not in chosen]
+    return first + [i for i in range(len(candidates)) if i not in chosen], chosen
 
 
 def _merged(hits: list[tuple[int, float]], more: list[tuple[int, float]]) -> list[tuple[int, float]]:

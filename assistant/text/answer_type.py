@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.legal_grammar import FOLDED_NUMBER
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 from assistant.types import AnswerType
 
@@ -50,8 +51,8 @@ _STATES = {
 _STATE_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _STATES.items()}
 
 _REFERENCES = re.compile(
-    r"(?<![\w/])\d{1,5}(?:/\d{4})?[/-][a-z][a-z0-9]*(?:[-/][a-z0-9&]+)*"  # số hiệu
-    r"|\b(?:dieu|khoan|diem|chuong|muc|phan|phu luc|mau|article|clause)\s+[\divxlc]+[a-z]?\b"  # structure refs
+    FOLDED_NUMBER.pattern  # số hiệu
+    + r"|\b(?:dieu|khoan|diem|chuong|muc|phan|phu luc|mau|article|clause)\s+[\divxlc]+[a-z]?\b"  # structure refs
     r"|^\s*(?:\d{1,3}|[a-z])[.)]\s"  # a list marker at the start
 )
 

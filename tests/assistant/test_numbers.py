@@ -64,8 +64,10 @@ def test_pinning_respects_visibility_and_filters(service: AssistantService) -> N
 
 
 def test_pinning_can_be_turned_off(service: AssistantService) -> None:
-    service.settings = service.settings.model_copy(update={"pinned_per_document": 0})
-    retriever = service.retriever_for("hybrid")
-    passages = retriever.retrieve(f"Theo Quyết định 12/2024/QĐ-UBND, {URGENT}", principal=ANONYMOUS)
+    unpinned = AssistantService(
+        service.settings.model_copy(update={"pinned_per_document": 0}), embedder=service.embedder
+    )
+    unpinned.load()
+    passages = unpinned.search(f"Theo Quyết định 12/2024/QĐ-UBND, {URGENT}", principal=ANONYMOUS).passages
     assert passages[0].document.doc_id == "qd-30-2025"
     assert all("number_match" not in p.scores for p in passages)

@@ -47,7 +47,7 @@ async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, au
         language=answer.language,
         evidence=round(answer.evidence, 4),
         threshold=round(result.evidence.threshold, 4),
-        context=result.query.context,
+        follow_up=result.query.is_follow_up,
         composer=answer.composer,
         citations=[CitationOut.from_core(c) for c in answer.citations],
         passages=[_passage_out(p, principal) for p in answer.passages],
