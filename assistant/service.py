@@ -160,6 +160,7 @@ class AssistantService:
                 fusion=self.fusion_config(config.fusion),
                 non_current_penalty=s.non_current_penalty,
                 pinned_per_document=s.pinned_per_document,
+                passages_per_document=s.passages_per_document,
                 ranker=self.ranker if use_ranker else None,
             )
         return self._retrievers[config]

@@ -55,7 +55,9 @@ PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "admin", "password
 class Settings(BaseSettings):
     """Runtime configuration; every field can be set as ``ASSISTANT_<FIELD>`` in the environment or ``.env``."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("data")
@@ -103,6 +105,13 @@ class Settings(BaseSettings):
         ge=0,
         le=20,
         description="A question naming a document's số hiệu puts that many of its best chunks first; 0 turns it off",
+    )
+    passages_per_document: int = Field(
+        default=2,
+        ge=0,
+        le=20,
+        description="At most this many passages of one document before every other candidate document has had "
+        "its turn (results name more documents; 0 turns it off)",
     )
     restore_diacritics: bool = True
     expand_abbreviations: bool = True

@@ -1,12 +1,15 @@
 """Latency of POST /v1/ask over real HTTP on loopback, with /v1/search and /healthz measured in the same run.
 
-Usage: python bench/ask_latency.py [--dataset ../shared/benchmarks/alqac-dev] [--n 200] [--ingest-sample 300]
+Usage: python bench/ask_latency.py [--dataset ../shared/benchmarks/alqac-dev | corpus] [--n 200] [--ingest-sample 300]
 Prints one JSON object:
 - ingest_fresh_sample: a fresh ingest (empty embedding cache) of the first N documents: seconds and chunks/s,
   against the raw embedding throughput of the same chunk texts measured right after (ratio ≤ 1: the share of
   the pipeline's time that embedding explains);
 - ingest_full: the whole corpus into data/bench/<hash> (embeddings from the shared cache when present);
-- http: /v1/ask, /v1/search and /healthz latency over real HTTP on loopback, same questions, same run.
+- http: /v1/ask, /v1/search and /healthz latency over real HTTP on loopback, same questions, same run, with the
+  learned ranker and answerability model; http_no_ranker: the same with ASSISTANT_RANKER=none (the baseline).
+A project-format dataset (corpus/: the sample shelf) is ingested from its files; its fresh-sample measure is
+skipped (its scanned PDFs make OCR, not embedding, the cost).
 """
 
 from __future__ import annotations
@@ -50,12 +53,18 @@ def percentiles(ms: list[float]) -> dict[str, float]:
 def ingest_full(settings: Settings, dataset_dir: Path) -> dict[str, object]:
     """The whole corpus into the serving index (embeddings come from the shared cache when present)."""
     dataset = load_dataset(dataset_dir)
-    assert dataset.records is not None, "the latency bench needs a JSONL corpus (alqac or BEIR layout)"
     embedder = create_embedder(settings)
     embedder.load()
-    records = [TextRecord(r.doc_id, r.title, r.text) for r in dataset.records]
-    report = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
-    return {"documents": len(records), "chunks": report.chunks_total, "seconds": round(report.seconds, 2)}
+    pipeline = IngestPipeline(settings, embedder, progress=False)
+    if dataset.records is None:
+        assert dataset.files_dir is not None
+        report = pipeline.ingest_paths([dataset.files_dir])
+        documents = len(list(dataset.files_dir.glob("*.meta.yaml")))
+    else:
+        records = [TextRecord(r.doc_id, r.title, r.text) for r in dataset.records]
+        report = pipeline.ingest_records(records)
+        documents = len(records)
+    return {"documents": documents, "chunks": report.chunks_total, "seconds": round(report.seconds, 2)}
 
 
 def ingest_sample(settings: Settings, dataset_dir: Path, n: int) -> dict[str, object]:
@@ -86,24 +95,9 @@ def ingest_sample(settings: Settings, dataset_dir: Path, n: int) -> dict[str, ob
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", default=str(ROOT.parent / "shared" / "benchmarks" / "alqac-dev"))
-    parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--ingest-sample", type=int, default=300, help="documents for the fresh-ingest measure")
-    args = parser.parse_args()
-    dataset_dir = Path(args.dataset)
-    key = content_hash(load_dataset(dataset_dir))[:16]
-    base = Settings()
-    data_dir = base.data_dir / "bench" / key
-    settings = base.model_copy(update={"data_dir": data_dir, "embedding_cache_dir": base.cache_dir})
-    result: dict[str, object] = {"dataset": str(dataset_dir), "embedder": settings.embedder, "cpus": os.cpu_count()}
-    result["ingest_fresh_sample"] = ingest_sample(settings, dataset_dir, args.ingest_sample)
-    result["ingest_full"] = ingest_full(settings, dataset_dir)
-    questions = [q.question for q in load_dataset(dataset_dir).questions][: args.n]
-
+def http_phase(env: dict[str, str], questions: list[str], name: str) -> dict[str, object]:
+    """Start the API under uvicorn with ``env`` and time /healthz, /v1/search and /v1/ask for each question."""
     port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDING_CACHE_DIR": str(base.cache_dir)}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
@@ -127,26 +121,52 @@ def main() -> int:
             timings: dict[str, list[float]] = {"healthz": [], "search": [], "ask": []}
             stages: dict[str, list[float]] = {}
             for q in questions:
-                for name, call in (
+                for call_name, call in (
                     ("healthz", lambda: client.get("/healthz")),
                     ("search", lambda q=q: client.post("/v1/search", json={"question": q})),
                     ("ask", lambda q=q: client.post("/v1/ask", json={"question": q})),
                 ):
                     t = time.perf_counter()
                     response = call()
-                    timings[name].append((time.perf_counter() - t) * 1000)
+                    timings[call_name].append((time.perf_counter() - t) * 1000)
                     response.raise_for_status()
-                    if name == "ask":
+                    if call_name == "ask":
                         for stage, ms in response.json()["timings"].items():
                             stages.setdefault(stage, []).append(ms)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    summary = {name: percentiles(ms) for name, ms in timings.items()}
-    result["http"] = summary
-    result["ask_stages_p50_ms"] = {k: round(statistics.median(v), 2) for k, v in stages.items()}
-    result["ratio_ask_p50_to_search_p50"] = round(summary["ask"]["p50_ms"] / summary["search"]["p50_ms"], 3)
-    result["ratio_ask_p50_to_healthz_p50"] = round(summary["ask"]["p50_ms"] / summary["healthz"]["p50_ms"], 3)
+    summary = {call_name: percentiles(ms) for call_name, ms in timings.items()}
+    return {
+        name: summary,
+        f"{name}_ask_stages_p50_ms": {k: round(statistics.median(v), 2) for k, v in stages.items()},
+        f"{name}_ratio_ask_p50_to_search_p50": round(summary["ask"]["p50_ms"] / summary["search"]["p50_ms"], 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", default=str(ROOT.parent / "shared" / "benchmarks" / "alqac-dev"))
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--ingest-sample", type=int, default=300, help="documents for the fresh-ingest measure")
+    args = parser.parse_args()
+    dataset_dir = Path(args.dataset)
+    key = content_hash(load_dataset(dataset_dir))[:16]
+    base = Settings()
+    data_dir = base.data_dir / "bench" / key
+    settings = base.model_copy(update={"data_dir": data_dir, "embedding_cache_dir": base.cache_dir})
+    result: dict[str, object] = {"dataset": str(dataset_dir), "embedder": settings.embedder, "cpus": os.cpu_count()}
+    if load_dataset(dataset_dir).records is not None:
+        result["ingest_fresh_sample"] = ingest_sample(settings, dataset_dir, args.ingest_sample)
+    result["ingest_full"] = ingest_full(settings, dataset_dir)
+    questions = [q.question for q in load_dataset(dataset_dir).questions][: args.n]
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDING_CACHE_DIR": str(base.cache_dir)}
+    result.update(http_phase({**env, "ASSISTANT_RANKER": "learned"}, questions, "http"))
+    result.update(http_phase({**env, "ASSISTANT_RANKER": "none"}, questions, "http_no_ranker"))
+    with_ranker = result["http"]["ask"]["p50_ms"]  # type: ignore[index]
+    without = result["http_no_ranker"]["ask"]["p50_ms"]  # type: ignore[index]
+    result["ratio_ask_p50_ranker_to_no_ranker"] = round(with_ranker / without, 3)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 

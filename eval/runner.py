@@ -324,6 +324,7 @@ RECORDED_SETTINGS = {
     "rrf_k",
     "non_current_penalty",
     "pinned_per_document",
+    "passages_per_document",
     "ranker",
     "abstain_threshold",
     "abstain_threshold_english",

@@ -135,12 +135,31 @@ class ExtractiveComposer:
         if not passages or not evidence.answerable:
             return self.abstain(query, passages, evidence)
         indexes = bearing_passages(passages, self.max_passages, self.weights.support_documents)
+        indexes = self._with_asked_fact(query, passages, indexes)
         top = [passages[i] for i in indexes]
         units = [u for i, p in enumerate(top) for u in split_units(i, p.chunk.text)]
         if not units:
             return self.abstain(query, passages, evidence)
         chosen = self._select(query, top, units)
         return self._render(query, passages, top, chosen, evidence)
+
+    def _with_asked_fact(self, query: NormalizedQuery, passages: Sequence[Passage], indexes: list[int]) -> list[int]:
+        """When the question asks for a kind of fact (an amount, a time limit…) that no bearing passage states, the
+        best-ranked of the top passages that does state one is added ("lệ phí thu theo Nghị quyết 12/2023" →
+        the resolution's "75.000 đồng/giấy phép")."""
+        kind = query.answer_type
+        if kind is AnswerType.NONE:
+            return indexes
+
+        def states_fact(index: int) -> bool:
+            return any(states(kind, u.text) for u in split_units(index, passages[index].chunk.text))
+
+        if any(states_fact(i) for i in indexes):
+            return indexes
+        extra = next(
+            (i for i in range(min(self.max_passages, len(passages))) if i not in indexes and states_fact(i)), None
+        )
+        return indexes if extra is None else [*indexes, extra]
 
     def abstain(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
         """ "No basis found", with the nearest documents offered as possibly related (never as an answer)."""

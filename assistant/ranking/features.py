@@ -51,6 +51,8 @@ PASSAGE_FEATURES = (
     "year_share",  # share of the years the question names found in the passage, title or dates
     "current",  # the document is in force (as of the request's date)
     "amended",  # the document has been amended by another
+    "replaced_here",  # a document among the candidates replaces or amends this one (the newer text is at hand)
+    "replaces_here",  # this document replaces or amends one among the candidates
     "length_log",
     "language_match",
     "is_article",  # the chunk is an Điều/khoản of a legal text (not a plan's section or a free paragraph)
@@ -220,6 +222,7 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
     dense_scores = [p.scores["dense"] for p in passages if "dense" in p.scores]
     dense_best = max(dense_scores, default=0.0)
     dense_floor = min(dense_scores, default=0.0)
+    numbers_here = {number_key(p.document.number) for p in passages if p.document.number}
     first_rank: dict[str, int] = {}
     for i, p in enumerate(passages):
         first_rank.setdefault(p.document.doc_id, i + 1)
@@ -259,6 +262,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
             "year_share": found_years / len(q.years) if q.years else 1.0,
             "current": float(p.current),
             "amended": float(bool(doc.amended_by)),
+            "replaced_here": float(any(number_key(n) in numbers_here for n in (*doc.superseded_by, *doc.amended_by))),
+            "replaces_here": float(any(number_key(r.target) in numbers_here for r in doc.relations)),
             "length_log": math.log1p(len(chunk.text)),
             "language_match": float(doc.language == query.language),
             "is_article": float(bool(chunk.article)),

@@ -61,6 +61,7 @@ class HybridRetriever:
         fusion: FusionConfig | None = None,
         non_current_penalty: float = 0.5,
         pinned_per_document: int = 2,
+        passages_per_document: int = 2,
         ranker: LearnedRanker | None = None,
     ) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
@@ -78,6 +79,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         self.non_current_penalty = non_current_penalty
         self.pinned_per_document = pinned_per_document
+        self.passages_per_document = passages_per_document
         self.ranker = ranker
 
     def search(
@@ -140,6 +142,7 @@ class HybridRetriever:
             features, scores = features[order], scores[order]
             timings["rank_ms"] = (time.perf_counter() - t) * 1000
         order, first = _pinned_first(candidates, pinned, self.pinned_per_document)
+        order = _spread(order, candidates, self.passages_per_document, keep=len(first))
         candidates = [
             dataclasses.replace(
                 candidates[i],
@@ -211,6 +214,26 @@ def _pinned_first(
             quota[passage.document.doc_id] = left - 1
     chosen = set(first)
     return first + [i for i in range(len(candidates)) if i not in chosen], chosen
+
+
+def _spread(order: list[int], candidates: list[Passage], per_document: int, *, keep: int) -> list[int]:
+    """``order`` with at most ``per_document`` passages of one document before every other document has had its
+    turn (the first ``keep`` positions — pinned ones — stay); the passages held back follow in order. 0: no cap."""
+    if per_document <= 0:
+        return order
+    head, later = order[:keep], []
+    seen: dict[str, int] = {}
+    for i in order[:keep]:
+        doc_id = candidates[i].document.doc_id
+        seen[doc_id] = seen.get(doc_id, 0) + 1
+    for i in order[keep:]:
+        doc_id = candidates[i].document.doc_id
+        if seen.get(doc_id, 0) < per_document:
+            head.append(i)
+            seen[doc_id] = seen.get(doc_id, 0) + 1
+        else:
+            later.append(i)
+    return head + later
 
 
 def _merged(hits: list[tuple[int, float]], more: list[tuple[int, float]]) -> list[tuple[int, float]]:

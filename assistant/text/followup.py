@@ -15,7 +15,7 @@ from assistant.text.normalize import nfc
 from assistant.text.numbers import mentioned_numbers
 from assistant.text.tokenize import content_tokens
 
-__all__ = ["has_own_subject", "is_follow_up", "subject_context"]
+__all__ = ["has_own_subject", "is_follow_up", "subject_context", "subject_words"]
 
 # Folded syllables that ask about an attribute of a subject rather than name one.
 GENERIC = frozenset(
@@ -60,3 +60,13 @@ def subject_context(question: str, history: Sequence[str], *, max_chars: int = 1
     earlier = [h.strip() for h in history if h.strip()]
     chosen = next((h for h in reversed(earlier) if has_own_subject(h)), earlier[-1])
     return chosen[-max_chars:]
+
+
+_WORDS = re.compile(r"[\w-]+(?:/[\w-]+)*", re.UNICODE)
+
+
+def subject_words(question: str) -> str:
+    """What an earlier question was about, without what it asked of it: "Thời hạn giải quyết cấp giấy phép xây
+    dựng nhà ở riêng lẻ là bao lâu?" → "giấy phép xây dựng nhà riêng lẻ" (a follow-up then asks its own thing)."""
+    kept = [w for w in _WORDS.findall(nfc(question)) if not set(content_tokens(w)) <= GENERIC]
+    return " ".join(kept) or question

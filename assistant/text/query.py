@@ -12,7 +12,7 @@ from typing import Any
 from assistant.text.answer_type import counted_noun, expected_answer
 from assistant.text.catalog_questions import document_question
 from assistant.text.entities import mentioned_entities, mentioned_years
-from assistant.text.followup import subject_context
+from assistant.text.followup import subject_context, subject_words
 from assistant.text.glossary import Glossary
 from assistant.text.normalize import fold_diacritics, has_diacritics, normalize_text
 from assistant.text.numbers import mentioned_numbers
@@ -117,7 +117,7 @@ class QueryNormalizer:
         whose subject it carries on."""
         question = normalize_text(question)
         context = normalize_text(subject_context(question, history)) if history else ""
-        text = f"{context} {question}" if context else question
+        text = f"{subject_words(context)} {question}" if context else question
         language = detect_language(question)
         expanded_text, expanded = self._expand(text) if language == "vi" else (text, ())
         dense_text = expanded_text

@@ -199,3 +199,18 @@ def test_a_line_repeating_the_title_counts_as_a_heading() -> None:
     assert _is_heading("Kiểm tra công tác quản lý chất lượng tại các công trường xây dựng năm 2025 (nội bộ)", plan)
     assert _is_heading("II. ĐỐI TƯỢNG, PHẠM VI KIỂM TRA", plan)
     assert not _is_heading("1. Số lượng: kiểm tra 14 công trình đang thi công trên địa bàn tỉnh.", plan)
+
+
+def test_an_asked_fact_stated_only_lower_down_is_still_quoted(composer: ExtractiveComposer) -> None:
+    guide = make_passage("hd-27", "IV. LỆ PHÍ\n3. Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ thu theo Nghị quyết số "
+                         "12/2023/NQ-HĐND.")  # fmt: skip
+    guide = dataclasses.replace(guide, scores={"ranker": 3.0})
+    other = dataclasses.replace(make_passage("hd-28", SIGNERS, rank=2), scores={"ranker": 2.9})
+    fees = make_passage(
+        "nq-12", "Điều 3. Mức thu\n1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.", rank=3
+    )
+    fees = dataclasses.replace(fees, scores={"ranker": 0.5})  # far below the best: not a support by rank alone
+    question = make_query("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?")
+    answer = composer.compose(question, [guide, other, fees], ANSWERABLE)
+    assert lead(answer.text).startswith("75.000 đồng/giấy phép:")
+    assert "hd-28" not in {c.doc_id for c in answer.citations}

@@ -17,6 +17,7 @@ from assistant.ranking.features import (
     passage_features,
 )
 from assistant.ranking.ranker import LearnedRanker
+from assistant.types import Relation, RelationKind
 
 FEES = "Điều 3. Mức thu\n1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép."
 DUTY = "Điều 5. Trực đêm\n1. Sở Y tế tỉnh Lạng Sơn bố trí trực đêm tại trụ sở."
@@ -121,3 +122,26 @@ def test_the_shipped_ranker_loads_and_scores(tmp_path: Path) -> None:
     duty = with_scores(make_passage("qc", DUTY, rank=2), bm25=0.5, bm25_rank=9.0, dense=0.78, dense_rank=30.0)
     scores = ranker.score(passage_features(query, [duty, fees]))
     assert scores[1] > scores[0]  # the clause that covers the question and states the fee ranks first
+
+
+def test_a_replacement_among_the_candidates_is_a_feature_of_both_sides() -> None:
+    old = make_passage("qd-12", FEES, number="12/2024/QĐ-UBND", superseded_by=("30/2025/QĐ-UBND",))
+    new = make_passage("qd-30", FEES, number="30/2025/QĐ-UBND", rank=2)
+    new = dataclasses.replace(
+        new, document=dataclasses.replace(new.document, relations=(Relation(RelationKind.REPLACES, "12/2024/QĐ-UBND"),))
+    )
+    other = make_passage("qc", DUTY, rank=3)
+    features = passage_features(make_query("Lệ phí cấp giấy phép là bao nhiêu?"), [old, new, other])
+    assert column(features, "replaced_here") == [1.0, 0.0, 0.0]
+    assert column(features, "replaces_here") == [0.0, 1.0, 0.0]
+    alone = passage_features(make_query("Lệ phí cấp giấy phép là bao nhiêu?"), [old, other])
+    assert column(alone, "replaced_here") == [0.0, 0.0]  # the newer text is not among the candidates
+
+
+def test_results_spread_over_documents() -> None:
+    from assistant.retrieval.hybrid import _spread
+
+    passages = [make_passage(doc, FEES, rank=i) for i, doc in enumerate(["a", "a", "a", "b", "a", "c"], start=1)]
+    assert _spread(list(range(6)), passages, 2, keep=0) == [0, 1, 3, 5, 2, 4]
+    assert _spread(list(range(6)), passages, 2, keep=3) == [0, 1, 2, 3, 5, 4]  # pinned positions stay
+    assert _spread(list(range(6)), passages, 0, keep=0) == list(range(6))
