@@ -197,7 +197,7 @@ class ExtractiveComposer:
                 for u in units
             ]
         )
-        if query.language == "en" and self.embedder is not None:
+        if query.language == "en" and self.embedder is not None and not lexical.any():  # no glossary word matched
             vectors = self.embedder.embed_passages([u.text for u in units])
             qv = self.embedder.embed_queries([query.dense_text])[0]
             lexical = np.maximum(lexical, np.asarray(vectors @ qv, dtype=np.float64) - 0.75)
