@@ -314,16 +314,25 @@ class EvalRun:
         return done
 
 
-RECORDED_SETTINGS = {
-    "embedder",
-    "top_k",
-    "candidate_k",
-    "fusion",
-    "fusion_lexical_share",
-    "fusion_lexical_share_english",
-    "rrf_k",
+# The settings that decide which candidates a question gets (training keys its candidate cache on them).
+RETRIEVAL_SETTINGS = frozenset(
+    {
+        "embedder",
+        "top_k",
+        "candidate_k",
+        "fusion",
+        "fusion_lexical_share",
+        "fusion_lexical_share_english",
+        "rrf_k",
+        "pinned_per_document",
+        "restore_diacritics",
+        "expand_abbreviations",
+        "translate_english",
+    }
+)
+# ... and those that shape answers besides, recorded in metrics.json and in the resume key.
+RECORDED_SETTINGS = RETRIEVAL_SETTINGS | {
     "non_current_penalty",
-    "pinned_per_document",
     "passages_per_document",
     "ranker",
     "abstain_threshold",
@@ -336,7 +345,7 @@ RECORDED_SETTINGS = {
 
 def settings_record(settings: Settings) -> dict[str, Any]:
     """The settings that shape answers, as recorded in metrics.json and in the resume key."""
-    return settings.model_dump(mode="json", include=RECORDED_SETTINGS)
+    return settings.model_dump(mode="json", include=set(RECORDED_SETTINGS))
 
 
 def _model_stamp(settings: Settings) -> dict[str, float]:

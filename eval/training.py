@@ -40,24 +40,10 @@ from assistant.types import Embedder, NormalizedQuery, Passage, SearchFilters
 from eval import metrics as m
 from eval.calibration import sweep_threshold
 from eval.datasets import EvalQuestion, content_hash, load_dataset
-from eval.runner import _principal, prepare_index
+from eval.runner import RETRIEVAL_SETTINGS, _principal, prepare_index
 
 logger = logging.getLogger(__name__)
 
-# The settings that decide which candidates a question gets (and so key the candidate cache).
-RETRIEVAL_SETTINGS = {
-    "embedder",
-    "top_k",
-    "candidate_k",
-    "fusion",
-    "fusion_lexical_share",
-    "fusion_lexical_share_english",
-    "rrf_k",
-    "pinned_per_document",
-    "restore_diacritics",
-    "expand_abbreviations",
-    "translate_english",
-}
 RANKER_PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
     "n_estimators": 250,
@@ -145,7 +131,7 @@ def collect_cached(
             (
                 content_hash(dataset),
                 json.dumps([dataclasses.astuple(q) for q in dataset.questions], default=str, ensure_ascii=False),
-                json.dumps(settings.model_dump(mode="json", include=RETRIEVAL_SETTINGS), sort_keys=True),
+                json.dumps(settings.model_dump(mode="json", include=set(RETRIEVAL_SETTINGS)), sort_keys=True),
                 embedder.name,
             )
         ).encode("utf-8")
