@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from assistant.answer.prompts import PromptLibrary
 from assistant.embedding.factory import create_embedder
 from assistant.errors import DocumentNotFound, InvalidRequest
 from assistant.index.holder import SnapshotHolder
-from assistant.index.snapshot import IndexSnapshot
 from assistant.index.versions import VersionStore
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import answerability_features
@@ -243,7 +242,7 @@ class AssistantService:
         query = result.query
         answer = None
         if query.document_question and result.number_found:
-            answer = self.catalog_composer.compose(query, result.passages, self._related(result, principal))
+            answer = self.catalog_composer.compose(query, result.passages, self._visible_by_number(principal))
         if answer is None:
             answer = self.composer.compose(query, result.passages, evidence)
         timings["compose_ms"] = (time.perf_counter() - t) * 1000
@@ -265,14 +264,15 @@ class AssistantService:
         threshold = s.abstain_threshold_english if query.language == "en" else s.abstain_threshold
         return Evidence(fallback_evidence(query, result.passages, s.composer), threshold, "heuristic")
 
-    def _related(self, result: RetrievalResult, principal: Principal) -> dict[str, DocumentMeta]:
-        """Visible documents by số hiệu key, for answers about a named document's relations."""
+    def _visible_by_number(self, principal: Principal) -> Callable[[str], DocumentMeta | None]:
+        """A lookup of the document a số hiệu key names, as ``principal`` sees it (None: none they may see)."""
         snapshot = self.holder.get()
-        return {
-            key: snapshot.view(snapshot.documents[doc_ids[0]], principal)
-            for key, ids in snapshot.docs_by_number.items()
-            if (doc_ids := [d for d in ids if principal.may_see(snapshot.documents[d])])
-        }
+
+        def lookup(key: str) -> DocumentMeta | None:
+            ids = [d for d in snapshot.docs_by_number.get(key, []) if principal.may_see(snapshot.documents[d])]
+            return snapshot.view(snapshot.documents[ids[0]], principal) if ids else None
+
+        return lookup
 
     # -- documents ----------------------------------------------------------------------------------
     def index_info(self) -> IndexInfo | None:
@@ -291,8 +291,9 @@ class AssistantService:
         row = snapshot.row_of_chunk_id.get(chunk_id)
         return snapshot.chunks[row].doc_id if row is not None else None
 
-    def snapshot(self) -> IndexSnapshot:
-        return self.holder.get()
+    def index_version(self) -> str:
+        """The served version; IndexNotReady before an index is loaded."""
+        return self.holder.get().version
 
     def documents(self, *, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
         return self.holder.get().visible_documents(principal, filters)

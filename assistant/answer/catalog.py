@@ -4,7 +4,7 @@ is in force, who issued it and when — read from the catalog's metadata and cit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.answer.citations import Located, build_citation, validity_warnings
 from assistant.answer.prompts import PromptLibrary
@@ -27,10 +27,10 @@ class CatalogComposer:
         self.prompts = prompts
 
     def compose(
-        self, query: NormalizedQuery, passages: Sequence[Passage], related: dict[str, DocumentMeta]
+        self, query: NormalizedQuery, passages: Sequence[Passage], related: Callable[[str], DocumentMeta | None]
     ) -> Answer | None:
-        """None when no passage of a document the question names is among ``passages``; ``related`` maps số hiệu
-        keys to the documents the caller may see (to name relation targets with their titles)."""
+        """None when no passage of a document the question names is among ``passages``; ``related`` finds the
+        document a số hiệu key names among those the caller may see (to name relation targets with their titles)."""
         named = next(
             (p for p in passages if p.document.number and number_key(p.document.number) in query.numbers), None
         )
@@ -43,7 +43,7 @@ class CatalogComposer:
             return self.prompts.render("answer", lang, key, **values)
 
         def name(number: str) -> str:
-            other = related.get(number_key(number))
+            other = related(number_key(number))
             return f"{number} ({other.title})" if other is not None and other.title else number
 
         document = name(doc.number)

@@ -33,7 +33,7 @@ def list_documents(
     return DocumentList(
         total=len(docs),
         documents=[DocumentOut.from_core(d) for d in docs[offset : offset + limit]],
-        index_version=service.snapshot().version,
+        index_version=service.index_version(),
     )
 
 
