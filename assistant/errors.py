@@ -56,3 +56,25 @@ class MetadataError(UnsupportedDocument):
 
 class ConfigurationError(AssistantError):
     """Settings or installed components do not fit together."""
+
+
+class BankNotFound(AssistantError):
+    """No quiz bank (or version) with this id that the caller may see: a hidden bank is reported the same way."""
+
+    def __init__(self, bank_id: str, version: int | None = None) -> None:
+        which = f"'{bank_id[:64]}'" + (f" phiên bản {version}" if version is not None else "")
+        super().__init__(f"Không tìm thấy bộ câu hỏi {which}. Xem danh sách các bộ câu hỏi bạn được xem.")
+        self.bank_id = bank_id
+        self.version = version
+
+
+class VersionConflict(AssistantError):
+    """An edit was based on a version that is no longer the latest (someone saved in between)."""
+
+    def __init__(self, what: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"{what} đã được lưu phiên bản {current} trong khi bạn sửa phiên bản {expected}. "
+            "Hãy tải lại phiên bản mới nhất rồi sửa lại."
+        )
+        self.expected = expected
+        self.current = current
