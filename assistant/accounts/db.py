@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.accounts import quiz_models  # noqa: F401  (registers the quiz bank tables on Base for create())
 from assistant.accounts.models import Base
 from assistant.errors import ConfigurationError
 
