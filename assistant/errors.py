@@ -78,3 +78,14 @@ class VersionConflict(AssistantError):
         )
         self.expected = expected
         self.current = current
+
+
+class NoQuizSource(AssistantError):
+    """Trainer mode found no document the caller may see to draw questions or a lesson from."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"Không tìm thấy văn bản nào để soạn câu hỏi hoặc bài học ({what}). Hãy chọn văn bản khác, đổi chủ đề, "
+            "bỏ bớt điều kiện lọc, hoặc kiểm tra quyền xem văn bản của tài khoản."
+        )
+        self.what = what
