@@ -1,0 +1,346 @@
+"""Items built from facts without a language model: multiple choice, true/false, fill-in-the-blank and matching.
+
+A stem is the clause's own sentence with the asked value replaced in place by a question word ("chậm nhất bao lâu
+trước ngày chứng thư hết hạn…?"), after "Theo khoản 2 mục II Hướng dẫn số 12/HD-STTTT, ". Wrong options come from
+:mod:`assistant.quiz.distractors`; every item quotes its clause in the explanation and cites it in ``sources``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.quiz.distractors import clause_id, pick_distractors, stated_in
+from assistant.quiz.facts import unit_of
+from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, MatchPair, QuizItem, SourceRef
+from assistant.text.normalize import fold_diacritics
+
+__all__ = [
+    "ASKABLE", "NOT_CURRENT", "blank_stem", "fill_blank", "generate_items", "item_id", "matching", "multiple_choice",
+    "question_stem", "reference", "spellings", "statement", "true_false",
+]  # fmt: skip
+
+ASKABLE = (FactKind.AMOUNT, FactKind.DURATION, FactKind.DATE, FactKind.COUNT, FactKind.AGENCY)
+NOT_CURRENT = "source_not_current"
+TRUE, FALSE = "Đúng", "Sai"
+_LABEL = re.compile(r"^([^:;.\d]{2,80}?):\s+(?=\S)")
+_KEEP_CAPITAL = frozenset("Ủy Uỷ Hội Quy Nghị Luật Quyết Thông Kế Hướng Chính Trung Ban Bộ Cổng Hệ Nhà Đảng".split())
+_MAX_WORDS = 45
+
+
+def reference(source: SourceRef) -> str:
+    """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path (without its title) and the document, for stems."""
+    document = f"{source.doc_type} số {source.number}" if source.number and source.doc_type else source.title
+    path = source.path.split(" — ")[0].strip()
+    return f"{path} {document}".strip() if path and "›" not in path else document
+
+
+def _lower_first(text: str) -> str:
+    words = text.split(maxsplit=2)
+    if not words or words[0] in _KEEP_CAPITAL or words[0].isupper() and len(words[0]) > 1:
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def _question_word(fact: Fact) -> str:
+    folded = fold_diacritics(fact.value)
+    if fact.kind is FactKind.DURATION:
+        return "trong thời hạn nào" if folded.startswith("trong") else "bao lâu"
+    if fact.kind is FactKind.AMOUNT:
+        return "bao nhiêu phần trăm" if folded.endswith("%") else "bao nhiêu tiền"
+    if fact.kind is FactKind.DATE:
+        if folded.startswith("ngay") or folded[:1].isdigit():
+            return "ngày nào"
+        return {"nam": "năm nào", "quy": "quý nào"}.get(folded[:3].strip(), "thời điểm nào")
+    if fact.kind is FactKind.COUNT:
+        first, _, noun = fact.value.partition(" ")
+        return f"{'bao nhiêu' if first[:1].isdigit() else 'mấy'} {noun}"
+    return "ai" if unit_of(fact.kind, fact.value) == "person" else "cơ quan nào"
+
+
+def _parts(fact: Fact) -> tuple[str, str] | None:
+    """(lead label, body holding the value) of the fact's sentence, trailing punctuation dropped."""
+    sentence = fact.sentence.rstrip(" .;:,")
+    label_match = _LABEL.match(sentence)
+    label, body = "", sentence
+    if label_match and len(label_match.group(1).split()) <= 12 and fact.value in sentence[label_match.end() :]:
+        label, body = label_match.group(1).strip(), sentence[label_match.end() :]
+    if fact.value not in body or len(body.split()) > _MAX_WORDS:
+        return None
+    return label, body
+
+
+def _framed(fact: Fact, label: str, body: str) -> str:
+    lead = f"Theo {reference(fact.source)}, "
+    if label:
+        lead += f"về {_lower_first(label)}: "
+    return lead + _lower_first(body)
+
+
+def question_stem(fact: Fact) -> str | None:
+    """The clause's sentence asked back in place; None when it cannot be asked cleanly."""
+    parts = _parts(fact)
+    if parts is None or fact.kind not in ASKABLE:
+        return None
+    label, body = parts
+    asked = body.replace(fact.value, _question_word(fact), 1)
+    asked = re.sub(r"^(\w+(?: \w+)?):\s", r"\1 ", asked) if body.startswith(fact.value) else asked
+    if stated_in(fact.kind, fact.value, asked):
+        return None  # the sentence states the value twice: asking it would give it away
+    return _framed(fact, label, asked) + "?"
+
+
+def statement(fact: Fact, value: str) -> str | None:
+    """The fact's sentence as a true/false statement, stating ``value`` in place of the fact's own."""
+    parts = _parts(fact)
+    if parts is None:
+        return None
+    label, body = parts
+    return _framed(fact, label, body.replace(fact.value, value, 1)) + ". Đúng hay sai?"
+
+
+def blank_stem(fact: Fact) -> str:
+    """The sentence with the value blanked out, quoted, and the question what fills the blank."""
+    blanked = fact.sentence.rstrip(" ;:,").replace(fact.value, "___", 1)
+    return f"Theo {reference(fact.source)}: «{blanked}» Cụm từ còn thiếu ở chỗ trống là gì?"
+
+
+def spellings(value: str) -> tuple[str, ...]:
+    """Accepted answers: as written, without or with leading zeros ("03 ngày" / "3 ngày"), without thousands dots."""
+    forms = [value, re.sub(r"(?<![\d.,])0+(?=\d)", "", value), re.sub(r"(?<![\d.,/])(\d)(?![\d.,/])", r"0\1", value)]
+    forms.append(re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", value))
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def _quote(source: SourceRef, fact: Fact | None = None) -> str:
+    text = source.text if len(source.text.split()) <= 70 else (fact.sentence if fact else source.text)
+    return f"Căn cứ {source.citation}: «{text}»"
+
+
+def item_id(kind: ItemKind, stem: str, sources: Iterable[SourceRef], extra: Iterable[str] = ()) -> str:
+    """A stable id: a hash of the kind, the stem, the cited clauses and the options."""
+    parts = [kind.value, stem, *(f"{s.chunk_id}|{s.path}" for s in sources), *extra]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _new(
+    kind: ItemKind,
+    stem: str,
+    explanation: str,
+    sources: tuple[SourceRef, ...],
+    fact_kind: FactKind,
+    *,
+    difficulty: Difficulty = Difficulty.RECALL,
+    options: tuple[str, ...] = (),
+    correct: tuple[int, ...] = (),
+    answers: tuple[str, ...] = (),
+    pairs: tuple[MatchPair, ...] = (),
+) -> QuizItem:
+    extra = [*options, *answers, *(f"{p.left}={p.right}" for p in pairs)]
+    return QuizItem(
+        item_id=item_id(kind, stem, sources, extra),
+        kind=kind,
+        stem=stem,
+        explanation=explanation,
+        sources=sources,
+        fact_kind=fact_kind,
+        difficulty=difficulty,
+        options=options,
+        correct=correct,
+        answers=answers,
+        pairs=pairs,
+    )
+
+
+# --- the four kinds --------------------------------------------------------------------------------------------
+
+
+def multiple_choice(
+    fact: Fact, pool: Sequence[Fact], rng: random.Random, difficulty: Difficulty, related: frozenset[str]
+) -> QuizItem | None:
+    """Four options, one right: the fact, and three same-kind facts of other clauses."""
+    if fact.kind is FactKind.STEP:
+        return _step_choice(fact, pool, rng)
+    stem = question_stem(fact)
+    wrong = pick_distractors(fact, pool, 3, rng, difficulty=difficulty, related=related) if stem else []
+    if stem is None or len(wrong) < 3:
+        return None
+    options = [fact.value, *(w.value for w in wrong)]
+    rng.shuffle(options)
+    explanation = f"Đáp án đúng: {fact.value}. {_quote(fact.source, fact)}."
+    return _new(
+        ItemKind.MULTIPLE_CHOICE,
+        stem,
+        explanation,
+        (fact.source,),
+        fact.kind,
+        difficulty=difficulty,
+        options=tuple(options),
+        correct=(options.index(fact.value),),
+    )
+
+
+def _step_choice(fact: Fact, pool: Sequence[Fact], rng: random.Random) -> QuizItem | None:
+    """ "… bước 2 là gì?" with the other steps of the same procedure as wrong options."""
+    number = re.search(r"khoản (\d+)", fact.source.path)
+    wrong = pick_distractors(fact, pool, 3, rng, difficulty=Difficulty.DISCRIMINATE)
+    if number is None or len(wrong) < 3:
+        return None
+    procedure = fact.subject.split(" — ")[0]
+    where = re.sub(r"^khoản \d+ ", "", reference(fact.source))
+    stem = f"Theo {where} ({_lower_first(procedure)}), bước {number.group(1)} là gì?"
+    options = [fact.value, *(w.value for w in wrong)]
+    rng.shuffle(options)
+    explanation = f"Đáp án đúng: {fact.value}. {_quote(fact.source, fact)}."
+    return _new(
+        ItemKind.MULTIPLE_CHOICE,
+        stem,
+        explanation,
+        (fact.source,),
+        fact.kind,
+        difficulty=Difficulty.DISCRIMINATE,
+        options=tuple(options),
+        correct=(options.index(fact.value),),
+    )
+
+
+def true_false(
+    fact: Fact, pool: Sequence[Fact], rng: random.Random, difficulty: Difficulty, related: frozenset[str], truth: bool
+) -> QuizItem | None:
+    """The clause's statement as written (true) or with its value replaced by another clause's (false)."""
+    if fact.kind not in ASKABLE:
+        return None
+    wrong = [] if truth else pick_distractors(fact, pool, 1, rng, difficulty=difficulty, related=related)
+    if not truth and not wrong:
+        return None
+    stem = statement(fact, fact.value if truth else wrong[0].value)
+    if stem is None:
+        return None
+    if truth:
+        explanation = f"Đúng. {_quote(fact.source, fact)}."
+    else:
+        explanation = f"Sai: văn bản quy định {fact.value}, không phải {wrong[0].value}. {_quote(fact.source, fact)}."
+    return _new(
+        ItemKind.TRUE_FALSE,
+        stem,
+        explanation,
+        (fact.source,),
+        fact.kind,
+        difficulty=difficulty,
+        options=(TRUE, FALSE),
+        correct=(0 if truth else 1,),
+    )
+
+
+def fill_blank(fact: Fact) -> QuizItem | None:
+    """The clause's sentence with the value blanked out; the value's spellings are accepted."""
+    if fact.kind not in ASKABLE or fact.value not in fact.sentence or len(fact.sentence.split()) > _MAX_WORDS:
+        return None
+    explanation = f"Đáp án: {fact.value}. {_quote(fact.source, fact)}."
+    return _new(
+        ItemKind.FILL_BLANK, blank_stem(fact), explanation, (fact.source,), fact.kind, answers=spellings(fact.value)
+    )
+
+
+_MATCH_RIGHT = {FactKind.DURATION: "thời hạn", FactKind.AGENCY: "cơ quan, người có trách nhiệm"}
+
+
+def matching(facts: Sequence[Fact], rng: random.Random, size: int = 4) -> QuizItem | None:
+    """3–5 pairs "what ↔ its time limit (or responsible body)" from different clauses of one document."""
+    chosen: list[Fact] = []
+    shuffled = list(facts)
+    rng.shuffle(shuffled)
+    for fact in shuffled:
+        left = fold_diacritics(fact.subject)
+        if not fact.subject or left in fold_diacritics(fact.value) or fold_diacritics(fact.value) in left:
+            continue
+        if any(
+            clause_id(fact) == clause_id(other)
+            or fold_diacritics(other.subject) == left
+            or stated_in(fact.kind, other.value, fact.source.text)
+            or stated_in(fact.kind, fact.value, other.source.text)
+            for other in chosen
+        ):
+            continue
+        chosen.append(fact)
+        if len(chosen) == size:
+            break
+    if len(chosen) < 3:
+        return None
+    first = chosen[0]
+    document = reference(dataclasses.replace(first.source, path=""))
+    stem = f"Theo {document}, hãy nối mỗi nội dung ở cột trái với {_MATCH_RIGHT[first.kind]} tương ứng ở cột phải:"
+    pairs = tuple(MatchPair(f.subject, f.value, f.source) for f in chosen)
+    explanation = " ".join(f"{f.subject} — {f.value}. {_quote(f.source, f)}." for f in chosen)
+    sources = tuple(dict.fromkeys(f.source for f in chosen))
+    return _new(
+        ItemKind.MATCHING, stem, explanation, sources, first.kind, difficulty=Difficulty.DISCRIMINATE, pairs=pairs
+    )
+
+
+# --- a bank's worth ---------------------------------------------------------------------------------------------
+
+
+def _one(
+    kind: ItemKind, fact: Fact, pool: Sequence[Fact], rng: random.Random, level: Difficulty, related: frozenset[str]
+) -> QuizItem | None:
+    if kind is ItemKind.MULTIPLE_CHOICE:
+        return multiple_choice(fact, pool, rng, level, related)
+    if kind is ItemKind.TRUE_FALSE:
+        return true_false(fact, pool, rng, level, related, truth=rng.random() < 0.5)
+    if kind is ItemKind.FILL_BLANK:
+        return fill_blank(fact)
+    return None
+
+
+def generate_items(
+    answers: Sequence[Fact],
+    pool: Sequence[Fact],
+    *,
+    kinds: Sequence[ItemKind] = tuple(ItemKind),
+    difficulty: Difficulty | None = None,
+    seed: int = 0,
+    topic: str = "",
+    not_current: frozenset[str] = frozenset(),
+    related: frozenset[str] = frozenset(),
+    limit: int = 1000,
+) -> list[QuizItem]:
+    """Items whose right answers are ``answers`` and whose wrong options come from ``pool``: each fact asked at
+    most once, the kinds interleaved, both difficulties when ``difficulty`` is None; the same for the same seed.
+    Items citing a document of ``not_current`` carry the flag "source_not_current"."""
+    rng = random.Random(seed)
+    order = sorted(answers, key=lambda f: (f.source.doc_id, f.source.chunk_id, f.source.path, f.kind, f.key))
+    rng.shuffle(order)
+    single = [kind for kind in kinds if kind is not ItemKind.MATCHING]
+    made = dict.fromkeys(single, 0)
+    items: list[QuizItem] = []
+    for fact in order:
+        if len(items) >= limit:
+            break
+        levels = [difficulty] if difficulty else rng.sample(list(Difficulty), 2)
+        for kind in sorted(single, key=lambda k: (made[k], single.index(k))):
+            item = next((i for level in levels if (i := _one(kind, fact, pool, rng, level, related))), None)
+            if item is not None:
+                items.append(item)
+                made[kind] += 1
+                break
+    if ItemKind.MATCHING in kinds and difficulty in (None, Difficulty.DISCRIMINATE):
+        groups: dict[tuple[str, FactKind], list[Fact]] = {}
+        for fact in order:
+            if fact.kind in _MATCH_RIGHT:
+                groups.setdefault((fact.source.doc_id, fact.kind), []).append(fact)
+        matched = [m for _, group in sorted(groups.items()) if (m := matching(group, rng)) is not None]
+        step = max(1, len(items) // (len(matched) + 1))
+        for n, item in enumerate(matched):
+            items.insert(min(len(items), (n + 1) * step + n), item)
+    return [_finish(item, topic, not_current) for item in items[:limit]]
+
+
+def _finish(item: QuizItem, topic: str, not_current: frozenset[str]) -> QuizItem:
+    flags = (NOT_CURRENT,) if any(s.doc_id in not_current for s in item.sources) else ()
+    return dataclasses.replace(item, topic=topic, flags=flags)
