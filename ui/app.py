@@ -16,6 +16,8 @@ from ui.chat import ChatTab
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
 from ui.models import Session
+from ui.practice import PracticeTab
+from ui.quiz import TrainerTab
 from ui.settings import UiSettings
 from ui.sources import SourceLinks, source_router
 from ui.strings import LANGUAGES, error_text, t
@@ -58,6 +60,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         client, poll_seconds=settings.job_poll_seconds, timeout_seconds=settings.job_timeout_seconds
     )
     feedback = FeedbackTab(client)
+    trainer, learner = TrainerTab(client), PracticeTab(client)
     labels = Labels(settings.language)
     lang0 = settings.language
 
@@ -91,6 +94,8 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             with gr.Tabs(elem_id="tl-tabs"):
                 with labels.add(gr.Tab(id="chat", elem_id="tl-tab-chat"), label="chat.tab"):
                     view = chat.build(labels, lang0)
+                learner.build(labels, lang0)
+                trainer.build(labels, lang0)
                 with labels.add(
                     gr.Tab(id="documents", visible=False, elem_id="tl-tab-docs"), label="docs.tab"
                 ) as docs_tab:
@@ -103,6 +108,9 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         chat.wire(session, lang)
         documents.wire(session, lang)
         feedback.wire(session, lang)
+        trainer.wire(session, lang)
+        learner.wire(session, lang)
+        quiz_targets = [*trainer.reset_targets(), *learner.reset_targets()]
 
         def probe(lang_value: str) -> tuple[Any, ...]:
             try:
@@ -120,6 +128,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
 
         enter_outputs = [
             session, login_box, main, who, docs_tab, fb_tab, banner, password, view.doc_types, *chat.reset_targets(),
+            *quiz_targets,
         ]  # fmt: skip
         banner_at, password_at = enter_outputs.index(banner), enter_outputs.index(password)
 
@@ -132,6 +141,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             return (
                 new_session, gr.update(visible=False), gr.update(visible=True), _who(new_session, lang_value), admin,
                 admin, "", "", gr.update(choices=types, value=[]), *chat.reset(lang_value, new_session),
+                *trainer.reset(new_session, lang_value), *learner.reset(new_session, lang_value),
             )  # fmt: skip
 
         def refuse(message: str, clear_password: bool = False) -> tuple[Any, ...]:
@@ -164,10 +174,12 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             hidden = gr.update(visible=False)
             return (
                 None, gr.update(visible=True), hidden, "", hidden, hidden, t(lang_value, "login.logged_out"),
-                *chat.reset(lang_value),
+                *chat.reset(lang_value), *trainer.reset(None, lang_value), *learner.reset(None, lang_value),
             )  # fmt: skip
 
-        sign_out_outputs = [session, login_box, main, who, docs_tab, fb_tab, banner, *chat.reset_targets()]
+        sign_out_outputs = [
+            session, login_box, main, who, docs_tab, fb_tab, banner, *chat.reset_targets(), *quiz_targets,
+        ]  # fmt: skip
         logout.click(sign_out, [session, lang], sign_out_outputs).then(probe, [lang], [banner, anonymous])
         docs_tab.select(documents.load, [session, lang], [documents.table, documents.docs, documents.select,
                                                            documents.doc_type, documents.message])  # fmt: skip

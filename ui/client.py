@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
 from ui.models import (
+    BankSummary,
+    BankVersion,
     Citation,
     Citations,
     Delta,
     Document,
     Done,
+    DownloadedFile,
     FeedbackItem,
+    GeneratedBank,
+    GradedItem,
+    ItemStat,
     Job,
+    Lesson,
+    LessonPoint,
     Meta,
+    Practice,
+    PracticeItem,
+    PracticeScore,
+    QuizBank,
     Readiness,
     Session,
     SourceFile,
@@ -199,6 +213,92 @@ class ApiClient:
         """The selected feedback as a question set in the project's JSONL format."""
         params = {"ids": ",".join(str(i) for i in ids)}
         return self._request("GET", "/v1/feedback/export", token, params=params).content
+
+    # -- trainer mode ------------------------------------------------------------------------------------
+    def generate_bank(
+        self, token: str, *, title: str, topic: str, count: int = 20, kinds: Sequence[str] = (),
+        difficulty: str | None = None,
+    ) -> GeneratedBank:  # fmt: skip
+        """Generate a checked, cited bank on ``topic`` and save it (trainers and admins)."""
+        body: dict[str, Any] = {"title": title, "topic": topic, "count": count, "difficulty": difficulty or None}
+        if kinds:
+            body["kinds"] = list(kinds)
+        out = self._json("POST", "/v1/quiz/banks", token, json=body)
+        problems = {str(k): int(v) for k, v in out.get("problems", {}).items()}
+        return GeneratedBank(QuizBank.from_api(out["bank"]), int(out["checked"]), int(out["refused"]), problems)
+
+    def banks(self, token: str) -> list[BankSummary]:
+        return [BankSummary.from_api(b) for b in self._json("GET", "/v1/quiz/banks", token).get("banks", [])]
+
+    def bank(self, token: str, bank_id: str, *, version: int | None = None) -> QuizBank:
+        params = {"version": version} if version else None
+        return QuizBank.from_api(self._json("GET", _bank_path(bank_id), token, params=params))
+
+    def review_item(
+        self, token: str, bank_id: str, item_id: str, *, status: str, expected_version: int,
+        stem: str | None = None, options: Sequence[str] | None = None, correct: Sequence[int] | None = None,
+        answers: Sequence[str] | None = None, explanation: str | None = None,
+    ) -> QuizBank:  # fmt: skip
+        """Accept, reject or edit one item; the saved bank (a new version). A stale ``expected_version`` is an
+        ``ApiError`` with status 409."""
+        edits = {"stem": stem, "options": options, "correct": correct, "answers": answers, "explanation": explanation}
+        body: dict[str, Any] = {"status": status, "expected_version": expected_version}
+        body.update({k: list(v) if isinstance(v, list | tuple) else v for k, v in edits.items() if v is not None})
+        path = f"{_bank_path(bank_id)}/items/{quote(item_id, safe='')}"
+        return QuizBank.from_api(self._json("PUT", path, token, json=body))
+
+    def bank_versions(self, token: str, bank_id: str) -> list[BankVersion]:
+        rows = self._json("GET", f"{_bank_path(bank_id)}/versions", token).get("versions", [])
+        return [BankVersion.from_api(v) for v in rows]
+
+    def delete_bank(self, token: str, bank_id: str) -> None:
+        self._request("DELETE", _bank_path(bank_id), token)
+
+    def export_bank(self, token: str, bank_id: str, fmt: str) -> DownloadedFile:
+        """The bank as a file: ``docx`` (test paper), ``key`` (answer key), ``moodle``, ``gift`` or ``csv``."""
+        response = self._request("GET", f"{_bank_path(bank_id)}/export", token, params={"format": fmt})
+        return _download(response, f"bank-{bank_id}.{fmt}")
+
+    def practice(self, token: str, bank_id: str) -> Practice:
+        body = self._json("GET", f"{_bank_path(bank_id)}/practice", token)
+        items = tuple(PracticeItem.from_api(i) for i in body.get("items", []))
+        return Practice(str(body["bank_id"]), str(body.get("title", "")), int(body["version"]), items)
+
+    def submit_practice(
+        self, token: str, bank_id: str, version: int, answers: dict[str, dict[str, Any]]
+    ) -> PracticeScore:
+        """Grade ``answers`` (item id → ``{"choice"|"text"|"pairs": …}``): the score and each item's right answer."""
+        body = self._json(
+            "POST", f"{_bank_path(bank_id)}/practice", token, json={"version": version, "answers": answers}
+        )
+        items = tuple(GradedItem.from_api(i) for i in body.get("items", []))
+        return PracticeScore(int(body["score"]), int(body["total"]), items)
+
+    def bank_stats(self, token: str, bank_id: str) -> list[ItemStat]:
+        rows = self._json("GET", f"{_bank_path(bank_id)}/stats", token).get("items", [])
+        return [ItemStat(str(r["item_id"]), str(r.get("stem", "")), int(r["attempts"]), int(r["wrong"])) for r in rows]
+
+    def lesson(self, token: str, topic: str, *, points: int = 5) -> Lesson:
+        body = self._json("POST", "/v1/quiz/lessons", token, json={"topic": topic, "points": points})
+        cited = tuple(LessonPoint(str(p["text"]), str(p.get("citation", ""))) for p in body.get("points", []))
+        return Lesson(str(body.get("title", "")), str(body.get("topic", "")), cited)
+
+    def lesson_docx(self, token: str, topic: str, *, points: int = 5) -> DownloadedFile:
+        body = {"topic": topic, "points": points, "format": "docx"}
+        return _download(self._request("POST", "/v1/quiz/lessons", token, json=body), "bai-hoc.docx")
+
+
+def _bank_path(bank_id: str) -> str:
+    return f"/v1/quiz/banks/{quote(bank_id, safe='')}"
+
+
+_FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+def _download(response: httpx.Response, fallback: str) -> DownloadedFile:
+    found = _FILENAME.search(response.headers.get("content-disposition", ""))
+    name = Path(found.group(1)).name if found else fallback
+    return DownloadedFile(response.content, name or fallback, response.headers.get("content-type", ""))
 
 
 def _parse_events(lines: Iterator[str]) -> Iterator[StreamEvent]:

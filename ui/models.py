@@ -224,3 +224,192 @@ class Turn:
     @property
     def outdated_citations(self) -> tuple[Citation, ...]:
         return tuple(c for c in self.citations if not c.current or c.status in ("expired", "partly_expired"))
+
+
+# -- trainer mode (/v1/quiz) ---------------------------------------------------------------------------
+TRAINER_ROLES = frozenset({"trainer", ADMIN_ROLE})
+
+
+def can_train(session: Session | None) -> bool:
+    """Whether the session may build and review quiz banks (a trainer or an admin)."""
+    return session is not None and session.user is not None and bool(TRAINER_ROLES & set(session.user.roles))
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    """One item of a bank with its answers, as a trainer reviews it."""
+
+    item_id: str
+    kind: str  # multiple_choice | true_false | fill_blank | matching
+    stem: str
+    options: tuple[str, ...] = ()
+    correct: tuple[int, ...] = ()
+    answers: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    explanation: str = ""
+    citation: str = ""
+    status: str = "pending"  # pending | accepted | rejected
+    difficulty: str = ""
+    flags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> QuizItem:
+        return cls(
+            item_id=str(body["item_id"]), kind=str(body.get("kind", "")), stem=str(body.get("stem", "")),
+            options=tuple(str(o) for o in body.get("options", ())),
+            correct=tuple(int(i) for i in body.get("correct", ())),
+            answers=tuple(str(a) for a in body.get("answers", ())),
+            pairs=tuple((str(p.get("left", "")), str(p.get("right", ""))) for p in body.get("pairs", ())),
+            explanation=str(body.get("explanation", "")), citation=str(body.get("citation", "")),
+            status=str(body.get("status", "pending")), difficulty=str(body.get("difficulty", "")),
+            flags=tuple(str(f) for f in body.get("flags", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuizBank:
+    bank_id: str
+    title: str
+    topic: str
+    owner: str
+    version: int
+    items: tuple[QuizItem, ...]
+    updated_at: str = ""
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> QuizBank:
+        return cls(
+            bank_id=str(body["bank_id"]), title=str(body.get("title", "")), topic=str(body.get("topic", "")),
+            owner=str(body.get("owner", "")), version=int(body.get("version", 1)),
+            items=tuple(QuizItem.from_api(i) for i in body.get("items", ())),
+            updated_at=str(body.get("updated_at") or ""),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GeneratedBank:
+    """A new bank and what the automatic checks left out."""
+
+    bank: QuizBank
+    checked: int
+    refused: int
+    problems: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BankSummary:
+    bank_id: str
+    title: str
+    topic: str
+    owner: str
+    version: int
+    items: int
+    accepted: int
+    rejected: int
+    updated_at: str = ""
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> BankSummary:
+        return cls(
+            bank_id=str(body["bank_id"]), title=str(body.get("title", "")), topic=str(body.get("topic", "")),
+            owner=str(body.get("owner", "")), version=int(body.get("version", 1)), items=int(body.get("items", 0)),
+            accepted=int(body.get("accepted", 0)), rejected=int(body.get("rejected", 0)),
+            updated_at=str(body.get("updated_at") or ""),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BankVersion:
+    version: int
+    updated_at: str
+    editor: str
+    note: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> BankVersion:
+        return cls(
+            int(body["version"]), str(body.get("updated_at") or ""), str(body.get("editor", "")),
+            str(body.get("note", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PracticeItem:
+    """An item as a learner sees it: shuffled options, no answer."""
+
+    item_id: str
+    kind: str
+    stem: str
+    options: tuple[str, ...] = ()
+    lefts: tuple[str, ...] = ()
+    rights: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> PracticeItem:
+        return cls(
+            item_id=str(body["item_id"]), kind=str(body.get("kind", "")), stem=str(body.get("stem", "")),
+            options=tuple(body.get("options", ())), lefts=tuple(body.get("lefts", ())),
+            rights=tuple(body.get("rights", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Practice:
+    bank_id: str
+    title: str
+    version: int
+    items: tuple[PracticeItem, ...]
+
+
+@dataclass(frozen=True)
+class GradedItem:
+    item_id: str
+    stem: str
+    correct: bool
+    right_answer: str
+    explanation: str
+    citation: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> GradedItem:
+        return cls(
+            str(body["item_id"]), str(body.get("stem", "")), bool(body.get("correct")),
+            str(body.get("right_answer", "")), str(body.get("explanation", "")), str(body.get("citation", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PracticeScore:
+    score: int
+    total: int
+    items: tuple[GradedItem, ...]
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    item_id: str
+    stem: str
+    attempts: int
+    wrong: int
+
+
+@dataclass(frozen=True)
+class LessonPoint:
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Lesson:
+    title: str
+    topic: str
+    points: tuple[LessonPoint, ...]
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """A file the API sent as an attachment, with the name it suggested."""
+
+    content: bytes
+    filename: str
+    media_type: str
