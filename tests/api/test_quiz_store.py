@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,23 @@ def test_attempts_name_items_of_the_version_and_a_unit_of_the_learner(store: Qui
     store.record_attempt(bank.bank_id, 2, {"mc1": False}, principal=ADMIN)  # no unit: counted under ""
     assert store.item_stats(bank.bank_id, principal=ADMIN, unit="") == [ItemStat("mc1", 1, 1)]
     assert store.item_stats(bank.bank_id, principal=OWNER) == [ItemStat("mc1", 0, 0), ItemStat("tf1", 1, 0)]
+
+
+def test_concurrent_edits_of_one_version_save_once_and_counts_add_up(store: QuizStore) -> None:
+    bank = store.create(public_bank(), principal=OWNER)
+
+    def edit(n: int) -> str:
+        try:
+            store.update_items(bank.bank_id, bank.items[: n % 4 + 1], principal=OWNER, expected_version=1)
+        except VersionConflict:
+            return "conflict"
+        return "saved"
+
+    def practise(_: int) -> None:
+        store.record_attempt(bank.bank_id, 1, {"mc1": True, "tf1": False}, principal=MEMBER)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(edit, range(8)))
+        list(pool.map(practise, range(20)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    assert store.item_stats(bank.bank_id, principal=OWNER)[:2] == [ItemStat("mc1", 20, 0), ItemStat("tf1", 20, 20)]
