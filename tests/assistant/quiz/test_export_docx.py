@@ -34,9 +34,13 @@ def _all_text(document: DocxDocument) -> str:
 
 def _assert_page_and_font(document: DocxDocument) -> None:
     section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
-    assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
+    mm = {
+        name: round(getattr(section, name).mm)
+        for name in ("page_width", "page_height", "top_margin", "bottom_margin", "left_margin", "right_margin")
+    }
+    assert (mm["page_width"], mm["page_height"]) == (210, 297)
+    assert 20 <= mm["top_margin"] <= 25 and 20 <= mm["bottom_margin"] <= 25
+    assert 30 <= mm["left_margin"] <= 35 and 15 <= mm["right_margin"] <= 20
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman"
     assert normal.font.size is not None and 13 <= normal.font.size.pt <= 14
@@ -58,7 +62,8 @@ def export_paper(export_quiz_bank: QuizBank) -> DocxDocument:
 
 def test_the_paper_is_a4_with_decree_30_margins_in_times_new_roman(export_paper: DocxDocument) -> None:
     _assert_page_and_font(export_paper)
-    assert abs(export_paper.sections[0].left_margin - Mm(30)) < Mm(0.1)
+    left_margin = export_paper.sections[0].left_margin
+    assert left_margin is not None and abs(left_margin - Mm(30)) < Mm(0.1)
 
 
 def test_the_paper_has_its_header_block(export_paper: DocxDocument, export_quiz_bank: QuizBank) -> None:
