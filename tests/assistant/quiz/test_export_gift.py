@@ -1,9 +1,10 @@
 """GIFT, parsed back by a strict port of Moodle's reader (question/format/gift/format.php ``readquestion``): the
 question types, answers, categories and the reserved characters survive.
 
-No PyPI GIFT parser is used: pygiftparser 1.1 (2017) needs Markdown 3.0 and mdx_superscript, its category pattern
-(``[/\\w$]*``) stops at the first space and it does not treat ``\\\\`` as an escaped backslash; pygiftparserrgmf
-0.0.5 is a PLY grammar of its own. Moodle's algorithm is the reference, so the test follows it."""
+No PyPI GIFT parser is used. pygiftparser 1.1 (2017) does not import here (the Markdown 3.0 it installs with needs
+pkg_resources), its category pattern (``[/\\w$]*``) stops at the first space and it does not read ``\\\\`` as an
+escaped backslash; pygiftparserrgmf 0.0.5 installs over the same ``pygiftparser`` package name and parses a GIFT
+dialect of its own (true/false as ``|TRUE``). Moodle's algorithm is the reference, so the test follows it."""
 
 from __future__ import annotations
 
