@@ -16,6 +16,7 @@ from ui.quiz_render import QUIZ_CSS, bank_choices, result_html
 from ui.strings import error_text, t
 
 MAX_PAIRS = 10  # the API accepts at most ten matching pairs per answer
+ITEM_OUTPUTS = 4 + MAX_PAIRS + 2  # progress, stem, choice, text; the matching picks; previous, next
 Answers = dict[str, dict[str, Any]]
 
 
@@ -140,7 +141,7 @@ class PracticeTab:
                 gr.update(interactive=index < last))  # fmt: skip
 
     def begin(self, bank_id: str | None, session: Session | None, lang: str) -> tuple[Any, ...]:
-        keep = (gr.update(),) * len(self.item_outputs)
+        keep = (gr.update(),) * ITEM_OUTPUTS
         if not bank_id:
             return None, {}, 0, gr.update(visible=False), "", f"⚠ {t(lang, 'practice.pick_first')}", *keep
         try:
@@ -155,7 +156,7 @@ class PracticeTab:
     def _move(self, step: int, practice: Practice | None, answers: Answers, index: int, lang: str,
               values: tuple[Any, ...]) -> tuple[Any, ...]:  # fmt: skip
         if practice is None:
-            return answers, index, *((gr.update(),) * len(self.item_outputs))
+            return answers, index, *((gr.update(),) * ITEM_OUTPUTS)
         answers = _remember(practice, answers, index, values)
         index = max(0, min(len(practice.items) - 1, index + step))
         return answers, index, *self.show(practice, answers, index, lang)

@@ -28,6 +28,8 @@ from ui.quiz_render import (
 )
 from ui.strings import error_text, t
 
+SHOWN = 4 + 4 + MAX_OPTIONS  # bank, view, item picker, message; stem, options, right option, answers, explanation
+
 
 def _token(session: Session | None) -> str:
     return session.token if session is not None and session.token else ""
@@ -203,7 +205,7 @@ class TrainerTab:
         return bank, bank_html(bank, lang), picker, message, *self.pick_item(bank, item.item_id if item else None)
 
     def _keep(self, message: str) -> tuple[Any, ...]:
-        return (gr.update(),) * 3 + (message,) + (gr.update(),) * (len(self.shown) - 4)
+        return (gr.update(),) * 3 + (message,) + (gr.update(),) * (SHOWN - 4)
 
     def open_bank(self, bank_id: str | None, session: Session | None, lang: str) -> tuple[Any, ...]:
         if not bank_id:
@@ -270,7 +272,7 @@ class TrainerTab:
             except ApiError as again:
                 return self._keep(self._fail(lang, again))
             return self._show(fresh, lang, f"⚠ {t(lang, 'quiz.conflict', version=fresh.version)}", item_id)
-        n = next((n for n, i in enumerate(saved.items, 1) if i.item_id == item_id), 0)
+        n = t(lang, "quiz.item_n", n=next((n for n, i in enumerate(saved.items, 1) if i.item_id == item_id), 0))
         status_text = t(lang, f"qstatus.{status}")
         return self._show(saved, lang, f"✓ {t(lang, 'quiz.reviewed', n=n, status=status_text, version=saved.version)}",
                           item_id)  # fmt: skip
