@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, users, audit, eval."""
+"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, ui, quiz, users, audit, eval."""
 
 from __future__ import annotations
 
@@ -151,6 +151,95 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_quiz_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.quiz.builder import QuizBuilder
+    from assistant.quiz.export import export_bank
+    from assistant.quiz.model import ItemKind, QuizBank
+    from assistant.text.normalize import slugify
+
+    principal = _principal(args)
+    generated = QuizBuilder(_service(settings), seed=args.seed).generate(
+        principal,
+        doc_ids=tuple(args.doc_id or ()),
+        topic=args.topic or "",
+        doc_types=tuple(args.doc_type or ()),
+        count=args.count,
+        kinds=tuple(ItemKind(k) for k in args.kind) if args.kind else tuple(ItemKind),
+        include_not_current=args.include_not_current,
+    )
+    title = args.title or f"Câu hỏi ôn tập: {args.topic or ', '.join(args.doc_id or args.doc_type or ())}"
+    bank = QuizBank(
+        bank_id=slugify(title)[:48] or "bank", title=title, topic=args.topic or "", owner=principal.user_id,
+        unit=next(iter(sorted(principal.units)), ""), items=tuple(generated.items),
+        doc_ids=tuple(sorted({s.doc_id for item in generated.items for s in item.sources})),
+        audience=generated.audience,
+    )  # fmt: skip
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in args.format or ["docx", "key"]:
+        content, _, suffix = export_bank(bank, fmt)
+        path = out / f"{bank.bank_id}{suffix}"
+        path.write_bytes(content)
+        written.append(str(path))
+    print(
+        f"Đã soạn {len(bank.items)} câu từ {len(bank.doc_ids)} văn bản ({len(generated.checks)} câu được kiểm tra, "
+        f"{generated.rejected} câu không đạt bị loại)."
+    )
+    for name in written:
+        print(f"  {name}")
+    return 0 if bank.items else 1
+
+
+def cmd_quiz_lesson(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.quiz.builder import QuizBuilder
+    from assistant.quiz.export import lesson_to_docx
+
+    lesson = QuizBuilder(_service(settings)).lesson(_principal(args), args.topic, n=args.points)
+    if args.out:
+        Path(args.out).write_bytes(lesson_to_docx(lesson))
+        print(f"Đã ghi {args.out}")
+        return 0
+    print(lesson.title)
+    for n, point in enumerate(lesson.points, 1):
+        print(f"{n}. {point.text} ({point.source.citation})")
+    return 0
+
+
+def _add_quiz_parsers(sub: Any) -> None:
+    quiz = sub.add_parser("quiz", help="trainer mode: cited quiz banks and lessons").add_subparsers(
+        dest="quiz_command", required=True
+    )
+    p = quiz.add_parser("generate", help="generate a checked, cited bank and export it")
+    p.add_argument("--topic", help='search the shelf for this topic, e.g. "chữ ký số"')
+    p.add_argument("--doc-id", action="append", help="draw from this document (repeatable)")
+    p.add_argument("--title", help="the bank's title")
+    p.add_argument("--count", type=int, default=20)
+    p.add_argument("--kind", action="append", choices=[k.value for k in _item_kinds()], help="item kind (repeatable)")
+    p.add_argument("--format", action="append", choices=["docx", "key", "moodle", "gift", "csv"],
+                   help="export format (repeatable; default: docx and key)")  # fmt: skip
+    p.add_argument("--out", default=".", help="folder for the exported files")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--include-not-current", action="store_true", help="also replaced/expired documents (flagged)")
+    p.add_argument("--unit", action="append", help="act as a member of this unit (repeatable)")
+    p.add_argument("--role", action="append", help="act with this role (repeatable)")
+    p.add_argument("--doc-type", action="append", help="only this document type (repeatable)")
+    p.set_defaults(func=cmd_quiz_generate)
+    p = quiz.add_parser("lesson", help="a short lesson: the key rules of a topic, cited")
+    p.add_argument("--topic", required=True)
+    p.add_argument("--points", type=int, default=5)
+    p.add_argument("--out", help="write the lesson as DOCX here (default: print it)")
+    p.add_argument("--unit", action="append", help="act as a member of this unit (repeatable)")
+    p.add_argument("--role", action="append", help="act with this role (repeatable)")
+    p.set_defaults(func=cmd_quiz_lesson)
+
+
+def _item_kinds() -> list[Any]:
+    from assistant.quiz.model import ItemKind
+
+    return list(ItemKind)
+
+
 def _add_access(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", action="append", help="act as a member of this unit (repeatable)")
     parser.add_argument("--role", action="append", help="act with this role (repeatable)")
@@ -203,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="default: ASSISTANT_UI_PORT or 7860")
     p.add_argument("--api-url", help="the API's base URL; default: ASSISTANT_UI_API_URL or http://127.0.0.1:8000")
     p.set_defaults(func=cmd_ui)
+
+    _add_quiz_parsers(sub)
 
     from assistant.accounts.cli import add_account_parsers
     from eval.cli import add_eval_parser

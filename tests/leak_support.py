@@ -73,3 +73,31 @@ def assert_feedback_is_no_oracle(client: TestClient, headers: dict[str, str], hi
         sent = client.post("/v1/feedback", json=body, headers=headers)
         assert sent.status_code == 201 and set(sent.json()) == {"id"}
     assert client.get("/v1/feedback/export", headers=headers).status_code == 403
+
+
+def probe_quiz(
+    client: TestClient, headers: dict[str, str], doc_id: str, queries: Sequence[str], telltales: Sequence[str]
+) -> int:
+    """Trainer mode: lessons and (for trainers) banks asked for by the hidden document's words or id carry nothing of
+    it (the caller's own topic, echoed in a title, is taken out first), and naming its id is refused exactly like
+    naming an id that does not exist. Returns the number of requests made."""
+    trainer = client.get("/v1/quiz/banks/khong-co", headers=headers).status_code == 404  # staff get 403 here
+    requests = 1
+    for question in queries:
+        routes = [("/v1/quiz/lessons", {"topic": question})]
+        if trainer:
+            routes.append(("/v1/quiz/banks", {"title": "Ôn tập", "topic": question, "count": 8}))
+        for route, body in routes:
+            response = client.post(route, json=body, headers=headers)
+            requests += 1
+            assert response.status_code in (200, 201, 422), (route, body, response.text)
+            assert_clean(response.text.replace(question, ""), telltales, f"{route} {body}")
+    if trainer:
+        named = [
+            client.post("/v1/quiz/banks", json={"title": "Ôn tập", "doc_ids": [d]}, headers=headers)
+            for d in (doc_id, ABSENT_ID)
+        ]
+        assert named[0].status_code == named[1].status_code == 422
+        assert named[0].text.replace(doc_id, "<id>") == named[1].text.replace(ABSENT_ID, "<id>")
+        requests += 2
+    return requests

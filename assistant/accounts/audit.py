@@ -46,6 +46,10 @@ class Action:
     AUDIT_EXPORT = "admin.audit.export"
     AUDIT_PURGE = "admin.audit.purge"
     FEEDBACK_EXPORT = "admin.feedback.export"
+    QUIZ_GENERATE = "quiz.bank.generate"
+    QUIZ_REVIEW = "quiz.bank.review"
+    QUIZ_EXPORT = "quiz.bank.export"
+    QUIZ_DELETE = "quiz.bank.delete"
 
 
 def scrub(value: Any) -> Any:

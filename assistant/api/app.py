@@ -21,17 +21,21 @@ from assistant.api.errors import JobNotFound, PayloadTooLarge, RateLimited, Unsu
 from assistant.api.feedback_store import FeedbackStore
 from assistant.api.hardening import BodyLimitMiddleware, IpRateLimitMiddleware, SecurityHeadersMiddleware
 from assistant.api.ingest_jobs import IngestRunner
+from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
-from assistant.api.routes import admin, ask, auth, documents, feedback, health, stream
+from assistant.api.routes import admin, ask, auth, documents, feedback, health, quiz, stream
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
+    BankNotFound,
     ConfigurationError,
     DocumentNotFound,
     IndexNotReady,
     InvalidRequest,
+    NoQuizSource,
     PermissionDenied,
     UnsupportedDocument,
+    VersionConflict,
 )
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -42,6 +46,9 @@ _STATUS: list[tuple[type[AssistantError], int, str]] = [
     (IndexNotReady, 503, "index_not_ready"),
     (DocumentNotFound, 404, "not_found"),
     (JobNotFound, 404, "not_found"),
+    (BankNotFound, 404, "not_found"),
+    (VersionConflict, 409, "conflict"),
+    (NoQuizSource, 422, "no_source"),
     (AuthenticationRequired, 401, "unauthorized"),
     (RateLimited, 429, "rate_limited"),
     (PayloadTooLarge, 413, "payload_too_large"),
@@ -102,6 +109,7 @@ def create_app(
         app.state.settings = settings
         app.state.accounts = store
         app.state.feedback = FeedbackStore(store.db)
+        app.state.quiz = QuizStore(store.db)
         app.state.limits = limits
         app.state.ingest_runner = runner
         watcher = asyncio.create_task(_watch_index(svc, settings.reload_check_seconds))
@@ -128,6 +136,7 @@ def create_app(
     app.include_router(documents.router, responses=_INVALID)
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)
+    app.include_router(quiz.router, responses=_INVALID)
     _add_middleware(app, settings, limits)
 
     @app.exception_handler(AssistantError)

@@ -12,6 +12,7 @@ from assistant.accounts.errors import AuthenticationRequired, InvalidToken
 from assistant.accounts.service import AccountService
 from assistant.accounts.users import UserInfo
 from assistant.api.feedback_store import FeedbackStore
+from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
 from assistant.errors import PermissionDenied
 from assistant.service import AssistantService
@@ -42,6 +43,11 @@ def get_accounts(request: Request) -> AccountService:
 def get_feedback(request: Request) -> FeedbackStore:
     feedback: FeedbackStore = request.app.state.feedback
     return feedback
+
+
+def get_quiz_store(request: Request) -> QuizStore:
+    store: QuizStore = request.app.state.quiz
+    return store
 
 
 def get_limits(request: Request) -> RateLimits:
@@ -115,6 +121,7 @@ ServiceDep = Annotated[AssistantService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+QuizStoreDep = Annotated[QuizStore, Depends(get_quiz_store)]
 LimitsDep = Annotated[RateLimits, Depends(get_limits)]
 UserDep = Annotated[UserInfo, Depends(require_user)]
 AdminDep = Annotated[UserInfo, Depends(require_admin)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from auth_support import bearer
 from fastapi.testclient import TestClient
-from leak_support import assert_clean, assert_feedback_is_no_oracle, probe_hidden_document
+from leak_support import assert_clean, assert_feedback_is_no_oracle, probe_hidden_document, probe_quiz
 from support import ingest, write_doc
 
 from assistant.embedding.hashing import HashingEmbedder
@@ -88,6 +88,10 @@ def test_outsiders_get_nothing_of_hidden_documents_anywhere(
     for doc in hidden:
         doc_type, issuer = METADATA[doc]
         probe_hidden_document(client, headers, doc, QUERIES[doc], TELLTALES[doc], doc_type=doc_type, issuer=issuer)
+        quiz_requests = probe_quiz(client, headers, doc, QUERIES[doc], TELLTALES[doc])
+        assert quiz_requests == 1 + len(QUERIES[doc]) * (2 if "trainer" in roles else 1) + (
+            2 if "trainer" in roles else 0
+        )
 
     listing = client.get("/v1/documents", params={"limit": 1000}, headers=headers).json()
     assert listing["total"] == len(listing["documents"]) == public_count
