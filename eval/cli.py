@@ -1,4 +1,4 @@
-"""``assistant eval run|diff``: the evaluator's commands."""
+"""``assistant eval run|diff|show|quiz``: the evaluator's commands."""
 
 from __future__ import annotations
 
@@ -58,6 +58,23 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.quiz_check import run_quiz_check
+
+    summary = run_quiz_check(
+        settings,
+        Path(args.dataset),
+        Path(args.out),
+        per_topic=args.per_topic,
+        per_document=args.per_document,
+        seed=args.seed,
+        progress=not args.no_progress,
+    )
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    print(f"\nitems: {Path(args.out) / 'items.jsonl'}\nsample for review: {Path(args.out) / 'sample.md'}")
+    return 0
+
+
 def add_eval_parser(sub: Any) -> None:
     """Attach ``eval`` and its sub-commands to the ``assistant`` parser."""
     p = sub.add_parser("eval", help="evaluate retrieval and answers on a question set")
@@ -84,6 +101,15 @@ def add_eval_parser(sub: Any) -> None:
     from eval.train_cli import add_train_parser
 
     add_train_parser(sub)
+
+    quiz = eval_sub.add_parser("quiz", help="generate question banks over the shelf and measure the automatic checks")
+    quiz.add_argument("--dataset", default="corpus", help="project corpus/ (its shelf is ingested or re-used)")
+    quiz.add_argument("--out", default="out/quiz", help="folder for items.jsonl, sample.jsonl/.md, summary.json")
+    quiz.add_argument("--per-topic", type=int, default=20, help="items asked for per topic")
+    quiz.add_argument("--per-document", type=int, default=8, help="items asked for per current Vietnamese document")
+    quiz.add_argument("--seed", type=int, default=0)
+    quiz.add_argument("--no-progress", action="store_true")
+    quiz.set_defaults(func=cmd_quiz)
 
     show = eval_sub.add_parser("show", help="print the metrics table of a run")
     show.add_argument("run")
