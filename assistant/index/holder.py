@@ -39,14 +39,15 @@ class SnapshotHolder:
         """Load the published version if it differs from the one served; True when a swap happened."""
         with self._lock:
             self._last_check = time.monotonic()
-            current = self._store.current()
-            if current is None:
-                return False
-            if self._snapshot is not None and self._snapshot.version == current.version:
-                return False
-            snapshot = IndexSnapshot.load(
-                current.path, expected_embedder=self._expected_embedder, ef_search=self._ef_search
-            )
+            with self._store.reading():  # old versions are not deleted while this one is being loaded
+                current = self._store.current()
+                if current is None:
+                    return False
+                if self._snapshot is not None and self._snapshot.version == current.version:
+                    return False
+                snapshot = IndexSnapshot.load(
+                    current.path, expected_embedder=self._expected_embedder, ef_search=self._ef_search
+                )
             previous = self._snapshot.version if self._snapshot else None
             self._snapshot = snapshot
         logger.info("serving index version %s (was %s)", snapshot.version, previous)

@@ -5,9 +5,14 @@ Layout under ``index_dir``::
     CURRENT.json            {"version": "v20261122T053012-3f9a", ...}  (replaced atomically)
     versions/<version>/     catalog.sqlite, vectors.faiss, bm25.npz, version.json
     staging-<random>/       a version being built; removed when found stale
+    .readers.lock           shared-locked by a reader while it loads a version, exclusive while old ones are deleted
 
 A crash before the rename leaves ``CURRENT.json`` naming the previous, complete version. What a version was
 built with (embedder, dimension, vector index kind) is its Manifest, see ``assistant.index.manifest``.
+
+Old versions are garbage-collected after each publish: the newest ``keep`` stay, and an older one is deleted only
+when it stopped being current more than ``grace_seconds`` ago (its folder's mtime is set when it is retired) and no
+reader holds ``.readers.lock``. A rollback copies an old version into a new one and publishes it like an ingest.
 """
 
 from __future__ import annotations
@@ -19,21 +24,28 @@ import logging
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidRequest
 from assistant.index.manifest import VERSION_FILE
 
 logger = logging.getLogger(__name__)
 
 CURRENT_FILE = "CURRENT.json"
+READERS_LOCK = ".readers.lock"
+DEFAULT_GRACE_SECONDS = 600.0
 
 
 class IngestLocked(AssistantError):
     """Another ingest is writing this index."""
+
+
+class UnknownVersion(InvalidRequest):
+    """A rollback named a version that is not kept on disk (or is already the current one)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,18 @@ class VersionInfo:
     version: str
     path: Path
     created: str
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One kept version as listed to admins: what ``version.json`` says and whether it is served."""
+
+    version: str
+    created: str
+    documents: int
+    chunks: int
+    current: bool
+    rolled_back_from: str = ""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -60,11 +84,14 @@ def _fsync_tree(path: Path) -> None:
 
 
 class VersionStore:
-    def __init__(self, index_dir: Path, keep: int = 3) -> None:
+    def __init__(self, index_dir: Path, keep: int = 3, *, grace_seconds: float = DEFAULT_GRACE_SECONDS) -> None:
         if keep < 1:
             raise ValueError(f"keep must be >= 1, got {keep}")
+        if grace_seconds < 0:
+            raise ValueError(f"grace_seconds must be >= 0, got {grace_seconds}")
         self.index_dir = index_dir
         self.keep = keep
+        self.grace_seconds = grace_seconds
 
     @property
     def current_path(self) -> Path:
@@ -125,6 +152,7 @@ class VersionStore:
         final = versions / version
         os.rename(staging, final)
         _fsync_dir(versions)
+        retired = self.current()
         tmp = self.index_dir / f".{CURRENT_FILE}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             json.dump({"version": version, "created": created}, fh)
@@ -132,15 +160,103 @@ class VersionStore:
             os.fsync(fh.fileno())
         os.replace(tmp, self.current_path)
         _fsync_dir(self.index_dir)
+        if retired is not None and retired.path.is_dir():
+            os.utime(retired.path)  # the grace period of garbage collection counts from now
         logger.info("published index version %s", version)
-        self._prune(keep_version=version)
+        self.collect_garbage()
         return VersionInfo(version=version, path=final, created=created)
 
     def discard(self, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
-    def _prune(self, keep_version: str) -> None:
-        versions = sorted(p for p in (self.index_dir / "versions").iterdir() if p.is_dir())
-        old = [p for p in versions if p.name != keep_version][: max(0, len(versions) - self.keep)]
-        for path in old:
-            shutil.rmtree(path, ignore_errors=True)
+    # -- listing, rollback, garbage collection ------------------------------------------------------
+    def versions(self) -> list[PublishedVersion]:
+        """Every kept, complete version, oldest first."""
+        current = self.current()
+        out = []
+        for path in self._version_dirs():
+            try:
+                info = json.loads((path / VERSION_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # being deleted, or not a published version
+            out.append(
+                PublishedVersion(
+                    version=path.name,
+                    created=str(info.get("created", "")),
+                    documents=int(info.get("documents", 0)),
+                    chunks=int(info.get("chunks", 0)),
+                    current=current is not None and current.version == path.name,
+                    rolled_back_from=str(info.get("rolled_back_from", "")),
+                )
+            )
+        return out
+
+    def rollback(self, version: str) -> VersionInfo:
+        """Publish a copy of the kept ``version`` as a new current version (under the ingest lock)."""
+        with self.lock():
+            source = self.index_dir / "versions" / version
+            current = self.current()
+            if "/" in version or version.startswith(".") or not (source / VERSION_FILE).is_file():
+                raise UnknownVersion(
+                    f"Không có phiên bản chỉ mục '{version[:80]}' trên đĩa (có thể đã bị dọn). Xem các phiên bản còn "
+                    "giữ bằng `assistant index versions` hoặc GET /v1/index/versions."
+                )
+            if current is not None and current.version == version:
+                raise UnknownVersion(f"Phiên bản '{version}' đang là phiên bản hiện hành; không cần quay lại.")
+            info = json.loads((source / VERSION_FILE).read_text(encoding="utf-8"))
+            staging = self.index_dir / f"staging-{secrets.token_hex(4)}"
+            try:
+                with self.reading():
+                    shutil.copytree(source, staging)
+                (staging / VERSION_FILE).unlink()
+                summary = {k: v for k, v in info.items() if k not in ("version", "created", "rolled_back_from")}
+                return self.publish(staging, {**summary, "rolled_back_from": version})
+            except BaseException:
+                self.discard(staging)
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Held by a reader while it resolves and loads a version: garbage collection waits for no reader and
+        deletes nothing while any holds it."""
+        if not self.index_dir.is_dir():
+            yield
+            return
+        with (self.index_dir / READERS_LOCK).open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def collect_garbage(self, *, now: float | None = None) -> list[str]:
+        """Delete versions older than the newest ``keep`` that are not current, were retired more than
+        ``grace_seconds`` ago, while no reader holds the readers' lock. Returns the deleted versions."""
+        current = self.current()
+        dirs = self._version_dirs()
+        old = [p for p in dirs[: max(0, len(dirs) - self.keep)] if current is None or p.name != current.version]
+        if not old:
+            return []
+        moment = time.time() if now is None else now
+        due = [p for p in old if moment - p.stat().st_mtime >= self.grace_seconds]
+        if not due:
+            return []
+        with (self.index_dir / READERS_LOCK).open("a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                logger.info("a reader holds the index; old versions are kept until the next collection")
+                return []
+            try:
+                for path in due:
+                    shutil.rmtree(path, ignore_errors=True)
+                    logger.info("deleted old index version %s", path.name)
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        return [p.name for p in due]
+
+    def _version_dirs(self) -> list[Path]:
+        versions = self.index_dir / "versions"
+        if not versions.is_dir():
+            return []
+        return sorted(p for p in versions.iterdir() if p.is_dir())
