@@ -148,7 +148,7 @@ class Unit:
         return f"{self.heading}\n{self.body}".strip() if self.heading else self.body
 
 
-# --- documents as units ----------------------------------------------------------------------------------------------
+# --- documents as units -----
 
 
 def _unit_key(chunk: Chunk) -> tuple[str, ...]:
@@ -234,10 +234,12 @@ def _parts(unit: Unit, legal: bool) -> list[tuple[str, str, str]]:
             parts[-1] = (label, number, f"{text}\n{line}")
         else:
             parts.append(("phần mở đầu", "", line))
+    if len(parts) == 1 and not parts[0][1]:
+        return [("nội dung", "", parts[0][2])]  # an article without clauses
     return parts
 
 
-# --- diff and alignment ----------------------------------------------------------------------------------------------
+# --- diff and alignment -----
 
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
@@ -419,7 +421,7 @@ def compare_units(old: Sequence[Unit], new: Sequence[Unit]) -> tuple[ArticleChan
     return tuple(out)
 
 
-# --- amending documents ----------------------------------------------------------------------------------------------
+# --- amending documents -----
 
 
 def _provision(units: Sequence[Unit], target: Target) -> str | None:
@@ -501,7 +503,7 @@ def compare_amendment(old: Sequence[Unit], amending: Sequence[Unit]) -> tuple[tu
     return tuple(changes), parsed
 
 
-# --- use cases -------------------------------------------------------------------------------------------------------
+# --- use cases -----
 
 
 def _relation(newer: DocumentMeta, older: DocumentMeta) -> RelationKind | None:
