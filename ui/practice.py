@@ -50,12 +50,12 @@ class PracticeTab:
         self.client = client
 
     def build(self, labels: Labels, lang: str) -> None:
-        self.practice = gr.State(None)
-        self.answers = gr.State({})
-        self.index = gr.State(0)
         with labels.add(
             gr.Tab(id="practice", visible=False, elem_id="tl-tab-practice"), label="practice.tab"
         ) as self.tab:
+            self.practice = gr.State(None)  # states inside the tab: a child of gr.Tabs must be a tab
+            self.answers = gr.State({})
+            self.index = gr.State(0)
             with gr.Row(equal_height=True):
                 self.picker = labels.add(
                     gr.Dropdown(choices=[], scale=4, min_width=260, elem_id="tl-practice-bank"), label="practice.bank"

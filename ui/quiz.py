@@ -52,8 +52,8 @@ class TrainerTab:
 
     # -- layout ------------------------------------------------------------------------------------
     def build(self, labels: Labels, lang: str) -> None:
-        self.bank = gr.State(None)
         with labels.add(gr.Tab(id="quiz", visible=False, elem_id="tl-tab-quiz"), label="quiz.tab") as self.tab:
+            self.bank = gr.State(None)  # inside the tab: a child of gr.Tabs must be a tab
             with gr.Row(equal_height=True):
                 self.picker = labels.add(
                     gr.Dropdown(choices=[], scale=4, min_width=260, elem_id="tl-quiz-picker"), label="quiz.picker"
@@ -157,10 +157,11 @@ class TrainerTab:
     # -- events ------------------------------------------------------------------------------------
     def wire(self, session: gr.State, lang: gr.State) -> None:
         fields = [self.stem, *self.options, self.right, self.answers, self.explanation]
+        self.fields = fields
         self.shown = [self.bank, self.view, self.item, self.message, *fields]
         listing = [self.picker, self.message]
-        self.tab.select(self.load_banks, [session, lang], listing)
-        self.refresh.click(self.load_banks, [session, lang], listing)
+        self.tab.select(self.list_banks, [self.bank, session, lang], listing)
+        self.refresh.click(self.list_banks, [self.bank, session, lang], listing)
         self.picker.input(self.open_bank, [self.picker, session, lang], self.shown)
         form = [self.title, self.topic, self.count, self.kinds, self.difficulty, session, lang]
         self.generate.click(self.generate_bank, form, [*self.shown, self.picker])
@@ -181,14 +182,18 @@ class TrainerTab:
 
     def reset_targets(self) -> list[Any]:
         return [self.tab, self.bank, self.view, self.picker, self.item, self.message, self.file, self.stats_note,
-                self.lesson_view, self.lesson_file]  # fmt: skip
+                self.stats, self.lesson_view, self.lesson_file, *self.fields]  # fmt: skip
 
     def reset(self, session: Session | None, lang: str) -> tuple[Any, ...]:
         """Show the tab to trainers only, with nothing left of a previous user."""
-        return (gr.update(visible=can_train(session)), None, bank_html(None, lang), gr.update(choices=[], value=None),
-                gr.update(choices=[], value=None), "", None, "", "", None)  # fmt: skip
+        cleared = gr.update(choices=[], value=None)
+        return (gr.update(visible=can_train(session)), None, bank_html(None, lang), cleared, cleared, "", None, "",
+                stats_table([], lang), "", None, *self.pick_item(None, None))  # fmt: skip
 
     # -- handlers ----------------------------------------------------------------------------------
+    def list_banks(self, bank: QuizBank | None, session: Session | None, lang: str) -> tuple[Any, str]:
+        return self.load_banks(session, lang, bank.bank_id if bank else None)
+
     def load_banks(self, session: Session | None, lang: str, value: str | None = None) -> tuple[Any, str]:
         """The bank picker's choices (``value`` chosen) and how many banks there are."""
         try:
