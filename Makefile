@@ -28,9 +28,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Tesseract with the Vietnamese pack (OCR of scanned PDFs), poppler (PDF page rendering) and the PostgreSQL
-# server binaries (the store test starts a throwaway server on loopback; it is skipped without them), and
-# Debian's chromium (the browser test drives it headless through Playwright; it is skipped without it).
+# Tesseract with the Vietnamese pack (OCR of scanned PDFs), poppler (PDF page rendering), the PostgreSQL
+# server binaries (the store test starts a throwaway server on loopback; it is skipped without them), OpenLDAP's
+# slapd and ldap-utils (the LDAP login test starts its own directory on loopback, likewise), and Debian's
+# chromium (the browser test drives it headless through Playwright; it is skipped without it).
 # Missing packages are installed with apt-get when possible; otherwise a message says what to install, and
 # scanned PDFs are reported as "cần OCR" (never indexed empty) while everything else works.
 system-deps:
@@ -39,6 +40,7 @@ system-deps:
 	tesseract --list-langs 2>/dev/null | grep -qx vie || need="$$need tesseract-ocr tesseract-ocr-vie"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need="$$need slapd ldap-utils"; \
 	if [ -n "$$need" ]; then \
 	  echo "system-deps: installing$$need"; \
 	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -96,9 +98,9 @@ pytest: install-dev system-deps
 
 test: lint typecheck pytest
 
-# The quick loop while editing: lint (ruff, import-linter) and every test but the slow, real-model, browser and
-# PostgreSQL ones (markers added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
-FAST_TESTS := not slow and not real_model and not browser and not postgres
+# The quick loop while editing: lint (ruff, import-linter) and every test but the slow, real-model, browser,
+# PostgreSQL and LDAP ones (markers added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
+FAST_TESTS := not slow and not real_model and not browser and not postgres and not ldap
 test-fast: lint
 	$(BIN)/pytest -q -m "$(FAST_TESTS)"
 

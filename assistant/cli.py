@@ -138,8 +138,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.api.hardening import server_options
 
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    host, port = args.host or settings.host, args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, **server_options(settings))
     return 0
 
 

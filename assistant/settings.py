@@ -171,18 +171,63 @@ class Settings(BaseSettings):
     units_file: Path = Path(__file__).resolve().parents[1] / "corpus" / "units.yaml"
     admin_username: str = "admin"
     admin_password: SecretStr = SecretStr("")
-    min_password_length: int = 10
+    min_password_length: int = Field(
+        default=12, ge=12, le=128, description="Local passwords: at least this long (ASVS V2.1.1), at most 128"
+    )
+    password_min_score: int = Field(
+        default=3, ge=3, le=4, description="Local passwords: the lowest zxcvbn strength score (0-4) accepted"
+    )
     token_ttl_hours: float = 12.0
     allow_anonymous: bool | None = Field(
         default=None, description="Anonymous callers see public documents; default: only in development."
     )
     audit_retention_days: int = 365
 
+    # Directory logins (see README "Logging in with the directory"); local accounts are tried first.
+    directory_map_file: Path | None = Field(
+        default=None, description="YAML mapping directory groups/claims to units and roles (LDAP and OIDC need it)"
+    )
+    ldap_url: str | None = Field(default=None, description="ldap://host:389 or ldaps://host:636; unset: no LDAP")
+    ldap_start_tls: bool = False
+    ldap_ca_file: Path | None = Field(default=None, description="CA certificates for ldaps:// or StartTLS")
+    ldap_user_dn_template: str | None = Field(
+        default=None, description="Bind as the user directly, e.g. uid={username},ou=people,dc=example,dc=vn"
+    )
+    ldap_bind_dn: str | None = Field(default=None, description="Service account for search-then-bind")
+    ldap_bind_password: SecretStr = SecretStr("")
+    ldap_user_base_dn: str = ""
+    ldap_user_filter: str = "(|(uid={username})(sAMAccountName={username})(userPrincipalName={username}))"
+    ldap_group_base_dn: str | None = Field(
+        default=None, description="Where groups are searched by member (besides the user's memberOf attribute)"
+    )
+    ldap_display_name_attribute: str = "displayName"
+    ldap_timeout_seconds: float = Field(default=5.0, gt=0)
+    oidc_issuer: str | None = Field(default=None, description="OpenID Connect issuer URL; unset: no OIDC login")
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_redirect_url: str | None = Field(
+        default=None, description="Registered at the provider; default: <public_base_url>/v1/auth/oidc/callback"
+    )
+    oidc_scopes: str = "openid profile email"
+    oidc_username_claim: str = "preferred_username"
+    oidc_groups_claims: list[str] = Field(
+        default_factory=lambda: ["groups", "roles"], description="Claims whose values are matched by the map file"
+    )
+    oidc_timeout_seconds: float = Field(default=10.0, gt=0)
+
     # Hardening
     rate_limit_user_per_minute: int = 120
     rate_limit_ip_per_minute: int = 600
     login_attempts_per_minute: int = 10
     max_body_kb: int = 256
+    max_url_kb: int = Field(default=8, ge=1, description="A longer request line (path and query) gets 414")
+    max_headers_kb: int = Field(default=32, ge=1, description="Larger request headers (all together) get 431")
+    max_request_head_kb: int = Field(
+        default=512,
+        ge=64,
+        description="What the HTTP server reads of a request head before closing the connection; requests between "
+        "the limits above and this one get a 414/431 JSON answer",
+    )
     cors_origins: list[str] = Field(default_factory=list)
 
     @field_validator("top_k", "candidate_k", "rrf_k", "answer_max_sentences", "answer_passages", "embed_batch_size")
@@ -204,6 +249,21 @@ class Settings(BaseSettings):
             self.allow_anonymous = self.environment == "development"
         if self.token_ttl_hours <= 0 or self.audit_retention_days <= 0 or self.max_body_kb <= 0:
             raise ValueError("token_ttl_hours, audit_retention_days and max_body_kb must be > 0")
+        if self.max_request_head_kb <= self.max_url_kb + self.max_headers_kb:
+            raise ValueError("max_request_head_kb must be larger than max_url_kb + max_headers_kb")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("oidc_issuer needs ASSISTANT_OIDC_CLIENT_ID")
+        if (self.ldap_url or self.oidc_issuer) and self.directory_map_file is None:
+            raise ValueError("LDAP and OIDC logins need ASSISTANT_DIRECTORY_MAP_FILE (groups → units and roles)")
+        if self.ldap_url and not (self.ldap_user_dn_template or self.ldap_user_base_dn):
+            raise ValueError("ldap_url needs ASSISTANT_LDAP_USER_DN_TEMPLATE or ASSISTANT_LDAP_USER_BASE_DN")
+        if self.environment != "development":
+            bind_secret = self.ldap_bind_password.get_secret_value().strip().lower()
+            if self.ldap_bind_dn and bind_secret in PLACEHOLDER_SECRETS:
+                raise ValueError("ASSISTANT_LDAP_BIND_PASSWORD is empty or a placeholder outside development")
+            client_secret = self.oidc_client_secret.get_secret_value().strip().lower()
+            if client_secret and client_secret in PLACEHOLDER_SECRETS:  # empty: a public client (PKCE only)
+                raise ValueError("ASSISTANT_OIDC_CLIENT_SECRET is a placeholder outside development")
         return self
 
     # Derived paths -------------------------------------------------------------------------------
@@ -233,6 +293,10 @@ class Settings(BaseSettings):
         if self.database_url is not None and self.database_url.get_secret_value():
             return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'app.sqlite').resolve()}"
+
+    @property
+    def oidc_redirect_url_value(self) -> str:
+        return self.oidc_redirect_url or self.public_base_url.rstrip("/") + "/v1/auth/oidc/callback"
 
     @property
     def anonymous_allowed(self) -> bool:

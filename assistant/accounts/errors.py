@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.errors import AssistantError, InvalidRequest
+from assistant.errors import AssistantError, InvalidRequest, PermissionDenied
 
 LOGIN_HINT = "Hãy đăng nhập (POST /v1/auth/login) rồi gửi lại yêu cầu với tiêu đề 'Authorization: Bearer <mã>'."
 
@@ -30,3 +30,22 @@ class InvalidCredentials(AuthenticationRequired):
 
 class AccountError(InvalidRequest):
     """A user-management request that cannot be done (unknown user, duplicate name, bad role or unit)."""
+
+
+class DirectoryUnavailable(AssistantError):
+    """The LDAP server or OpenID Connect provider could not be reached or answered in a way we cannot use."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"Không kết nối được {what} để đăng nhập. Hãy thử lại sau ít phút, hoặc báo quản trị viên nếu vẫn lỗi."
+        )
+
+
+class DirectoryAccessDenied(PermissionDenied):
+    """The directory vouched for the person, but the mapping file gives them no role here (HTTP 403)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Tài khoản thư mục của bạn chưa thuộc nhóm nào được cấp quyền dùng trợ lý. "
+            "Hãy liên hệ quản trị viên để được thêm vào nhóm phù hợp."
+        )

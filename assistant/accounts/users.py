@@ -15,10 +15,13 @@ from assistant.accounts.credentials import hash_password, needs_rehash, verify_p
 from assistant.accounts.db import Database
 from assistant.accounts.errors import AccountError
 from assistant.accounts.models import ROLES, User
+from assistant.accounts.password_policy import PasswordPolicy
 from assistant.accounts.units import UnitTree
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 RESERVED_USERNAMES = frozenset({"anonymous", "system", "cli"})  # names the audit log uses for non-accounts
+# The password hash of an account whose login belongs to a directory (LDAP, OpenID Connect): never verifies.
+DIRECTORY_MARK = "!directory"
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,16 @@ def check_roles(roles: Iterable[str]) -> tuple[str, ...]:
 
 
 class UserStore:
-    def __init__(self, db: Database, units: UnitTree, *, min_password_length: int = 10) -> None:
-        if min_password_length < 8:
-            raise ValueError(f"min_password_length must be >= 8, got {min_password_length}")
+    def __init__(self, db: Database, units: UnitTree, *, policy: PasswordPolicy | None = None) -> None:
         self.db = db
         self.units = units
-        self.min_password_length = min_password_length
+        self.policy = policy or PasswordPolicy()
 
-    def check_password(self, password: str) -> str:
-        if len(password) < self.min_password_length:
-            raise AccountError(f"Mật khẩu phải dài ít nhất {self.min_password_length} ký tự.")
-        if len(password) > 1024:
-            raise AccountError("Mật khẩu dài quá 1024 ký tự.")
-        return password
+    def check_password(
+        self, password: str, *, username: str = "", display_name: str = "", units: Iterable[str] = ()
+    ) -> str:
+        """``password`` when the policy accepts it for this account; WeakPassword (one line) otherwise."""
+        return self.policy.check(password, user_inputs=[username, display_name, *units])
 
     def add(
         self,
@@ -86,12 +86,18 @@ class UserStore:
                 f"Tên đăng nhập '{username}' không hợp lệ: 2–64 ký tự chữ thường không dấu, số, '.', '_', '-' "
                 f"(không dùng các tên dành riêng: {', '.join(sorted(RESERVED_USERNAMES))})."
             )
+        checked_roles, checked_units = check_roles(roles), self.units.check(units)
+        hashed = None
+        if password is not None:
+            hashed = hash_password(
+                self.check_password(password, username=username, display_name=display_name, units=checked_units)
+            )
         user = User(
             username=username,
             display_name=display_name.strip()[:200],
-            password_hash=hash_password(self.check_password(password)) if password is not None else None,
-            roles=list(check_roles(roles)),
-            units=list(self.units.check(units)),
+            password_hash=hashed,
+            roles=list(checked_roles),
+            units=list(checked_units),
             disabled=False,
         )
         try:
@@ -128,17 +134,62 @@ class UserStore:
             return UserInfo.of(user)
 
     def set_password(self, username: str, password: str) -> UserInfo:
-        hashed = hash_password(self.check_password(password))
+        current = self.require(username)
+        if self.is_directory_account(current.username):
+            raise AccountError(
+                f"Tài khoản '{current.username}' đăng nhập qua thư mục (LDAP/OpenID Connect): đổi mật khẩu ở thư mục."
+            )
+        hashed = hash_password(
+            self.check_password(
+                password, username=current.username, display_name=current.display_name, units=current.units
+            )
+        )
         with self.db.session() as session:
             user = self._row(session, username)
             user.password_hash = hashed
             return UserInfo.of(user)
 
+    def has_local_password(self, username: str) -> bool:
+        """True when ``username`` is a local account with a password (a directory never logs it in)."""
+        with self.db.session() as session:
+            user = session.scalar(select(User).where(User.username == username.strip().lower()))
+            return user is not None and user.password_hash is not None and user.password_hash != DIRECTORY_MARK
+
+    def is_directory_account(self, username: str) -> bool:
+        with self.db.session() as session:
+            user = session.scalar(select(User).where(User.username == username.strip().lower()))
+            return user is not None and user.password_hash == DIRECTORY_MARK
+
+    def sync_directory_account(
+        self, username: str, *, display_name: str, roles: Iterable[str], units: Iterable[str]
+    ) -> UserInfo:
+        """Create or update the local record of a directory account (no local password) with the roles and units
+        its directory groups map to. AccountError when the name belongs to a local account (never taken over)."""
+        username = username.strip().lower()
+        if not _USERNAME.fullmatch(username) or username in RESERVED_USERNAMES:
+            raise AccountError(f"Tên đăng nhập '{username}' từ thư mục không dùng được làm tên tài khoản.")
+        checked_roles, checked_units = list(check_roles(roles)), list(self.units.check(units))
+        try:
+            with self.db.session() as session:
+                user = session.scalar(select(User).where(User.username == username))
+                if user is None:
+                    user = User(username=username, password_hash=DIRECTORY_MARK, disabled=False)
+                    session.add(user)
+                elif user.password_hash != DIRECTORY_MARK:
+                    raise AccountError(f"Tên '{username}' là một tài khoản cục bộ, không phải tài khoản thư mục.")
+                user.display_name = display_name.strip()[:200]
+                user.roles = checked_roles
+                user.units = checked_units
+                session.flush()
+                return UserInfo.of(user)
+        except IntegrityError:  # created at the same moment by another login: the next login updates it
+            return self.require(username)
+
     def authenticate(self, username: str, password: str) -> UserInfo | None:
         """The enabled account whose password matches, else None (same work whether or not the user exists)."""
         with self.db.session() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
-            stored = user.password_hash if user is not None else None
+            stored = user.password_hash if user is not None and user.password_hash != DIRECTORY_MARK else None
             if not verify_password(stored, password[:1024]) or user is None or user.disabled:
                 return None
             if stored is not None and needs_rehash(stored):

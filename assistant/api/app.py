@@ -15,11 +15,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.accounts.errors import AuthenticationRequired
+from assistant.accounts.errors import AuthenticationRequired, DirectoryUnavailable
 from assistant.accounts.service import AccountService
 from assistant.api.errors import JobNotFound, PayloadTooLarge, RateLimited, UnsupportedUpload
 from assistant.api.feedback_store import FeedbackStore
-from assistant.api.hardening import BodyLimitMiddleware, IpRateLimitMiddleware, SecurityHeadersMiddleware
+from assistant.api.hardening import (
+    BodyLimitMiddleware,
+    IpRateLimitMiddleware,
+    RequestLimitsMiddleware,
+    SecurityHeadersMiddleware,
+    StartupErrorMiddleware,
+)
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
@@ -44,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[AssistantError], int, str]] = [
     (IndexNotReady, 503, "index_not_ready"),
+    (DirectoryUnavailable, 503, "directory_unavailable"),
     (DocumentNotFound, 404, "not_found"),
     (JobNotFound, 404, "not_found"),
     (BankNotFound, 404, "not_found"),
@@ -171,10 +178,14 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> None:
-    """Outermost first on the way in: CORS, security headers, body size limit, rate limit per client address."""
+    """Outermost first on the way in: start-up errors as one line, CORS, security headers, request line and header
+    limits, body size limit, rate limit per client address."""
     app.add_middleware(IpRateLimitMiddleware, limiter=limits.ip)
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_kb * 1024, max_upload=settings.max_file_bytes + 1024 * 1024
+    )
+    app.add_middleware(
+        RequestLimitsMiddleware, max_url=settings.max_url_kb * 1024, max_headers=settings.max_headers_kb * 1024
     )
     app.add_middleware(SecurityHeadersMiddleware, frame_origins=tuple(settings.cors_origins))
     if settings.cors_origins:  # closed by default: no CORS headers at all
@@ -187,3 +198,4 @@ def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> Non
             allow_credentials=False,
             max_age=600,
         )
+    app.add_middleware(StartupErrorMiddleware)

@@ -1,9 +1,11 @@
-"""ASGI middleware at the edge: security headers, request body size limit, and rate limit per client address."""
+"""ASGI middleware at the edge: security headers, request line/header and body size limits, rate limit per client
+address, and a start-up failure reported as one line; plus the HTTP server options these limits need."""
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -11,6 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import RateLimited
 from assistant.api.ratelimit import TokenBucketLimiter
+from assistant.errors import AssistantError
+from assistant.settings import Settings
 
 SOURCE_ROUTE = re.compile(r"^/v1/documents/[^/]+/source$")
 UPLOAD_ROUTE = "/v1/documents"
@@ -133,3 +137,75 @@ class IpRateLimitMiddleware:
                 await send_error(send, 429, "rate_limited", str(error), {"Retry-After": str(error.retry_after)})
                 return
         await self.app(scope, receive, send)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn options for ``uvicorn.run``: h11 buffers request heads up to ``max_request_head_kb`` (its default,
+    16 KB, drops a longer URL with a bare 400 and a reset connection), so RequestLimitsMiddleware can answer
+    anything between the limits and that size with 414/431 and a JSON body."""
+    return {"h11_max_incomplete_event_size": settings.max_request_head_kb * 1024}
+
+
+class RequestLimitsMiddleware:
+    """414 when the request target (path and query) is over ``max_url`` bytes, 431 when the headers together are
+    over ``max_headers`` bytes; both with the JSON error body and before any route runs."""
+
+    def __init__(self, app: ASGIApp, *, max_url: int, max_headers: int) -> None:
+        self.app = app
+        self.max_url = max_url
+        self.max_headers = max_headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        target = len(scope.get("raw_path") or scope.get("path", "").encode()) + len(scope.get("query_string", b""))
+        if target > self.max_url:
+            message = (
+                f"Đường dẫn yêu cầu quá dài ({target // 1024} KB, giới hạn {self.max_url // 1024} KB). "
+                "Hãy gửi dữ liệu dài trong thân yêu cầu (POST) thay vì trên URL."
+            )
+            await send_error(send, 414, "uri_too_long", message, {"Connection": "close"})
+            return
+        size = sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+        if size > self.max_headers:
+            message = (
+                f"Tiêu đề yêu cầu quá lớn ({size // 1024} KB, giới hạn {self.max_headers // 1024} KB). "
+                "Hãy bớt cookie hoặc tiêu đề không cần thiết rồi gửi lại."
+            )
+            await send_error(send, 431, "request_header_fields_too_large", message, {"Connection": "close"})
+            return
+        await self.app(scope, receive, send)
+
+
+class StartupErrorMiddleware:
+    """A start-up refused for a known reason (e.g. a weak ASSISTANT_ADMIN_PASSWORD) is reported to the server as
+    that one line, not as a traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def hold_failure(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                held.append(message)
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, hold_failure)
+        except AssistantError as exc:
+            if held:
+                await send({"type": "lifespan.startup.failed", "message": f"Lỗi: {exc}"})
+            raise
+        except BaseException:
+            for message in held:
+                await send(message)
+            raise
+        for message in held:
+            await send(message)

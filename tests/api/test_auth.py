@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from assistant.accounts.models import Token
 
-OPEN_ROUTES = {("POST", "/v1/auth/login")}
+OPEN_ROUTES = {("POST", "/v1/auth/login"), ("GET", "/v1/auth/oidc/login"), ("GET", "/v1/auth/oidc/callback")}
 ADMIN_ROUTES = [
     ("POST", "/v1/documents"),
     ("DELETE", "/v1/documents/qd-30-2025"),
@@ -23,6 +23,13 @@ ADMIN_ROUTES = [
     ("GET", "/v1/ingest/jobs/0123456789abcdef"),
     ("GET", "/v1/feedback"),
     ("GET", "/v1/feedback/export"),
+    ("GET", "/v1/trash"),
+    ("POST", "/v1/trash/kh-77-stttt/restore"),
+    ("POST", "/v1/trash/khong-co-van-ban/restore"),
+    ("POST", "/v1/trash/purge"),
+    ("GET", "/v1/index/versions"),
+    ("POST", "/v1/index/rollback"),
+    ("POST", "/v1/backup"),
 ]
 URGENT = "Văn bản khẩn phải được xử lý trong bao lâu?"
 

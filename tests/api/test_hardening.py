@@ -252,3 +252,55 @@ def test_the_generation_prompt_marks_passages_as_data_and_a_hijacked_reply_is_re
     assert ADMIN_SECRET not in system + user
     assert answer.composer == "extractive"
     assert "123456" not in answer.text
+
+
+# -- request line and header limits; start-up errors -----------------------------------------------------------
+
+
+def test_request_line_and_header_limits_answer_414_and_431_in_process(app_client) -> None:  # type: ignore[no-untyped-def]
+    client = app_client(max_url_kb=1, max_headers_kb=2)
+    long_url = client.get("/v1/documents", params={"q": "a" * 1100})
+    assert long_url.status_code == 414
+    assert long_url.json()["error"]["code"] == "uri_too_long"
+    big = client.get("/healthz", headers={"X-Big": "b" * 2100})
+    assert big.status_code == 431
+    assert "Tiêu đề yêu cầu quá lớn" in big.json()["error"]["message"]
+    assert big.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/v1/documents", params={"q": "a" * 500}).status_code == 200
+
+
+def test_server_options_let_uvicorn_read_heads_past_the_limits() -> None:
+    from assistant.api.hardening import server_options
+
+    settings = Settings(_env_file=None, max_url_kb=8, max_headers_kb=32, max_request_head_kb=512)  # type: ignore[call-arg]
+    assert server_options(settings) == {"h11_max_incomplete_event_size": 512 * 1024}
+    with pytest.raises(ValueError, match="max_request_head_kb"):
+        Settings(_env_file=None, max_url_kb=64, max_headers_kb=64, max_request_head_kb=64)  # type: ignore[call-arg]
+
+
+def test_a_refused_start_up_is_one_line_not_a_traceback(settings: Settings, service: AssistantService) -> None:
+    import asyncio
+
+    from assistant.api.app import create_app
+
+    weak = settings.model_copy(update={"environment": "production", "admin_password": SecretStr("aaaaaaaaaaaa")})
+    app = create_app(weak, service=service)
+    sent: list[dict[str, object]] = []
+    incoming = iter([{"type": "lifespan.startup"}])
+
+    async def receive() -> dict[str, object]:
+        return next(incoming)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)  # type: ignore[arg-type]
+
+    with pytest.raises(Exception, match="ASSISTANT_ADMIN_PASSWORD"):
+        asyncio.run(run())
+    [failed] = sent
+    assert failed["type"] == "lifespan.startup.failed"
+    message = str(failed["message"])
+    assert message.startswith("Lỗi: Chưa có tài khoản quản trị và ASSISTANT_ADMIN_PASSWORD không đạt chính sách")
+    assert "\n" not in message and "Traceback" not in message

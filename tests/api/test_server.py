@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -34,30 +36,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path) -> Iterator[str]:
-    """Start uvicorn on the ingested shelf; yields the base URL and always stops the process."""
-    report = ingest(settings, embedder, shelf)
-    assert not report.failed, report.failed
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_DATA_DIR=str(settings.data_dir),
-        ASSISTANT_EMBEDDER="hashing",
-        ASSISTANT_ABSTAIN_THRESHOLD="0.2",
-    )
+@contextlib.contextmanager
+def running(command: list[str], env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """Run ``command`` (given the port as its last argument) until /healthz answers; yields the base URL and
+    always stops the process."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "uvicorn.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app",
-            "--host", "127.0.0.1", "--port", str(port),
-        ],
-        env=env,
-        cwd=tmp_path,  # no stray .env from the working tree
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    # cwd: no stray .env from the working tree
+    process = subprocess.Popen([*command, str(port)], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:
@@ -80,6 +67,37 @@ def server(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(settings.data_dir),
+        ASSISTANT_EMBEDDER="hashing",
+        ASSISTANT_ABSTAIN_THRESHOLD="0.2",
+    )
+    return env
+
+
+@pytest.fixture
+def server(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path) -> Iterator[str]:
+    """Start uvicorn on the ingested shelf; yields the base URL and always stops the process."""
+    report = ingest(settings, embedder, shelf)
+    assert not report.failed, report.failed
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1", "--port",
+    ]  # fmt: skip
+    with running(command, server_env(settings), tmp_path) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def served(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path) -> Iterator[str]:
+    """`assistant serve` (uvicorn with the project's server options) on the ingested shelf."""
+    assert not ingest(settings, embedder, shelf).failed
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port"]
+    with running(command, server_env(settings), tmp_path) as base_url:
+        yield base_url
 
 
 def test_real_server_answers_over_http(server: str, settings: Settings) -> None:
@@ -110,3 +128,36 @@ def test_real_server_answers_over_http(server: str, settings: Settings) -> None:
     assert borderline.status_code == 200
     assert 0.2 <= borderline.json()["evidence"] < Settings.model_fields["abstain_threshold"].default
     assert borderline.json()["abstained"] is False
+
+
+def raw_request(base_url: str, head: bytes) -> tuple[int, dict[str, object], bytes]:
+    """Send a raw request head; the status, the JSON body and the raw response (read to the server's close)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    status = int(raw.split(b" ", 2)[1])
+    return status, json.loads(raw.split(b"\r\n\r\n", 1)[1]), raw
+
+
+def test_overlong_url_and_headers_get_414_and_431_with_a_json_body(served: str) -> None:
+    long_url = b"GET /v1/documents?q=" + b"a" * (240 * 1024) + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    status, body, raw = raw_request(served, long_url)
+    assert status == 414, raw[:300]
+    assert body["error"]["code"] == "uri_too_long"  # type: ignore[index]
+    assert "Đường dẫn yêu cầu quá dài" in body["error"]["message"]  # type: ignore[index]
+    assert b"application/json" in raw.split(b"\r\n\r\n")[0]
+
+    big_header = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * (100 * 1024) + b"\r\nConnection: close\r\n\r\n"
+    status, body, raw = raw_request(served, big_header)
+    assert status == 431, raw[:300]
+    assert body["error"]["code"] == "request_header_fields_too_large"  # type: ignore[index]
+    assert "Tiêu đề yêu cầu quá lớn" in body["error"]["message"]  # type: ignore[index]
+
+    with httpx.Client(base_url=served, timeout=10.0) as http:  # the server still serves
+        assert http.get("/healthz").status_code == 200
+        assert http.get("/v1/documents", params={"q": "a" * 2000}).status_code == 200
+        assert http.get("/v1/documents", headers={"X-Small": "c" * 8000}).status_code == 200

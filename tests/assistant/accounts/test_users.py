@@ -33,7 +33,8 @@ def test_add_and_authenticate(accounts: AccountService) -> None:
         ("ok-name", ["root"], [], PASSWORD, "Vai trò không hợp lệ"),
         ("ok-name", [], [], PASSWORD, "ít nhất một vai trò"),
         ("ok-name", ["staff"], ["KHONG-CO"], PASSWORD, "KHONG-CO"),
-        ("ok-name", ["staff"], [], "ngan", "ít nhất 10"),
+        ("ok-name", ["staff"], [], "ngan", "ít nhất 12"),
+        ("ok-name", ["staff"], [], "aaaaaaaaaaaa", "lặp lại"),
         *[(name, ["staff"], [], PASSWORD, "dành riêng") for name in sorted(RESERVED_USERNAMES)],
     ],
 )
