@@ -87,7 +87,16 @@ class Settings(BaseSettings):
     max_file_mb: float = 50.0
     ocr_languages: str = "vie+eng"
     ocr_dpi: int = 300
-    keep_versions: int = 3
+    keep_versions: int = Field(default=3, ge=1, description="Index versions kept on disk for rollback")
+    version_grace_minutes: float = Field(
+        default=10.0,
+        ge=0,
+        description="An old index version is deleted only this long after it stopped being current "
+        "(a server may still be loading it)",
+    )
+    trash_retention_days: int = Field(
+        default=30, ge=1, description="Removed documents stay restorable from the trash this many days"
+    )
 
     # Retrieval
     retrieval_mode: Literal["hybrid", "bm25", "dense"] = "hybrid"

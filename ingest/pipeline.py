@@ -30,6 +30,7 @@ from ingest.loaders import is_ingestible, load_document
 from ingest.metadata import build_metadata
 from ingest.publish import apply_documents
 from ingest.report import FileFailure, IngestReport, PreparedDocument, TextRecord
+from ingest.trash import TrashBin
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,11 @@ class IngestPipeline:
         self.settings = settings
         self.embedder = embedder
         self.progress = progress
-        self.store = VersionStore(settings.index_dir, keep=settings.keep_versions)
+        self.store = VersionStore(
+            settings.index_dir, keep=settings.keep_versions, grace_seconds=settings.version_grace_minutes * 60
+        )
         self.cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.name, embedder.dim)
+        self.trash = TrashBin(settings.data_dir / "trash", settings.trash_retention_days)
 
     # -- public entry points ------------------------------------------------------------------------
     def ingest_paths(
@@ -112,17 +116,27 @@ class IngestPipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def remove(self, doc_ids: Sequence[str]) -> IngestReport:
-        """Delete documents (and their chunks, from both indexes) and publish a new version."""
+    def remove(self, doc_ids: Sequence[str], *, actor: str = "", reason: str = "") -> IngestReport:
+        """Move documents to the trash (who, when, why; restorable until the retention period passes), delete them
+        and their chunks from both indexes, and publish a new version."""
         started = time.perf_counter()
         report = IngestReport()
         with self.store.lock():
             known = self._current_hashes()
             missing = [d for d in doc_ids if d not in known]
             report.failed.extend(FileFailure(d, "không có văn bản này trong chỉ mục") for d in missing)
-            present = [d for d in doc_ids if d in known]
-            if present:
-                self._apply([], removals=present, rebuild=False, report=report)
+            present = list(dict.fromkeys(d for d in doc_ids if d in known))
+            current = self.store.current()
+            if present and current is not None:
+                entries = self.trash.put(
+                    current.path, present, sources_dir=self.settings.sources_dir, actor=actor, reason=reason
+                )
+                try:
+                    self._apply([], removals=present, rebuild=False, report=report)
+                except BaseException:
+                    for entry in entries:
+                        self.trash.discard(entry)
+                    raise
         report.seconds = time.perf_counter() - started
         return report
 
@@ -206,6 +220,7 @@ class IngestPipeline:
             report.version = current.version if current else ""
             report.chunks_total = self._count_chunks()
             return
+        self.trash.purge_expired()  # opportunistic: every run that publishes drops what is past retention
         staging = self.store.begin() if not rebuild else self._empty_staging()
         try:
             writer = IndexWriter(staging, self.embedder, self.cache, self.settings, progress=self.progress)
