@@ -168,3 +168,39 @@ def test_the_api_logs_in_against_postgresql(pg_settings: Settings, service: Assi
         assert ask.status_code == 200
         assert client.post("/v1/auth/logout", headers=headers).json() == {"revoked": True}
         assert client.get("/v1/me", headers=headers).status_code == 401
+
+
+def test_backup_of_postgresql_restores_onto_sqlite_and_onto_an_empty_postgresql(
+    pg_settings: Settings, postgres: Callable[[], str], tmp_path: Path
+) -> None:
+    """The store of a PostgreSQL installation is exported table by table in one snapshot; it restores onto the
+    default SQLite store and onto another (empty) PostgreSQL database, whose id sequences continue after it."""
+    from assistant.accounts.backup import RestoreRefused, create_backup, restore_backup
+
+    accounts = AccountService(pg_settings)
+    accounts.open()
+    accounts.users.add("lan", roles=["staff"], units=["SXD"], password=PASSWORD)
+    accounts.login("lan", PASSWORD)
+    FeedbackStore(accounts.db).add(username="lan", unit="SXD", question="Hỏi?", answer="", citations=[], rating="up")
+    expected = ([u.username for u in accounts.users.list()], list(accounts.audit.events()))
+    summary = create_backup(pg_settings, tmp_path / "pg.tar.gz", database=accounts.db)
+    accounts.close()
+    assert summary.manifest["store"]["backend"] == "postgresql"
+    assert summary.manifest["store"]["method"] == "logical-export"
+
+    for url in (None, SecretStr(postgres())):
+        target = pg_settings.model_copy(update={"data_dir": tmp_path / f"to-{bool(url)}", "database_url": url})
+        restore_backup(summary.path, target)
+        restored = AccountService(target)
+        restored.open(bootstrap=False)
+        try:
+            assert ([u.username for u in restored.users.list()], list(restored.audit.events())) == expected
+            assert restored.users.authenticate("lan", PASSWORD) is not None
+            restored.audit.record("lan", "ask", {})  # the next id follows the restored ones
+            assert [e["id"] for e in restored.audit.events()][-1] == expected[1][-1]["id"] + 1
+        finally:
+            restored.close()
+        if url is not None:
+            again = target.model_copy(update={"data_dir": tmp_path / "again"})
+            with pytest.raises(RestoreRefused, match="đã có dữ liệu"):
+                restore_backup(summary.path, again)
