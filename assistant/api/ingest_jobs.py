@@ -17,9 +17,11 @@ from assistant.accounts.audit import Action
 from assistant.accounts.service import AccountService
 from assistant.api.job_store import JobStore
 from assistant.errors import AssistantError, DocumentNotFound
+from assistant.index.versions import VersionStore
 from assistant.service import AssistantService
 from assistant.settings import Settings
 from ingest.pipeline import IngestPipeline
+from ingest.trash import TrashBin, restore_document
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +48,31 @@ class IngestRunner:
         self.jobs.create(job_id, username=username, filename=path.name)
         return self._executor.submit(self._ingest, job_id, path, username)
 
-    def remove(self, doc_id: str, *, username: str) -> dict[str, Any]:
-        """Remove a document now (queued behind running uploads); DocumentNotFound when it is not indexed."""
-        return self._executor.submit(self._remove, doc_id, username).result()
+    def remove(self, doc_id: str, *, username: str, reason: str = "") -> dict[str, Any]:
+        """Move a document to the trash now (queued behind running uploads); DocumentNotFound when not indexed."""
+        return self._executor.submit(self._remove, doc_id, username, reason).result()
+
+    def restore(self, doc_id: str, *, username: str) -> dict[str, Any]:
+        """Put a document back from the trash (queued like removals); NotInTrash, TrashConflict otherwise."""
+        return self._executor.submit(self._restore, doc_id, username).result()
+
+    def rollback(self, version: str, *, username: str) -> dict[str, Any]:
+        """Publish the kept index ``version`` again as the current one; UnknownVersion when it is not kept."""
+        return self._executor.submit(self._rollback, version, username).result()
+
+    def purge_trash(self, *, username: str) -> list[str]:
+        """Delete the trash entries past the retention period; returns their document ids."""
+        return self._executor.submit(self._purge_trash, username).result()
+
+    def trash(self) -> TrashBin:
+        return TrashBin(self.settings.data_dir / "trash", self.settings.trash_retention_days)
+
+    def versions(self) -> VersionStore:
+        return VersionStore(
+            self.settings.index_dir,
+            keep=self.settings.keep_versions,
+            grace_seconds=self.settings.version_grace_minutes * 60,
+        )
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=False)
@@ -80,13 +104,42 @@ class IngestRunner:
         finally:
             shutil.rmtree(self.job_folder(job_id), ignore_errors=True)
 
-    def _remove(self, doc_id: str, username: str) -> dict[str, Any]:
-        report = self._pipeline().remove([doc_id])
+    def _remove(self, doc_id: str, username: str, reason: str) -> dict[str, Any]:
+        report = self._pipeline().remove([doc_id], actor=username, reason=reason)
         if not report.removed:
             raise DocumentNotFound(doc_id)
         self._refresh()
-        self.accounts.audit.record(username, Action.DOCUMENT_REMOVE, {"doc_id": doc_id, "version": report.version})
+        detail = {"doc_id": doc_id, "version": report.version, "reason": reason, "trash": True}
+        self.accounts.audit.record(username, Action.DOCUMENT_REMOVE, detail)
         return {"removed": report.removed, "version": report.version}
+
+    def _restore(self, doc_id: str, username: str) -> dict[str, Any]:
+        report, entry = restore_document(self._pipeline(), doc_id)
+        self._refresh()
+        detail = {
+            "doc_id": doc_id,
+            "version": report.version,
+            "removed_by": entry.removed_by,
+            "embedded": report.embedded,
+        }
+        self.accounts.audit.record(username, Action.DOCUMENT_RESTORE, detail)
+        return {
+            "restored": doc_id,
+            "version": report.version,
+            "chunks": report.chunks_added,
+            "embedded": report.embedded,
+        }
+
+    def _rollback(self, version: str, username: str) -> dict[str, Any]:
+        info = self.versions().rollback(version, expected_embedder=self.service.embedder.name)
+        self._refresh()
+        self.accounts.audit.record(username, Action.INDEX_ROLLBACK, {"to": version, "version": info.version})
+        return {"version": info.version, "rolled_back_from": version}
+
+    def _purge_trash(self, username: str) -> list[str]:
+        purged = [e.doc_id for e in self.trash().purge_expired()]
+        self.accounts.audit.record(username, Action.TRASH_PURGE, {"doc_ids": purged})
+        return purged
 
     def _refresh(self) -> None:
         try:

@@ -1,14 +1,32 @@
-"""Admin document management: POST /v1/documents (upload), GET /v1/ingest/jobs/{id}, DELETE /v1/documents/{id}."""
+"""Admin document management: POST /v1/documents (upload), GET /v1/ingest/jobs/{id}, DELETE /v1/documents/{id}
+(to the trash); undo and rollback: GET /v1/trash, POST /v1/trash/{id}/restore, POST /v1/trash/purge,
+GET /v1/index/versions, POST /v1/index/rollback; POST /v1/backup (a download of the whole installation)."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.audit import Action
+from assistant.accounts.backup import create_backup
 from assistant.api.account_schemas import JobOut, RemoveResponse, UploadAccepted
+from assistant.api.admin_schemas import (
+    RollbackRequest,
+    RollbackResponse,
+    TrashEntryOut,
+    TrashList,
+    TrashPurged,
+    TrashRestored,
+    VersionList,
+    VersionOut,
+)
 from assistant.api.deps import AccountsDep, AdminDep, ServiceDep, SettingsDep, client_address
 from assistant.api.errors import JobNotFound
 from assistant.api.ingest_jobs import IngestRunner
@@ -103,6 +121,78 @@ def get_job(job_id: str, admin: AdminDep, runner: RunnerDep) -> JobOut:
 @router.delete(
     "/documents/{doc_id}", response_model=RemoveResponse, responses=_NOT_FOUND, summary="Remove a document (admin)"
 )
-def remove_document(doc_id: str, admin: AdminDep, runner: RunnerDep) -> RemoveResponse:
-    result = runner.remove(doc_id, username=admin.username)
+def remove_document(
+    doc_id: str,
+    admin: AdminDep,
+    runner: RunnerDep,
+    reason: Annotated[str, Query(max_length=500, description="Why (kept in the trash and the audit log)")] = "",
+) -> RemoveResponse:
+    result = runner.remove(doc_id, username=admin.username, reason=reason.strip())
     return RemoveResponse(removed=result["removed"], version=result["version"])
+
+
+@router.get("/trash", response_model=TrashList, responses=_ADMIN, summary="Removed documents that can be restored")
+def list_trash(admin: AdminDep, runner: RunnerDep, settings: SettingsDep) -> TrashList:
+    entries = [TrashEntryOut.from_core(e) for e in runner.trash().entries()]
+    return TrashList(retention_days=settings.trash_retention_days, entries=entries)
+
+
+_RESTORE: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    422: {"model": ErrorResponse, "description": "The document is in the index again"},
+}
+
+
+@router.post(
+    "/trash/{doc_id}/restore",
+    response_model=TrashRestored,
+    responses=_RESTORE,
+    summary="Put a removed document back (its newest trash entry); publishes a new index version",
+)
+def restore_from_trash(doc_id: str, admin: AdminDep, runner: RunnerDep) -> TrashRestored:
+    return TrashRestored(**runner.restore(doc_id[:128], username=admin.username))
+
+
+@router.post("/trash/purge", response_model=TrashPurged, responses=_ADMIN, summary="Delete entries past retention")
+def purge_trash(admin: AdminDep, runner: RunnerDep) -> TrashPurged:
+    return TrashPurged(purged=runner.purge_trash(username=admin.username))
+
+
+@router.get("/index/versions", response_model=VersionList, responses=_ADMIN, summary="Kept index versions")
+def list_versions(admin: AdminDep, runner: RunnerDep) -> VersionList:
+    store = runner.versions()
+    return VersionList(keep=store.keep, versions=[VersionOut.from_core(v) for v in store.versions()])
+
+
+@router.post(
+    "/index/rollback",
+    response_model=RollbackResponse,
+    responses={**_ADMIN, 422: {"model": ErrorResponse, "description": "Unknown or current version"}},
+    summary="Publish a kept index version again (servers swap to it)",
+)
+def rollback_index(body: RollbackRequest, admin: AdminDep, runner: RunnerDep) -> RollbackResponse:
+    return RollbackResponse(**runner.rollback(body.version, username=admin.username))
+
+
+@router.post(
+    "/backup",
+    response_class=FileResponse,
+    responses={**_ADMIN, 200: {"content": {"application/gzip": {}}, "description": "The backup archive"}},
+    summary="Download a backup of the store, the current index, the originals and the settings (no secrets)",
+)
+async def download_backup(admin: AdminDep, settings: SettingsDep, accounts: AccountsDep) -> FileResponse:
+    folder = Path(tempfile.mkdtemp(prefix="assistant-backup-"))
+    try:
+        summary = await run_in_threadpool(create_backup, settings, folder / "backup.tar.gz", database=accounts.db)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    detail = {"via": "api", "bytes": summary.bytes, "index_version": summary.index_version, "tables": summary.tables}
+    accounts.audit.record(admin.username, Action.BACKUP, detail)
+    name = f"tro-ly-sao-luu-{summary.manifest['created'][:19].replace(':', '')}.tar.gz"
+    return FileResponse(
+        summary.path,
+        media_type="application/gzip",
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
