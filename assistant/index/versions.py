@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import AssistantError, InvalidRequest
-from assistant.index.manifest import VERSION_FILE
+from assistant.index.catalog import Catalog
+from assistant.index.manifest import CATALOG_FILE, VERSION_FILE, read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +192,9 @@ class VersionStore:
             )
         return out
 
-    def rollback(self, version: str) -> VersionInfo:
-        """Publish a copy of the kept ``version`` as a new current version (under the ingest lock)."""
+    def rollback(self, version: str, *, expected_embedder: str | None = None) -> VersionInfo:
+        """Publish a copy of the kept ``version`` as a new current version (under the ingest lock); with
+        ``expected_embedder``, a version built with another embedder is refused (a server could not load it)."""
         with self.lock():
             source = self.index_dir / "versions" / version
             current = self.current()
@@ -203,6 +205,8 @@ class VersionStore:
                 )
             if current is not None and current.version == version:
                 raise UnknownVersion(f"Phiên bản '{version}' đang là phiên bản hiện hành; không cần quay lại.")
+            if expected_embedder:
+                read_manifest(Catalog(source / CATALOG_FILE)).check_embedder(expected_embedder, index=version)
             info = json.loads((source / VERSION_FILE).read_text(encoding="utf-8"))
             staging = self.index_dir / f"staging-{secrets.token_hex(4)}"
             try:
