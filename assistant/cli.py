@@ -1,4 +1,5 @@
-"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, ui, quiz, users, audit, eval."""
+"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, ui, quiz, users, audit, trash, index,
+backup, restore, eval."""
 
 from __future__ import annotations
 
@@ -57,14 +58,22 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.accounts.audit import Action
+    from assistant.accounts.cli import _actor
+    from assistant.accounts.operations_cli import record
     from assistant.embedding.factory import create_embedder
     from ingest.pipeline import IngestPipeline
 
     embedder = create_embedder(settings)
     embedder.load()
-    report = IngestPipeline(settings, embedder, progress=False).remove(args.doc_ids)
+    pipeline = IngestPipeline(settings, embedder, progress=False)
+    report = pipeline.remove(args.doc_ids, actor=_actor(), reason=args.reason)
     for doc_id in report.removed:
-        print(f"Đã xóa {doc_id}")
+        record(settings, Action.DOCUMENT_REMOVE, {"doc_id": doc_id, "version": report.version, "reason": args.reason})
+        print(
+            f"Đã chuyển {doc_id} vào thùng rác (khôi phục bằng `assistant trash restore {doc_id}` trong "
+            f"{settings.trash_retention_days} ngày)"
+        )
     for failure in report.failed:
         print(f"  LỖI {failure.path}: {failure.reason}")
     return 1 if report.failed else 0
@@ -269,8 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("remove", help="remove documents by id")
+    p = sub.add_parser("remove", help="move documents to the trash by id (restorable: `assistant trash`)")
     p.add_argument("doc_ids", nargs="+")
+    p.add_argument("--reason", default="", help="why (kept in the trash and the audit log)")
     p.set_defaults(func=cmd_remove)
 
     for name, func, text in (("ask", cmd_ask, "answer a question"), ("search", cmd_search, "ranked passages")):
@@ -298,9 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiz_parsers(sub)
 
     from assistant.accounts.cli import add_account_parsers
+    from assistant.accounts.operations_cli import add_operation_parsers
     from eval.cli import add_eval_parser
 
     add_account_parsers(sub)
+    add_operation_parsers(sub)
     add_eval_parser(sub)
     return parser
 

@@ -159,7 +159,9 @@ def test_ask_for_a_unit_sees_its_document_and_anonymous_does_not(run: Run, inges
 def test_remove_then_the_document_is_gone(run: Run, ingested: Path) -> None:
     code, out, _ = run("remove", "qd-12-2024")
     assert code == 0
-    assert out.strip() == "Đã xóa qd-12-2024"
+    assert out.strip() == (
+        "Đã chuyển qd-12-2024 vào thùng rác (khôi phục bằng `assistant trash restore qd-12-2024` trong 30 ngày)"
+    )
     _, listing, _ = run("documents", "--role", "admin")
     assert [line.split()[0] for line in listing.splitlines()] == ["kh-77-stttt", "qd-30-2025"]
     _, found, _ = run("search", URGENT, "--top-k", "20")
