@@ -143,6 +143,7 @@ def rule(container: Container, width_mm: float, available_mm: float) -> Paragrap
     1 pt paragraph indented to that width."""
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt.space_before, fmt.space_after = Pt(RULE_GAP_PT), Pt(0)
     fmt.line_spacing = 1.0
     margin = max((available_mm - width_mm) / 2, 0)
