@@ -31,7 +31,9 @@ install-dev: $(VENV)/.installed-dev
 # Tesseract with the Vietnamese pack (OCR of scanned PDFs), poppler (PDF page rendering), the PostgreSQL
 # server binaries (the store test starts a throwaway server on loopback; it is skipped without them), OpenLDAP's
 # slapd and ldap-utils (the LDAP login test starts its own directory on loopback, likewise), and Debian's
-# chromium (the browser test drives it headless through Playwright; it is skipped without it).
+# chromium (the browser test drives it headless through Playwright; it is skipped without it), and LibreOffice
+# Writer with Liberation Serif 2 (Times New Roman's metric twin, with Vietnamese letters) to print drafts to PDF
+# (bench/render_drafts.py; its test is skipped without it).
 # Missing packages are installed with apt-get when possible; otherwise a message says what to install, and
 # scanned PDFs are reported as "cần OCR" (never indexed empty) while everything else works.
 system-deps:
@@ -40,6 +42,8 @@ system-deps:
 	tesseract --list-langs 2>/dev/null | grep -qx vie || need="$$need tesseract-ocr tesseract-ocr-vie"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v soffice >/dev/null 2>&1 || need="$$need libreoffice-writer-nogui"; \
+	fc-list :lang=vi family 2>/dev/null | grep -q "Liberation Serif" || need="$$need fonts-liberation2"; \
 	command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need="$$need slapd ldap-utils"; \
 	if [ -n "$$need" ]; then \
 	  echo "system-deps: installing$$need"; \
