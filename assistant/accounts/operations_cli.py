@@ -120,7 +120,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"Đã sao lưu vào {summary.path} ({summary.bytes / 1048576:.1f} MB, {summary.files} tệp): chỉ mục "
         f"{summary.index_version or '-'} ({summary.documents} văn bản, {summary.chunks} đoạn), "
-        f"{summary.tables.get('users', 0)} tài khoản, {summary.tables.get('audit_events', 0)} sự kiện nhật ký; "
+        f"{summary.tables.get('users', 0)} tài khoản, {summary.tables.get('audit', 0)} sự kiện nhật ký; "
         f"{summary.seconds:.1f} s"
     )
     return 0
@@ -135,7 +135,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"Đã khôi phục bản sao lưu {manifest.get('created')} vào {args.data_dir}: chỉ mục "
         f"{manifest['index'].get('version') or '-'} ({manifest['index'].get('documents') or 0} văn bản), "
-        f"{tables.get('users', 0)} tài khoản, {tables.get('audit_events', 0)} sự kiện nhật ký; "
+        f"{tables.get('users', 0)} tài khoản, {tables.get('audit', 0)} sự kiện nhật ký; "
         f"{time.perf_counter() - started:.1f} s."
     )
     print(

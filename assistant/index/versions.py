@@ -22,6 +22,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import time
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 CURRENT_FILE = "CURRENT.json"
 READERS_LOCK = ".readers.lock"
 DEFAULT_GRACE_SECONDS = 600.0
+_VERSION_NAME = re.compile(r"v[0-9A-Za-z_-]{1,78}")
 
 
 class IngestLocked(AssistantError):
@@ -196,9 +198,9 @@ class VersionStore:
         """Publish a copy of the kept ``version`` as a new current version (under the ingest lock); with
         ``expected_embedder``, a version built with another embedder is refused (a server could not load it)."""
         with self.lock():
-            source = self.index_dir / "versions" / version
+            source = self.index_dir / "versions" / (version if _VERSION_NAME.fullmatch(version) else "-")
             current = self.current()
-            if "/" in version or version.startswith(".") or not (source / VERSION_FILE).is_file():
+            if not _VERSION_NAME.fullmatch(version) or not (source / VERSION_FILE).is_file():
                 raise UnknownVersion(
                     f"Không có phiên bản chỉ mục '{version[:80]}' trên đĩa (có thể đã bị dọn). Xem các phiên bản còn "
                     "giữ bằng `assistant index versions` hoặc GET /v1/index/versions."
