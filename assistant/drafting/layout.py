@@ -172,7 +172,7 @@ def short_rule_width(text: str, size: float, available_mm: float, *, bold: bool 
 
 def borderless_table(document: DocxDocument, *, rows: int, widths_mm: tuple[float, ...]) -> Table:
     """A table without borders in fixed columns of ``widths_mm`` with 1 mm cell padding (so Word and LibreOffice
-    lay it out alike); its cells start empty."""
+    lay it out alike), rows kept on one page; its cells start empty."""
     table = document.add_table(rows=rows, cols=len(widths_mm))
     borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -193,6 +193,7 @@ def borderless_table(document: DocxDocument, *, rows: int, widths_mm: tuple[floa
     for column, twip in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         column.set(qn("w:w"), str(twip))
     for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never broken across pages
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
             for paragraph in cell.paragraphs:  # parts add their own paragraphs

@@ -29,6 +29,7 @@ def render_draft(request: DraftRequest) -> Draft:
     add_title(document, request, fields)
     add_recipients(document, request, fields)
     add_body(document, request, fields)
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # the signature never starts a page alone
     add_closing(document, request, fields)
     draft = Draft(
         kind=request.kind, content=to_bytes(document), number=layout.plain(number), placeholders=fields.placeholders

@@ -233,6 +233,10 @@ def test_signature_block(complete_request: DraftRequest, read_draft: Reader) -> 
         assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
     space = draft.signature.index(name) - draft.signature.index(title) - 1
     assert space >= 3, "room for the signature and seal between the title and the name"
+    # The block stays on one page, on the page of the body's last paragraph.
+    closing_row = draft.signature[0]._p.getparent().getparent()
+    assert closing_row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    assert draft.middle[-1].paragraph_format.keep_with_next
 
 
 def test_distribution_list(complete_request: DraftRequest, read_draft: Reader) -> None:
