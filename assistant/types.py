@@ -324,6 +324,17 @@ DocumentQuestion = Literal["", "replaces", "replaced_by", "amends", "amended_by"
 
 
 @dataclass(frozen=True)
+class TimeFrame:
+    """The time a question sets its rule at (assistant.text.as_of): a day ("Năm 2023, …" → 2023-01-01), or the
+    day a document named in the question took effect ("trước khi Quy chế 2025 có hiệu lực": the day before)."""
+
+    on: dt.date | None = None
+    document: str = ""  # folded name of that document ("quy che 2025", "35/2025/qd-ubnd"), resolved on the shelf
+    before: bool = False  # the day before ``document`` took effect (else the day it did)
+    phrase: str = ""  # the words that set the time, folded
+
+
+@dataclass(frozen=True)
 class NormalizedQuery:
     """A question analysed once (assistant.text.query.QueryNormalizer): the forms each retriever uses, and what
     the ranker, the answerability model and the composer need to know about it."""
@@ -344,6 +355,7 @@ class NormalizedQuery:
     context: str = ""  # the earlier question a follow-up was read with ("" when self-contained)
     translated: tuple[str, ...] = ()  # Vietnamese glossary terms added to an English question
     document_question: DocumentQuestion = ""  # asks about a named document itself (its relations, validity…)
+    time_frame: TimeFrame | None = None  # the time the rule is asked at; the service sets ``on`` to the date used
 
     @property
     def is_follow_up(self) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.text.answer_type import counted_noun, expected_answer
+from assistant.text.as_of import question_time_frame
 from assistant.text.catalog_questions import document_question
 from assistant.text.entities import mentioned_entities, mentioned_years
 from assistant.text.followup import subject_context, subject_words
@@ -152,4 +153,5 @@ class QueryNormalizer:
             context=context,
             translated=translated,
             document_question=document_question(question) if mentioned_numbers(text) else "",
+            time_frame=question_time_frame(question) or (question_time_frame(context) if context else None),
         )
