@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.answer.catalog import CatalogComposer
 from assistant.answer.evidence import fallback_evidence
-from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.extractive import ExtractiveComposer, note_later_rules
 from assistant.answer.generative import GenerativeComposer, LangChainGenerator, openai_chat_model
 from assistant.answer.prompts import PromptLibrary
 from assistant.embedding.factory import create_embedder
@@ -26,6 +26,8 @@ from assistant.ranking.ranker import LearnedRanker
 from assistant.retrieval.fusion import FusionConfig
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.settings import Settings
+from assistant.text.as_of import resolve_time_frame
+from assistant.text.numbers import number_key
 from assistant.text.query import QueryNormalizer
 from assistant.types import (
     Answer,
@@ -35,8 +37,10 @@ from assistant.types import (
     Embedder,
     Evidence,
     NormalizedQuery,
+    Passage,
     Principal,
     SearchFilters,
+    TimeFrame,
 )
 
 logger = logging.getLogger(__name__)
@@ -204,7 +208,8 @@ class AssistantService:
         top_k: int | None = None,
         config: RetrievalConfig | None = None,
     ) -> RetrievalResult:
-        """Ranked passages for ``question`` (read with ``history`` when it is a follow-up)."""
+        """Ranked passages for ``question`` (read with ``history`` when it is a follow-up), among the documents as
+        they stood on ``as_of`` — else on the date the question sets ("Năm 2023, …"), else today."""
         question = self._check_question(question)
         filters = filters or SearchFilters()
         if as_of is not None:
@@ -212,6 +217,16 @@ class AssistantService:
         retriever = self.retriever(config or RetrievalConfig())
         started = time.perf_counter()
         query = retriever.normalizer.normalize(question, history)
+        frame = query.time_frame
+        if filters.as_of is None and frame is not None:
+            documents = self.documents(principal=principal) if frame.document else []
+            filters = dataclasses.replace(filters, as_of=resolve_time_frame(frame, documents, today=dt.date.today()))
+        if filters.as_of is not None:
+            query = dataclasses.replace(
+                query, time_frame=TimeFrame(on=filters.as_of, phrase=frame.phrase if frame else "")
+            )
+        elif frame is not None:
+            query = dataclasses.replace(query, time_frame=None)
         normalize_ms = (time.perf_counter() - started) * 1000
         result = retriever.search(query, principal=principal, filters=filters, top_k=top_k)
         result.timings_ms["normalize_ms"] = normalize_ms
@@ -245,9 +260,34 @@ class AssistantService:
             answer = self.catalog_composer.compose(query, result.passages, self._visible_by_number(principal))
         if answer is None:
             answer = self.composer.compose(query, result.passages, evidence)
+            answer = note_later_rules(answer, query, self._later_rules(result, answer, principal, config), self.prompts)
         timings["compose_ms"] = (time.perf_counter() - t) * 1000
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return AskResult(answer, result.index_version, query, evidence, result, timings)
+
+    def _later_rules(
+        self, result: RetrievalResult, answer: Answer, principal: Principal, config: RetrievalConfig | None
+    ) -> dict[str, list[Passage]]:
+        """For each cited source that applied at the request's date but has been replaced since: the passages of
+        the replacing documents (those the caller may see) that best answer the same question today."""
+        by_chunk = {p.chunk.chunk_id: p for p in answer.passages}
+        stale = [
+            p.document
+            for c in answer.citations
+            if (p := by_chunk.get(c.chunk_id)) is not None and p.current and p.document.superseded_by
+            and not p.document.is_current()
+        ]  # fmt: skip
+        if not stale:
+            return {}
+        lookup = self._visible_by_number(principal)
+        retriever = self.retriever(config or RetrievalConfig())
+        later: dict[str, list[Passage]] = {}
+        for doc in stale:
+            ids = tuple(d.doc_id for n in doc.superseded_by if (d := lookup(number_key(n))) is not None)
+            if ids:
+                found = retriever.search(result.query, principal=principal, filters=SearchFilters(doc_ids=ids), top_k=3)
+                later[doc.doc_id] = found.passages
+        return later
 
     def assess(self, result: RetrievalResult) -> Evidence:
         """Whether the ranked evidence answers the question: the answerability model's probability over features

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.citations import Located, build_citation, locate, validity_warnings
+from assistant.answer.citations import MARKER, Located, build_citation, locate, validity_warnings
 from assistant.answer.evidence import lexical_overlap
 from assistant.answer.prompts import PromptLibrary
+from assistant.inspection.legal_rank import document_name, short_date
 from assistant.settings import ComposerWeights
 from assistant.text.answer_type import counts, fact_span, states
 from assistant.text.legal_grammar import (
@@ -27,7 +28,7 @@ from assistant.text.legal_grammar import (
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer as AnswerT
-from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage
+from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage, RelationKind
 
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
@@ -301,3 +302,105 @@ class ExtractiveComposer:
         return AnswerT(
             "\n".join(lines), tuple(citations), tuple(passages), False, query.language, evidence.score, self.name
         )
+
+
+# -- a rule asked about at an earlier date ---------------------------------------------------------------------
+
+
+def note_later_rules(
+    answer: AnswerT, query: NormalizedQuery, later: Mapping[str, Sequence[Passage]], prompts: PromptLibrary
+) -> AnswerT:
+    """``answer`` with a note on each cited source that applied at the date asked about (its passage is current
+    for the request) but no longer applies today, in place of its generic validity warning: since when and by
+    which document it was replaced, and what the newer text now says ("nay là 05 ngày làm việc"), cited, taken from
+    ``later`` (doc_id of the old source → the best passages of the documents now in force that replaced it)."""
+    if answer.abstained or answer.composer == "catalog":
+        return answer
+    by_chunk = {p.chunk.chunk_id: p for p in answer.passages}
+    lines = answer.text.split("\n")
+    citations = list(answer.citations)
+    passages = list(answer.passages)
+    lang = query.language
+
+    def render(key: str, **values: str) -> str:
+        return prompts.render("answer", lang, key, **values)
+
+    when_day = query.time_frame.on if query.time_frame else None
+    when = render("as_of_when", date=short_date(when_day)) if when_day else render("as_of_when_unknown")
+    for index, citation in enumerate(list(citations)):
+        passage = by_chunk.get(citation.chunk_id)
+        if passage is None or not passage.current or passage.document.is_current():
+            continue
+        doc = passage.document
+        if doc.superseded_by:
+            successors = list(later.get(doc.doc_id, ()))
+            quoted = next((ln for ln in lines if ln.endswith(f"[{citation.n}]")), citation.snippet)
+            now, cited = _now_part(query, quoted, successors, len(citations) + 1, render)
+            if cited is not None:
+                citations.append(cited[0])
+                if cited[1] not in passages:
+                    passages.append(cited[1])
+            since_day = doc.superseded_since or next(
+                (p.document.effective_date for p in successors if p.document.effective_date), None
+            )
+            note = render(
+                "as_of_replaced",
+                n=str(citation.n),
+                when=when,
+                how=_how(doc.number, successors, render),
+                by=", ".join(_successor_name(number, successors) for number in doc.superseded_by),
+                since=render("as_of_since", date=short_date(since_day)) if since_day else "",
+                now=now,
+            )
+        else:
+            expiry = render("as_of_expired_since", date=short_date(doc.expiry_date)) if doc.expiry_date else ""
+            note = render("as_of_expired", n=str(citation.n), when=when, document=document_name(doc), since=expiry)
+        if citation.warning and citation.warning in lines:
+            lines[lines.index(citation.warning)] = note
+        else:
+            lines.append(note)
+        citations[index] = dataclasses.replace(citation, warning=note)
+    return dataclasses.replace(answer, text="\n".join(lines), citations=tuple(citations), passages=tuple(passages))
+
+
+def _successor_name(number: str, successors: Sequence[Passage]) -> str:
+    doc = next((p.document for p in successors if number_key(p.document.number) == number_key(number)), None)
+    return document_name(doc) if doc is not None else number
+
+
+def _how(number: str, successors: Sequence[Passage], render: Callable[..., str]) -> str:
+    kinds = {r.kind for p in successors for r in p.document.relations if number_key(r.target) == number_key(number)}
+    if kinds == {RelationKind.REPEALS}:
+        return render("as_of_how_repealed")
+    if RelationKind.REPLACES in kinds:
+        return render("as_of_how_replaced")
+    return render("as_of_how_unknown")
+
+
+def _now_part(
+    query: NormalizedQuery, quoted: str, successors: Sequence[Passage], n: int, render: Callable[..., str]
+) -> tuple[str, tuple[Citation, Passage] | None]:
+    """What the newer text says where the old one was quoted: the sentence of ``successors`` sharing the most words
+    with ``quoted``, as the fact asked for when it states one; ("", None) when none shares a word."""
+    words = content_tokens(MARKER.sub("", quoted))
+    best: tuple[float, Unit, Passage] | None = None
+    for i, passage in enumerate(successors):
+        for unit in split_units(i, passage.chunk.text):
+            score = lexical_overlap(words, unit.text)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, unit, passage)
+    if best is None:
+        return "", None
+    _, unit, passage = best
+    sentence = strip_marker(unit.text)
+    kind, noun = query.answer_type, query.counted_noun or None
+    fact = fact_span(kind, noun, sentence) if kind is not AnswerType.NONE else ""
+    old = fact_span(kind, noun, strip_marker(MARKER.sub("", quoted).split(": ", 1)[-1])) if fact else ""
+    if fact and old and fact.casefold() == old.casefold():
+        now = render("as_of_now_same", fact=fact, m=str(n))
+    elif fact:
+        now = render("as_of_now", fact=fact[:1].lower() + fact[1:], m=str(n))
+    else:
+        now = render("as_of_now_quote", sentence=sentence[:300], m=str(n))
+    citation = build_citation(n, passage, unit.text, locate(passage.chunk.text, unit.text))
+    return now, (citation, passage)
