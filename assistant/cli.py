@@ -35,15 +35,33 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when every file was ingested, replaced or unchanged; 1 when any file failed (the others are still
+    ingested and published); 2 for usage or configuration errors, before anything is done."""
+    from assistant.accounts.models import ROLES
+    from assistant.accounts.units import UnitTree
     from assistant.embedding.factory import create_embedder
     from ingest.pipeline import IngestPipeline
+    from ingest.validation import AccessVocabulary
 
+    tree = UnitTree.load(settings.units_file)  # ConfigurationError → exit 2
+    if args.unit and args.unit not in tree:
+        return _usage(
+            f"--unit '{args.unit}' không có trong cây đơn vị {settings.units_file}. Dùng một mã có trong tệp đó."
+        )
+    report_file = Path(args.report) if args.report else None
+    if report_file is not None and not report_file.parent.is_dir():
+        return _usage(f"--report {report_file}: không có thư mục {report_file.parent}. Tạo thư mục trước.")
+    vocabulary = AccessVocabulary(units=frozenset(tree.codes), roles=frozenset(ROLES))
     embedder = create_embedder(settings)
     embedder.load()
-    pipeline = IngestPipeline(settings, embedder, progress=not args.no_progress)
+    pipeline = IngestPipeline(settings, embedder, progress=not args.no_progress, vocabulary=vocabulary)
     report = pipeline.ingest_paths(
         [Path(p) for p in args.paths], unit=args.unit or "", visibility=args.visibility, rebuild=args.rebuild
     )
+    code = 0 if report.ok else 1
+    if report_file is not None:
+        body = {"exit_code": code, **report.as_dict()}
+        report_file.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -54,7 +72,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
         for failure in report.failed:
             print(f"  LỖI {failure.path}: {failure.reason}")
-    return 1 if report.failed and args.strict else 0
+        for result in report.files:
+            for warning in result.warnings:
+                print(f"  CẢNH BÁO {result.path}: {warning}")
+    return code
+
+
+def _usage(message: str) -> int:
+    print(f"Lỗi: {message}", file=sys.stderr)
+    return 2
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +102,14 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         )
     for failure in report.failed:
         print(f"  LỖI {failure.path}: {failure.reason}")
-    return 1 if report.failed else 0
+    code = 0 if report.ok else 1
+    if args.report:
+        results = [{"doc_id": d, "status": "removed", "reason": ""} for d in report.removed] + [
+            {"doc_id": f.path, "status": "failed", "reason": f.reason} for f in report.failed
+        ]
+        body = {"exit_code": code, "version": report.version, "ids": results}
+        Path(args.report).write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return code
 
 
 def _service(settings: Settings) -> AssistantService:
@@ -274,13 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visibility", choices=["public", "unit", "restricted"], default="public")
     p.add_argument("--rebuild", action="store_true", help="rebuild the whole index from the given paths")
     p.add_argument("--no-progress", action="store_true")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any file failed")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--strict", action="store_true", help="accepted for compatibility; any failed file already makes the exit 1"
+    )
+    p.add_argument("--json", action="store_true", help="print the report (with per-file results) as JSON")
+    p.add_argument(
+        "--report", metavar="FILE.json", help="write per-file results (path, doc_id, status, reason, warnings, chunks)"
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("remove", help="move documents to the trash by id (restorable: `assistant trash`)")
     p.add_argument("doc_ids", nargs="+")
     p.add_argument("--reason", default="", help="why (kept in the trash and the audit log)")
+    p.add_argument("--report", metavar="FILE.json", help="write per-id results (doc_id, status, reason)")
     p.set_defaults(func=cmd_remove)
 
     for name, func, text in (("ask", cmd_ask, "answer a question"), ("search", cmd_search, "ranked passages")):

@@ -85,6 +85,13 @@ class Settings(BaseSettings):
 
     # Ingest limits
     max_file_mb: float = 50.0
+    max_chunks_per_document: int = Field(
+        default=4000,
+        ge=1,
+        description="A document that would make more chunks is refused before embedding. The largest real "
+        "documents measured: the Civil Code 2015 (689 articles, 368 000 characters) makes 706 chunks at the default "
+        "chunk size, the sample shelf's largest 23",
+    )
     ocr_languages: str = "vie+eng"
     ocr_dpi: int = 300
     keep_versions: int = Field(default=3, ge=1, description="Index versions kept on disk for rollback")

@@ -24,13 +24,23 @@ from assistant.index.versions import VersionStore
 from assistant.index.writer import IndexWriter
 from assistant.settings import Settings
 from assistant.text.normalize import slugify
+from assistant.text.numbers import number_key
 from assistant.types import Block, DocumentMeta, Embedder, LoadedDocument, Visibility
 from ingest.chunker import chunk_document
 from ingest.loaders import is_ingestible, load_document
-from ingest.metadata import build_metadata
+from ingest.loaders.sniff import SUFFIX_FORMATS, decode_utf8
+from ingest.metadata import build_metadata, read_sidecar
 from ingest.publish import apply_documents
-from ingest.report import FileFailure, IngestReport, PreparedDocument, TextRecord
+from ingest.report import FileFailure, FileResult, IngestReport, PreparedDocument, TextRecord
 from ingest.trash import TrashBin
+from ingest.validation import (
+    AccessVocabulary,
+    check_chunk_budget,
+    check_document_fields,
+    check_file,
+    check_language,
+    relation_warnings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +67,25 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 class IngestPipeline:
-    """Loads, parses, chunks, embeds and publishes. Build one per run; call ``embedder.load()`` first."""
+    """Loads, parses, chunks, embeds and publishes. Build one per run; call ``embedder.load()`` first.
 
-    def __init__(self, settings: Settings, embedder: Embedder, *, progress: bool = True) -> None:
+    Every file goes through :mod:`ingest.validation` (the checks the upload route makes) before it is embedded;
+    ``vocabulary`` (the unit tree's codes and the account roles, given by the CLI and the API) adds the check of
+    ``unit``, ``allowed_units`` and ``allowed_roles``, which is skipped without it (benchmark corpora).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        *,
+        progress: bool = True,
+        vocabulary: AccessVocabulary | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.progress = progress
+        self.vocabulary = vocabulary
         self.store = VersionStore(
             settings.index_dir, keep=settings.keep_versions, grace_seconds=settings.version_grace_minutes * 60
         )
@@ -78,24 +101,40 @@ class IngestPipeline:
         visibility: Visibility = "public",
         rebuild: bool = False,
     ) -> IngestReport:
-        """Ingest files and folders; unchanged documents are skipped unless ``rebuild``."""
+        """Ingest files and folders; unchanged documents are skipped unless ``rebuild``. ``report.files`` says
+        what became of each file (a failed one with its reason); nothing already indexed is lost by a failure."""
         started = time.perf_counter()
         report = IngestReport()
         files = collect_files(paths)
         with self.store.lock():
             known = {} if rebuild else self._current_hashes()
-            prepared: list[PreparedDocument] = []
+            outcomes: list[PreparedDocument | FileResult] = []
             seen: dict[str, Path] = {}
             for path in tqdm(files, desc="Nạp tài liệu", unit="tệp", disable=not self.progress):
                 outcome = self._prepare_file(path, unit, visibility, known, seen)
-                if isinstance(outcome, FileFailure):
-                    report.failed.append(outcome)
-                elif outcome is None:
-                    report.skipped.append(str(path))
-                else:
-                    prepared.append(outcome)
+                outcomes.append(outcome)
+                if isinstance(outcome, PreparedDocument):
                     seen[outcome.meta.doc_id] = path
+                elif outcome.status == "failed":
+                    report.failed.append(FileFailure(outcome.path, outcome.reason))
+                else:
+                    report.skipped.append(outcome.path)
+            prepared = [o for o in outcomes if isinstance(o, PreparedDocument)]
+            warnings = self._relation_warnings(prepared, rebuild=rebuild)
             self._apply(prepared, removals=[], rebuild=rebuild, report=report)
+        replaced = set(report.replaced)
+        report.files = [
+            FileResult(
+                path=str(o.source),
+                doc_id=o.meta.doc_id,
+                status="replaced" if o.meta.doc_id in replaced else "ingested",
+                warnings=warnings.get(o.meta.doc_id, ()),
+                chunks=len(o.chunks),
+            )
+            if isinstance(o, PreparedDocument)
+            else o
+            for o in outcomes
+        ]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -157,42 +196,65 @@ class IngestPipeline:
 
     def _prepare_file(
         self, path: Path, unit: str, visibility: Visibility, known: dict[str, str], seen: dict[str, Path]
-    ) -> PreparedDocument | FileFailure | None:
+    ) -> PreparedDocument | FileResult:
+        """The file checked (bytes, metadata, language, chunk budget: all before embedding) and chunked; or a
+        FileResult that it failed or is unchanged."""
+        where = str(path)
+        max_bytes = self.settings.max_file_bytes
         try:
-            if not path.exists():
-                return FileFailure(str(path), "không tìm thấy tệp")
+            if not path.is_file():
+                return _failed(where, "không tìm thấy tệp — kiểm tra lại đường dẫn")
             size = path.stat().st_size
-            if size > self.settings.max_file_bytes:
-                return FileFailure(
-                    str(path),
-                    f"tệp {size / 1048576:.1f} MB vượt giới hạn {self.settings.max_file_mb:g} MB "
-                    "(tăng ASSISTANT_MAX_FILE_MB nếu cần)",
-                )
-            sidecar = sidecar_path(path)
-            digest = self._hash(path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"")
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+            check_file(where, data, max_bytes=max_bytes, size=size)
+            sidecar = read_sidecar(path) or {}
+            check_document_fields(where, {"unit": unit, "visibility": visibility, **sidecar}, self.vocabulary)
+            if SUFFIX_FORMATS[path.suffix.lower()] in ("txt", "md") and (text := decode_utf8(data)) is not None:
+                check_language(where, text)  # before parsing: a 5 MB run without spaces is refused at once
+            side = sidecar_path(path)
+            digest = self._hash(data, side.read_bytes() if side.exists() else b"")
             loaded = load_document(
-                path,
-                max_bytes=self.settings.max_file_bytes,
-                ocr_languages=self.settings.ocr_languages,
-                ocr_dpi=self.settings.ocr_dpi,
+                path, max_bytes=max_bytes, ocr_languages=self.settings.ocr_languages, ocr_dpi=self.settings.ocr_dpi
             )
-            meta = build_metadata(path, loaded, content_hash=digest, default_unit=unit, default_visibility=visibility)
+            text = "\n".join(block.text for block in loaded.blocks)
+            check_language(where, text)
+            meta = build_metadata(
+                path,
+                loaded,
+                content_hash=digest,
+                default_unit=unit,
+                default_visibility=visibility,
+                vocabulary=self.vocabulary,
+            )
+            if seen_at := seen.get(meta.doc_id):
+                return _failed(where, f"trường 'id': trùng mã văn bản '{meta.doc_id}' với {seen_at} — đặt 'id' khác")
+            if known.get(meta.doc_id) == digest:
+                return FileResult(where, meta.doc_id, "unchanged")
+            limit = self.settings.max_chunks_per_document
+            check_chunk_budget(where, len(text) // (2 * self.settings.chunk_max_chars), limit, at_least=True)
+            chunks = chunk_document(
+                meta, loaded, max_chars=self.settings.chunk_max_chars, overlap_chars=self.settings.chunk_overlap_chars
+            )
+            check_chunk_budget(where, len(chunks), limit)
         except AssistantError as exc:
-            reason = getattr(exc, "reason", str(exc))
-            return FileFailure(str(path), reason)
+            return _failed(where, getattr(exc, "reason", str(exc)))
         except Exception as exc:  # a bug or a library error on one file must not stop the batch
             logger.exception("unexpected error while loading %s", path)
-            return FileFailure(str(path), f"lỗi không mong đợi khi đọc tệp ({type(exc).__name__}: {exc})")
-        if meta.doc_id in seen:
-            return FileFailure(str(path), f"trùng mã văn bản '{meta.doc_id}' với {seen[meta.doc_id]}; đặt 'id' khác")
-        if known.get(meta.doc_id) == digest:
-            return None
-        chunks = chunk_document(
-            meta, loaded, max_chars=self.settings.chunk_max_chars, overlap_chars=self.settings.chunk_overlap_chars
-        )
+            return _failed(where, f"lỗi không mong đợi khi đọc tệp ({type(exc).__name__}: {exc})")
         if not chunks:
-            return FileFailure(str(path), "không trích được nội dung nào để lập chỉ mục")
+            return _failed(where, "không trích được nội dung nào để lập chỉ mục — kiểm tra tệp gốc có chữ")
         return PreparedDocument(meta=meta, chunks=tuple(chunks), source=path)
+
+    def _relation_warnings(self, prepared: list[PreparedDocument], *, rebuild: bool) -> dict[str, tuple[str, ...]]:
+        """Per document id, its relations whose target số hiệu is on no document of the shelf after this run."""
+        if not any(p.meta.relations for p in prepared):
+            return {}
+        current = self.store.current()
+        stored = [] if rebuild or current is None else Catalog(current.path / CATALOG_FILE).documents()
+        numbers = {number_key(d.number) for d in (*stored, *(p.meta for p in prepared)) if d.number}
+        found = {p.meta.doc_id: relation_warnings(p.meta.relations, numbers) for p in prepared}
+        return {doc_id: warnings for doc_id, warnings in found.items() if warnings}
 
     def _prepare_record(self, record: TextRecord, digest: str) -> PreparedDocument:
         blocks = tuple(Block(text=line.strip()) for line in record.text.splitlines() if line.strip())
@@ -266,3 +328,7 @@ class IngestPipeline:
         if current is None:
             return 0
         return Catalog(current.path / CATALOG_FILE).count_chunks()
+
+
+def _failed(where: str, reason: str) -> FileResult:
+    return FileResult(where, "", "failed", reason=reason)

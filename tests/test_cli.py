@@ -182,21 +182,21 @@ def test_ask_before_any_ingest_exits_2_with_a_vietnamese_hint(run: Run) -> None:
     assert "assistant ingest" in err
 
 
-def test_ingest_of_a_missing_path_reports_the_reason(run: Run, tmp_path: Path) -> None:
+def test_ingest_of_a_missing_path_reports_the_reason_and_exits_1(run: Run, tmp_path: Path) -> None:
     missing = tmp_path / "khong-ton-tai.pdf"
     code, out, _ = run("ingest", str(missing), "--no-progress")
-    assert code == 0
+    assert code == 1
     assert "0 mới" in out
     assert "1 lỗi" in out
-    assert f"  LỖI {missing}: không tìm thấy tệp" in out.splitlines()
+    assert f"  LỖI {missing}: không tìm thấy tệp — kiểm tra lại đường dẫn" in out.splitlines()
 
 
-def test_strict_ingest_exits_1_when_a_file_failed(run: Run, shelf: Path, tmp_path: Path) -> None:
+def test_strict_is_kept_as_a_no_op_alias(run: Run, shelf: Path, tmp_path: Path) -> None:
     missing = tmp_path / "khong-ton-tai.pdf"
-    code, out, _ = run("ingest", str(shelf), str(missing), "--no-progress", "--strict")
-    assert code == 1
-    assert out.startswith("Đã nạp 3 mới, 0 thay thế, 0 bỏ qua (không đổi), 1 lỗi;")
-    assert "không tìm thấy tệp" in out
+    for flags in (["--strict"], []):
+        code, out, _ = run("ingest", str(shelf), str(missing), "--no-progress", *flags)
+        assert code == 1
+        assert "1 lỗi;" in out and "không tìm thấy tệp" in out
 
 
 def test_invalid_settings_exit_2(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

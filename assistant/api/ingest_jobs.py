@@ -16,6 +16,7 @@ from typing import Any
 from assistant.accounts.audit import Action
 from assistant.accounts.service import AccountService
 from assistant.api.job_store import JobStore
+from assistant.api.uploads import access_vocabulary
 from assistant.errors import AssistantError, DocumentNotFound
 from assistant.index.versions import VersionStore
 from assistant.service import AssistantService
@@ -79,7 +80,8 @@ class IngestRunner:
 
     # -- worker ------------------------------------------------------------------------------------
     def _pipeline(self) -> IngestPipeline:
-        return IngestPipeline(self.settings, self.service.embedder, progress=False)
+        vocabulary = access_vocabulary(self.accounts.tree)  # the same unit and role checks as the upload route
+        return IngestPipeline(self.settings, self.service.embedder, progress=False, vocabulary=vocabulary)
 
     def _ingest(self, job_id: str, path: Path, username: str) -> None:
         jobs = self.jobs
@@ -88,6 +90,8 @@ class IngestRunner:
             report = self._pipeline().ingest_paths([path])
             result = report.as_dict()
             result["failed"] = [{"file": Path(f.path).name, "reason": f.reason} for f in report.failed]
+            result["files"] = [{**f, "path": Path(f["path"]).name} for f in result["files"]]  # no server paths
+            result["warnings"] = [w for f in report.files for w in f.warnings]
             status = "failed" if report.failed or not (report.ingested or report.replaced or report.skipped) else "done"
             if report.ingested or report.replaced:
                 self._refresh()

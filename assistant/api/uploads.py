@@ -1,8 +1,10 @@
 """Admin uploads: safe file names, checks made before anything is ingested, and the sidecar of form metadata.
 
-A file passes only if its name has a supported extension, it is not empty, not over ``max_file_mb``, not an
-executable whatever its name, its bytes agree with its extension for PDF/DOCX, and a DOCX is not a zip bomb.
-The ingest loaders check the content again in full when the job runs.
+The checks are :mod:`ingest.validation`'s, the same the CLI ingest and the upload worker make, so a refusal reads
+the same whichever way the file came: a file passes only if its name has a supported extension, it is not empty,
+not over ``max_file_mb``, not a program or script whatever its name, its bytes agree with its extension for
+PDF/DOCX, and a DOCX is not a zip bomb; the form's metadata passes the field checks and the unit tree and roles.
+The job then checks the content (text that is not language, the chunk budget) before anything is embedded.
 """
 
 from __future__ import annotations
@@ -19,16 +21,15 @@ import yaml
 from assistant.accounts.models import ROLES
 from assistant.accounts.units import UnitTree
 from assistant.api.errors import PayloadTooLarge, UnsupportedUpload
-from assistant.errors import InvalidRequest, UnsupportedDocument
+from assistant.errors import InvalidRequest, MetadataError, UnsupportedDocument
 from assistant.types import DocumentMeta, Validity
-from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.loaders.docx import check_archive
-from ingest.loaders.sniff import SUFFIX_FORMATS, executable_kind, sniff
 from ingest.metadata import read_sidecar
+from ingest.validation import AccessVocabulary, check_document_fields, file_problem, human_size, validate_fields
+
+__all__ = ["UploadMetadata", "access_vocabulary", "check_upload", "human_size", "sanitize_filename", "store_upload"]
 
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_SUPPORTED = ", ".join(sorted(SUPPORTED_SUFFIXES))
 
 
 def sanitize_filename(raw: str) -> str:
@@ -49,38 +50,27 @@ def sanitize_filename(raw: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def human_size(size: int) -> str:
-    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+def access_vocabulary(tree: UnitTree) -> AccessVocabulary:
+    """The unit codes and roles a document may name: the unit tree's and the accounts'."""
+    return AccessVocabulary(units=frozenset(tree.codes), roles=frozenset(ROLES))
 
 
 def check_upload(name: str, data: bytes, *, max_bytes: int, size: int | None = None) -> None:
-    """Refuse a file before ingest (``data`` may be cut at ``max_bytes + 1``; ``size`` is the full size if known);
-    raises PayloadTooLarge, InvalidRequest (empty), UnsupportedUpload or
-    UnsupportedDocument (a DOCX zip bomb or broken archive)."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedUpload(
-            f"Loại tệp '{suffix or '(không có đuôi)'}' không được hỗ trợ. Các loại được hỗ trợ: {_SUPPORTED}."
-        )
-    if len(data) == 0:
-        raise InvalidRequest(f"Tệp '{name}' rỗng (0 byte). Hãy chọn đúng tệp tài liệu rồi tải lên lại.")
-    if len(data) > max_bytes or (size or 0) > max_bytes:
-        raise PayloadTooLarge(
-            f"Tệp '{name}' lớn {human_size(max(size or 0, len(data)))}, vượt giới hạn {human_size(max_bytes)}. "
-            "Hãy chia nhỏ tệp hoặc đề nghị quản trị tăng ASSISTANT_MAX_FILE_MB."
-        )
-    if program := executable_kind(data):
-        raise UnsupportedUpload(f"Tệp '{name}' thực chất là {program}, không phải tài liệu; tệp bị từ chối.")
-    claimed = SUFFIX_FORMATS[suffix]
-    actual = sniff(data)
-    binary = {"pdf", "docx"}
-    if (claimed in binary or actual in binary) and actual != claimed:
-        if not (claimed == "docx" and data.startswith(b"PK\x03\x04")):
-            raise UnsupportedUpload(
-                f"Nội dung tệp '{name}' không khớp với đuôi '{suffix}'. Hãy tải lên tài liệu gốc đúng loại."
-            )
-    if claimed == "docx":
-        check_archive(Path(name), data)
+    """Refuse a file before ingest by :func:`ingest.validation.file_problem` (``data`` may be cut at
+    ``max_bytes + 1``; ``size`` is the full size if known), as the edge's errors: PayloadTooLarge (over the
+    limit), UnsupportedUpload (type, program, content against extension), InvalidRequest (empty) or
+    UnsupportedDocument (a DOCX zip bomb or broken archive). The message is ``<name>: <reason>``."""
+    problem = file_problem(name, data, max_bytes=max_bytes, size=size)
+    if problem is None:
+        return
+    message = f"{name}: {problem.reason}"
+    if problem.kind == "size":
+        raise PayloadTooLarge(message)
+    if problem.kind in ("type", "content"):
+        raise UnsupportedUpload(message)
+    if problem.kind == "empty":
+        raise InvalidRequest(message)
+    raise UnsupportedDocument(name, problem.reason)
 
 
 @dataclass(frozen=True)
@@ -122,18 +112,15 @@ class UploadMetadata:
             },
         )
 
-    def validate(self, tree: UnitTree) -> None:
-        """Units must exist in the unit tree, roles be known, and a unit/restricted document name its audience."""
-        tree.check([self.unit, *self.allowed_units])
-        unknown = [r for r in self.allowed_roles if r not in ROLES]
-        if unknown:
-            raise InvalidRequest(f"Trường 'allowed_roles': vai trò không hợp lệ {unknown}; dùng {', '.join(ROLES)}.")
-        if self.visibility == "unit" and not self.unit:
-            raise InvalidRequest("Trường 'unit': văn bản nội bộ đơn vị (visibility=unit) cần mã đơn vị sở hữu.")
-        if self.visibility == "restricted" and not (self.allowed_units or self.allowed_roles):
-            raise InvalidRequest(
-                "Văn bản hạn chế (visibility=restricted) cần 'allowed_units' hoặc 'allowed_roles' được xem."
-            )
+    def validate(self, name: str, vocabulary: AccessVocabulary) -> None:
+        """The metadata checks of every ingest (:mod:`ingest.validation`): each field, units in the unit tree,
+        known roles, an audience for unit/restricted documents, dates in order. InvalidRequest ``<name>: <reason>``
+        otherwise, with the reason the CLI would give for the same values in a ``.meta.yaml``."""
+        try:
+            values = validate_fields(name, self.sidecar())
+            check_document_fields(name, values, vocabulary)
+        except MetadataError as exc:
+            raise InvalidRequest(str(exc)) from exc
 
     def sidecar(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -158,5 +145,5 @@ def store_upload(folder: Path, name: str, data: bytes, meta: UploadMetadata) -> 
         try:
             read_sidecar(path)
         except UnsupportedDocument as exc:
-            raise InvalidRequest(f"Thông tin văn bản không hợp lệ: {exc.reason}") from exc
+            raise InvalidRequest(f"{name}: {exc.reason}") from exc
     return path

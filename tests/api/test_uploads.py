@@ -238,7 +238,7 @@ def test_a_file_over_max_file_mb_is_413(app_client) -> None:  # type: ignore[no-
     admin = bearer(client, "quan-tri", roles=["admin"])
     response = upload(client, admin, "lon.txt", ("Điều 1. Nội dung.\n" * 1000).encode())
     assert response.status_code == 413
-    assert response.json()["error"]["message"].startswith("Tệp 'lon.txt' lớn 22 KB, vượt giới hạn 10 KB.")
+    assert response.json()["error"]["message"].startswith("lon.txt: tệp lớn 22 KB, vượt giới hạn 10 KB — ")
     huge = upload(client, admin, "rat-lon.txt", b"a" * (1024 * 1024 + 20_000))
     assert huge.status_code == 413
     assert huge.json()["error"]["code"] == "payload_too_large"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
@@ -32,7 +32,13 @@ from assistant.api.errors import JobNotFound
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.routes.auth import UNAUTHORIZED
 from assistant.api.schemas import ErrorResponse
-from assistant.api.uploads import UploadMetadata, check_upload, sanitize_filename, store_upload
+from assistant.api.uploads import (
+    UploadMetadata,
+    access_vocabulary,
+    check_upload,
+    sanitize_filename,
+    store_upload,
+)
 from assistant.errors import AssistantError
 from ingest.metadata import default_doc_id
 
@@ -83,7 +89,7 @@ async def upload_document(
     doc_type: Annotated[str, Form(max_length=100)] = "",
     status: Annotated[str, Form(max_length=50)] = "",
     unit: Annotated[str, Form(max_length=64)] = "",
-    visibility: Annotated[Literal["", "public", "unit", "restricted"], Form()] = "",
+    visibility: Annotated[str, Form(max_length=20, description="public, unit or restricted")] = "",
     allowed_units: Annotated[list[str] | None, Form(description="Unit codes (repeat or comma-separate)")] = None,
     allowed_roles: Annotated[list[str] | None, Form(description="Roles (repeat or comma-separate)")] = None,
 ) -> UploadAccepted:
@@ -91,7 +97,7 @@ async def upload_document(
     data = await file.read(settings.max_file_bytes + 1)
     meta = UploadMetadata(
         doc_id=doc_id.strip(), title=title.strip(), number=number.strip(), doc_type=doc_type.strip(),
-        status=status.strip(), unit=unit.strip(), visibility=visibility, allowed_units=_split(allowed_units),
+        status=status.strip(), unit=unit.strip(), visibility=visibility.strip(), allowed_units=_split(allowed_units),
         allowed_roles=_split(allowed_roles),
     )  # fmt: skip
     stored = service.stored_document(meta.doc_id or default_doc_id(name))
@@ -100,7 +106,7 @@ async def upload_document(
     job_id = runner.new_job_id()
     try:
         check_upload(name, data, max_bytes=settings.max_file_bytes, size=file.size)
-        meta.validate(accounts.tree)
+        meta.validate(name, access_vocabulary(accounts.tree))
         path = await run_in_threadpool(store_upload, runner.job_folder(job_id), name, data, meta)
     except AssistantError as exc:
         detail = {"file": name, "status": "rejected", "reason": str(exc), "client": client_address(request)}
