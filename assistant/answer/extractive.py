@@ -310,31 +310,38 @@ class ExtractiveComposer:
 def note_later_rules(
     answer: AnswerT, query: NormalizedQuery, later: Mapping[str, Sequence[Passage]], prompts: PromptLibrary
 ) -> AnswerT:
-    """``answer`` with a note on each cited source that applied at the date asked about (its passage is current
-    for the request) but no longer applies today, in place of its generic validity warning: since when and by
-    which document it was replaced, and what the newer text now says ("nay là 05 ngày làm việc"), cited, taken from
-    ``later`` (doc_id of the old source → the best passages of the documents now in force that replaced it)."""
+    """``answer`` with one note per cited source that applied at the date asked about (its passages are current
+    for the request) but no longer applies today, in place of its generic validity warnings: since when and by
+    which document it was replaced, and what the newer text now says where the first of its clauses was quoted
+    ("nay là 05 ngày làm việc"), cited, taken from ``later`` (doc_id of the old source → the best passages of the
+    documents now in force that replaced it)."""
     if answer.abstained or answer.composer == "catalog":
         return answer
     by_chunk = {p.chunk.chunk_id: p for p in answer.passages}
+    stale: dict[str, list[Citation]] = {}
+    for citation in answer.citations:
+        passage = by_chunk.get(citation.chunk_id)
+        if passage is not None and passage.current and not passage.document.is_current():
+            stale.setdefault(passage.document.doc_id, []).append(citation)
+    if not stale:
+        return answer
     lines = answer.text.split("\n")
     citations = list(answer.citations)
     passages = list(answer.passages)
-    lang = query.language
 
     def render(key: str, **values: str) -> str:
-        return prompts.render("answer", lang, key, **values)
+        return prompts.render("answer", query.language, key, **values)
 
     when_day = query.time_frame.on if query.time_frame else None
     when = render("as_of_when", date=short_date(when_day)) if when_day else render("as_of_when_unknown")
-    for index, citation in enumerate(list(citations)):
-        passage = by_chunk.get(citation.chunk_id)
-        if passage is None or not passage.current or passage.document.is_current():
-            continue
-        doc = passage.document
+    notes: dict[int, str] = {}
+    for group in stale.values():
+        first = group[0]
+        doc = by_chunk[first.chunk_id].document
+        markers = ", ".join(f"[{c.n}]" for c in group)
         if doc.superseded_by:
             successors = list(later.get(doc.doc_id, ()))
-            quoted = next((ln for ln in lines if ln.endswith(f"[{citation.n}]")), citation.snippet)
+            quoted = next((ln for ln in lines if ln.endswith(f"[{first.n}]")), first.snippet)
             now, cited = _now_part(query, quoted, successors, len(citations) + 1, render)
             if cited is not None:
                 citations.append(cited[0])
@@ -345,7 +352,7 @@ def note_later_rules(
             )
             note = render(
                 "as_of_replaced",
-                n=str(citation.n),
+                markers=markers,
                 when=when,
                 how=_how(doc.number, successors, render),
                 by=", ".join(_successor_name(number, successors) for number in doc.superseded_by),
@@ -354,12 +361,15 @@ def note_later_rules(
             )
         else:
             expiry = render("as_of_expired_since", date=short_date(doc.expiry_date)) if doc.expiry_date else ""
-            note = render("as_of_expired", n=str(citation.n), when=when, document=document_name(doc), since=expiry)
-        if citation.warning and citation.warning in lines:
-            lines[lines.index(citation.warning)] = note
+            note = render("as_of_expired", markers=markers, when=when, document=document_name(doc), since=expiry)
+        warned = [c.warning for c in group if c.warning and c.warning in lines]
+        if warned:
+            lines[lines.index(warned[0])] = note
+            lines = [ln for ln in lines if ln not in warned[1:]]
         else:
             lines.append(note)
-        citations[index] = dataclasses.replace(citation, warning=note)
+        notes.update((c.n, note) for c in group)
+    citations = [dataclasses.replace(c, warning=notes[c.n]) if c.n in notes else c for c in citations]
     return dataclasses.replace(answer, text="\n".join(lines), citations=tuple(citations), passages=tuple(passages))
 
 
