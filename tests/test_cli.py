@@ -205,3 +205,99 @@ def test_invalid_settings_exit_2(run: Run, monkeypatch: pytest.MonkeyPatch) -> N
     assert code == 2
     assert err.startswith("Cấu hình không hợp lệ:")
     assert "top_k" in err
+
+
+# -- exit codes and the --report file ------------------------------------------------------------------------
+
+
+def test_ingest_exits_0_when_every_file_is_ingested_or_unchanged_and_reports_each(
+    run: Run, shelf: Path, tmp_path: Path
+) -> None:
+    report_file = tmp_path / "r.json"
+    code, _, _ = run("ingest", str(shelf), "--no-progress", "--report", str(report_file))
+    assert code == 0
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["exit_code"] == 0 and report["failed"] == []
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert set(files) == {"qd-12-2024.txt", "qd-30-2025.txt", "kh-77-stttt.txt"}
+    assert {f["status"] for f in files.values()} == {"ingested"}
+    assert files["kh-77-stttt.txt"]["doc_id"] == "kh-77-stttt"
+    assert sum(f["chunks"] for f in files.values()) == report["chunks_total"] == 11
+    assert all(f["reason"] == "" and f["warnings"] == [] for f in files.values())
+
+    code, _, _ = run("ingest", str(shelf), "--no-progress", "--report", str(report_file))
+    assert code == 0
+    again = json.loads(report_file.read_text(encoding="utf-8"))
+    assert {(f["doc_id"], f["status"]) for f in again["files"]} == {
+        ("qd-12-2024", "unchanged"), ("qd-30-2025", "unchanged"), ("kh-77-stttt", "unchanged")
+    }  # fmt: skip
+
+    path = shelf / "qd-30-2025.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("2 giờ", "90 phút"), encoding="utf-8")
+    code, out, _ = run("ingest", str(shelf), "--no-progress", "--json")
+    assert code == 0
+    statuses = {f["doc_id"]: f["status"] for f in json.loads(out)["files"]}
+    assert statuses == {"qd-12-2024": "unchanged", "qd-30-2025": "replaced", "kh-77-stttt": "unchanged"}
+
+
+def test_ingest_exits_1_when_a_file_failed_after_ingesting_the_rest(
+    run: Run, shelf: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    (shelf / "script.txt").write_bytes(b"#!/bin/sh\nrm -rf /\n")
+    (shelf / "bad-unit.md").write_text("# Kế hoạch\n\nĐiều 1. Nội dung kế hoạch.\n", encoding="utf-8")
+    (shelf / "bad-unit.md.meta.yaml").write_text("unit: KHONG-CO\n", encoding="utf-8")
+    report_file = tmp_path / "r.json"
+    code, out, _ = run("ingest", str(shelf), "--no-progress", "--report", str(report_file))
+    assert code == 1
+    assert out.startswith("Đã nạp 3 mới, 0 thay thế, 0 bỏ qua (không đổi), 2 lỗi;")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["exit_code"] == 1
+    failed = {Path(f["path"]).name: f for f in report["files"] if f["status"] == "failed"}
+    assert set(failed) == {"script.txt", "bad-unit.md"}
+    assert failed["script.txt"]["reason"].startswith("tệp thực chất là tập lệnh (script)")
+    assert failed["bad-unit.md"]["reason"].startswith("trường 'unit': đơn vị 'KHONG-CO' không có trong cây đơn vị")
+    assert all(f["doc_id"] == "" and f["chunks"] == 0 for f in failed.values())
+    assert sorted(report["ingested"]) == ["kh-77-stttt", "qd-12-2024", "qd-30-2025"]
+    _, listing, _ = run("documents", "--role", "admin")
+    assert [line.split()[0] for line in listing.splitlines()] == ["kh-77-stttt", "qd-12-2024", "qd-30-2025"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["--unit", "KHONG-CO"], {}, "--unit 'KHONG-CO' không có trong cây đơn vị"),
+        (["--report", "khong-co-thu-muc/r.json"], {}, "không có thư mục khong-co-thu-muc"),
+        ([], {"ASSISTANT_UNITS_FILE": "khong-co.yaml"}, "Không tìm thấy tệp cây đơn vị"),
+        ([], {"ASSISTANT_MAX_CHUNKS_PER_DOCUMENT": "0"}, "max_chunks_per_document"),
+    ],
+)
+def test_ingest_usage_and_configuration_errors_exit_2_before_anything_is_done(
+    run: Run, shelf: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str],
+    message: str,
+) -> None:  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run("ingest", str(shelf), "--no-progress", *argv)
+    assert code == 2
+    assert message in err and out == ""
+    assert not (data_dir / "index").exists()
+
+
+def test_ingest_with_bad_arguments_exits_2(run: Run) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run("ingest", "--visibility", "secret", "x.txt")
+    assert exit_.value.code == 2
+
+
+def test_remove_report_and_exit_code(run: Run, ingested: Path, tmp_path: Path) -> None:
+    report_file = tmp_path / "removed.json"
+    code, _, _ = run("remove", "qd-12-2024", "khong-co", "--report", str(report_file))
+    assert code == 1
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["exit_code"] == 1 and report["version"]
+    assert report["ids"] == [
+        {"doc_id": "qd-12-2024", "status": "removed", "reason": ""},
+        {"doc_id": "khong-co", "status": "failed", "reason": "không có văn bản này trong chỉ mục"},
+    ]
+    code, _, _ = run("remove", "qd-30-2025")
+    assert code == 0

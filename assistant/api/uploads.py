@@ -86,6 +86,9 @@ class UploadMetadata:
     visibility: str = ""
     allowed_units: tuple[str, ...] = ()
     allowed_roles: tuple[str, ...] = ()
+    issued: str = ""
+    effective: str = ""
+    expires: str = ""
     kept: dict[str, Any] = field(default_factory=dict)  # validity and relations of the version it replaces
 
     def keeping(self, stored: DocumentMeta) -> UploadMetadata:
@@ -127,6 +130,7 @@ class UploadMetadata:
             "id": self.doc_id, "title": self.title, "number": self.number, "type": self.doc_type,
             "status": self.status, "unit": self.unit, "visibility": self.visibility,
             "allowed_units": list(self.allowed_units), "allowed_roles": list(self.allowed_roles),
+            "issued": self.issued, "effective": self.effective, "expires": self.expires,
         }  # fmt: skip
         return {**self.kept, **{k: v for k, v in values.items() if v}}
 

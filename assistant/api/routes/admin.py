@@ -92,13 +92,17 @@ async def upload_document(
     visibility: Annotated[str, Form(max_length=20, description="public, unit or restricted")] = "",
     allowed_units: Annotated[list[str] | None, Form(description="Unit codes (repeat or comma-separate)")] = None,
     allowed_roles: Annotated[list[str] | None, Form(description="Roles (repeat or comma-separate)")] = None,
+    issued: Annotated[str, Form(max_length=20, description="Date of issue, YYYY-MM-DD or DD/MM/YYYY")] = "",
+    effective: Annotated[str, Form(max_length=20, description="In force from, YYYY-MM-DD or DD/MM/YYYY")] = "",
+    expires: Annotated[str, Form(max_length=20, description="In force until, YYYY-MM-DD or DD/MM/YYYY")] = "",
 ) -> UploadAccepted:
     name = sanitize_filename(file.filename or "")
     data = await file.read(settings.max_file_bytes + 1)
     meta = UploadMetadata(
         doc_id=doc_id.strip(), title=title.strip(), number=number.strip(), doc_type=doc_type.strip(),
         status=status.strip(), unit=unit.strip(), visibility=visibility.strip(), allowed_units=_split(allowed_units),
-        allowed_roles=_split(allowed_roles),
+        allowed_roles=_split(allowed_roles), issued=issued.strip(), effective=effective.strip(),
+        expires=expires.strip(),
     )  # fmt: skip
     stored = service.stored_document(meta.doc_id or default_doc_id(name))
     if stored is not None:  # a new version of a document already on the shelf
