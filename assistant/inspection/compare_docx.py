@@ -148,11 +148,11 @@ def comparison_to_docx(comparison: Comparison, *, include_unchanged: bool = Fals
         for cell, width in zip((old_cell, new_cell, what_cell), COLUMN_WIDTHS_MM, strict=True):
             cell.width = Mm(width)
         if change.kind == "added":
-            old_cell.paragraphs[0].add_run("—")
+            _run(old_cell.paragraphs[0], "—")
         else:
             _write_segments(old_cell, change.old_label, change.segments, "old")
         if change.kind == "removed":
-            new_cell.paragraphs[0].add_run("—")
+            _run(new_cell.paragraphs[0], "—")
         else:
             _write_segments(new_cell, change.new_label, change.segments, "new")
         for n, line in enumerate(_describe(change, amendment)):
