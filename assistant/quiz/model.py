@@ -58,7 +58,7 @@ class SourceRef:
 
     @property
     def citation(self) -> str:
-        """"khoản 2 Điều 5, Quyết định số 35/2025/QĐ-UBND, tr. 3" — the way the answers cite."""
+        """ "khoản 2 Điều 5, Quyết định số 35/2025/QĐ-UBND, tr. 3" — the way the answers cite."""
         document = f"{self.doc_type} số {self.number}" if self.number and self.doc_type else self.number or self.title
         parts = [part for part in (self.path, document) if part]
         if self.page is not None:
@@ -131,7 +131,7 @@ class LessonPoint:
 
 @dataclass(frozen=True)
 class Lesson:
-    """"5 điều cần nhớ về …": key rules as cited points in the order of the documents' structure."""
+    """ "5 điều cần nhớ về …": key rules as cited points in the order of the documents' structure."""
 
     title: str
     topic: str
