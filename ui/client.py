@@ -25,6 +25,7 @@ from ui.models import (
     FeedbackItem,
     GeneratedBank,
     GradedItem,
+    IndexVersion,
     ItemStat,
     Job,
     Lesson,
@@ -35,9 +36,12 @@ from ui.models import (
     PracticeScore,
     QuizBank,
     Readiness,
+    Restored,
     Session,
     SourceFile,
     StreamEvent,
+    Trash,
+    TrashEntry,
     User,
 )
 
@@ -184,8 +188,39 @@ class ApiClient:
     def job(self, token: str, job_id: str) -> Job:
         return Job.from_api(self._json("GET", f"/v1/ingest/jobs/{quote(job_id, safe='')}", token))
 
-    def remove(self, token: str, doc_id: str) -> list[str]:
-        return list(self._json("DELETE", f"/v1/documents/{quote(doc_id, safe='')}", token).get("removed", []))
+    def remove(self, token: str, doc_id: str, *, reason: str = "") -> list[str]:
+        """Move a document to the trash (restorable for the trash retention period); the ids removed."""
+        params = {"reason": reason} if reason else None
+        path = f"/v1/documents/{quote(doc_id, safe='')}"
+        return list(self._json("DELETE", path, token, params=params).get("removed", []))
+
+    # -- undo, rollback and backup (admins) ------------------------------------------------------------------
+    def trash(self, token: str) -> Trash:
+        body = self._json("GET", "/v1/trash", token)
+        entries = tuple(TrashEntry.from_api(e) for e in body.get("entries", []))
+        return Trash(int(body.get("retention_days", 0)), entries)
+
+    def restore(self, token: str, doc_id: str) -> Restored:
+        """Put a removed document back; the new index version and how many chunks had to be embedded again."""
+        body = self._json("POST", f"/v1/trash/{quote(doc_id, safe='')}/restore", token)
+        return Restored(str(body["restored"]), str(body["version"]), int(body["chunks"]), int(body["embedded"]))
+
+    def purge_trash(self, token: str) -> list[str]:
+        """Delete the trash entries past retention; their document ids."""
+        return [str(d) for d in self._json("POST", "/v1/trash/purge", token).get("purged", [])]
+
+    def index_versions(self, token: str) -> tuple[int, list[IndexVersion]]:
+        """How many versions are kept, and the kept versions (oldest first, as the API lists them)."""
+        body = self._json("GET", "/v1/index/versions", token)
+        return int(body.get("keep", 0)), [IndexVersion.from_api(v) for v in body.get("versions", [])]
+
+    def rollback(self, token: str, version: str) -> str:
+        """Publish ``version`` again; the new current version (a copy of it)."""
+        return str(self._json("POST", "/v1/index/rollback", token, json={"version": version})["version"])
+
+    def backup(self, token: str) -> DownloadedFile:
+        """The backup archive (.tar.gz) of the store, current index, originals and settings."""
+        return _download(self._request("POST", "/v1/backup", token), "tro-ly-sao-luu.tar.gz")
 
     # -- feedback --------------------------------------------------------------------------------------
     def send_feedback(

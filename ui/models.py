@@ -162,6 +162,7 @@ class Job:
     ingested: tuple[str, ...] = ()
     replaced: tuple[str, ...] = ()
     failed: tuple[FileError, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_api(cls, body: dict[str, Any]) -> Job:
@@ -169,11 +170,69 @@ class Job:
             job_id=str(body["job_id"]), status=str(body["status"]), filename=str(body.get("filename", "")),
             ingested=tuple(body.get("ingested", ())), replaced=tuple(body.get("replaced", ())),
             failed=tuple(FileError(str(f.get("file", "")), str(f.get("reason", ""))) for f in body.get("failed", ())),
+            warnings=tuple(str(w) for w in body.get("warnings", ())),
         )  # fmt: skip
 
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+
+@dataclass(frozen=True)
+class TrashEntry:
+    """A removed document that can still be put back, until ``expires_at``."""
+
+    doc_id: str
+    title: str
+    number: str
+    unit: str
+    visibility: str
+    removed_by: str
+    removed_at: str
+    reason: str
+    from_version: str
+    chunks: int
+    expires_at: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> TrashEntry:
+        text = {k: str(body.get(k) or "") for k in (
+            "title", "number", "unit", "visibility", "removed_by", "removed_at", "reason", "from_version",
+            "expires_at",
+        )}  # fmt: skip
+        return cls(doc_id=str(body["doc_id"]), chunks=int(body.get("chunks", 0)), **text)
+
+
+@dataclass(frozen=True)
+class Trash:
+    retention_days: int
+    entries: tuple[TrashEntry, ...]
+
+
+@dataclass(frozen=True)
+class Restored:
+    doc_id: str
+    version: str
+    chunks: int
+    embedded: int
+
+
+@dataclass(frozen=True)
+class IndexVersion:
+    version: str
+    created: str
+    documents: int
+    chunks: int
+    current: bool
+    rolled_back_from: str = ""
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> IndexVersion:
+        return cls(
+            version=str(body["version"]), created=str(body.get("created", "")),
+            documents=int(body.get("documents", 0)), chunks=int(body.get("chunks", 0)),
+            current=bool(body.get("current", False)), rolled_back_from=str(body.get("rolled_back_from") or ""),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,15 @@ class FileError(BaseModel):
     reason: str
 
 
+class JobFileOut(BaseModel):
+    path: str = Field(description="The file name (no server path)")
+    doc_id: str
+    status: str
+    reason: str = ""
+    warnings: list[str] = []
+    chunks: int = 0
+
+
 class JobOut(BaseModel):
     job_id: str
     status: Literal["queued", "running", "done", "failed"]
@@ -70,6 +79,10 @@ class JobOut(BaseModel):
     replaced: list[str]
     failed: list[FileError]
     version: str
+    warnings: list[str] = Field(
+        default_factory=list, description="What did not stop the ingest, e.g. a relation to an unknown document"
+    )
+    files: list[JobFileOut] = Field(default_factory=list, description="One per file of the job")
 
     @classmethod
     def from_core(cls, job: JobInfo) -> JobOut:
@@ -84,6 +97,8 @@ class JobOut(BaseModel):
             replaced=list(result.get("replaced", [])),
             failed=[FileError(**f) for f in result.get("failed", [])],
             version=str(result.get("version", "")),
+            warnings=[str(w) for w in result.get("warnings", [])],
+            files=[JobFileOut.model_validate(f) for f in result.get("files", [])],
         )
 
 
