@@ -76,6 +76,7 @@ def _apply_job(row: _FileRow, job: Job, lang: str) -> None:
         row.detail.append(t(lang, "job.replaced", ids=", ".join(job.replaced)))
     if job.status == "done" and not (job.ingested or job.replaced):
         row.detail.append(t(lang, "job.unchanged"))
+    row.detail.extend(t(lang, "job.warning", text=w) for w in job.warnings)
 
 
 class DocumentsTab:
@@ -98,6 +99,7 @@ class DocumentsTab:
             self.select = labels.add(
                 gr.Dropdown(choices=[], scale=3, min_width=240, elem_id="tl-docs-select"), label="docs.select"
             )
+            self.reason = labels.add(gr.Textbox(scale=3, min_width=240, elem_id="tl-docs-reason"), label="docs.reason")
             self.confirm = labels.add(gr.Checkbox(scale=2, elem_id="tl-docs-confirm"), label="docs.confirm")
             self.remove = labels.add(
                 gr.Button(variant="stop", size="sm", scale=1, elem_id="tl-docs-remove"), value="docs.remove"
@@ -142,7 +144,9 @@ class DocumentsTab:
                 self.allowed_units, self.allowed_roles,
             ],
         )  # fmt: skip
-        self.remove.click(self.delete, [self.select, self.confirm, session, lang], [*listing, self.confirm])
+        self.remove.click(
+            self.delete, [self.select, self.reason, self.confirm, session, lang], [*listing, self.confirm, self.reason]
+        )
         form = [
             self.files, self.doc_id, self.title, self.number, self.doc_type, self.status, self.unit, self.visibility,
             self.allowed_units, self.allowed_roles,
@@ -176,17 +180,27 @@ class DocumentsTab:
             ", ".join(doc.allowed_units), list(doc.allowed_roles),
         )  # fmt: skip
 
-    def delete(self, doc_id: str | None, confirmed: bool, session: Session | None, lang: str) -> tuple[Any, ...]:
+    def delete(
+        self, doc_id: str | None, reason: str, confirmed: bool, session: Session | None, lang: str
+    ) -> tuple[Any, ...]:
+        """Move the chosen document to the trash: a reason and the confirmation box are required."""
         unchanged = (gr.update(),) * 4
-        if not doc_id:
-            return *unchanged, f"⚠ {t(lang, 'docs.pick_first')}", gr.update()
-        if not confirmed:
-            return *unchanged, f"⚠ {t(lang, 'docs.confirm_needed')}", gr.update()
+        for missing, key in ((not doc_id, "docs.pick_first"), (not (reason or "").strip(), "docs.reason_needed"),
+                             (not confirmed, "docs.confirm_needed")):  # fmt: skip
+            if missing:
+                return *unchanged, f"⚠ {t(lang, key)}", gr.update(), gr.update()
+        token = session.token if session and session.token else ""
         try:
-            removed = self.client.remove(session.token if session and session.token else "", doc_id)
+            removed = self.client.remove(token, doc_id or "", reason=reason.strip())
         except ApiError as exc:
-            return *unchanged, f"⚠ {error_text(lang, exc.code, exc.message, api_url=self.client.base_url)}", False
-        return *self.load(session, lang, note=f"✓ {t(lang, 'docs.removed', ids=', '.join(removed))}"), False
+            message = f"⚠ {error_text(lang, exc.code, exc.message, api_url=self.client.base_url)}"
+            return *unchanged, message, False, gr.update()
+        note = f"✓ {t(lang, 'docs.removed', ids=', '.join(removed))}"
+        try:
+            note += " " + t(lang, "docs.removed_days", days=self.client.trash(token).retention_days)
+        except ApiError:
+            pass  # the removal worked; only the reminder of the retention period is missing
+        return *self.load(session, lang, note=note), False, ""
 
     def upload(
         self, files: list[str] | None, doc_id: str, title: str, number: str, doc_type: str | None, status: str | None,
