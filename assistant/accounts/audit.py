@@ -55,6 +55,9 @@ class Action:
     QUIZ_REVIEW = "quiz.bank.review"
     QUIZ_EXPORT = "quiz.bank.export"
     QUIZ_DELETE = "quiz.bank.delete"
+    INSPECTION_BASES = "inspection.bases"
+    DOCUMENT_COMPARE = "document.compare"
+    DRAFT_RENDER = "draft.render"
 
 
 def scrub(value: Any) -> Any:

@@ -29,7 +29,7 @@ from assistant.api.hardening import (
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
-from assistant.api.routes import admin, ask, auth, documents, feedback, health, quiz, stream
+from assistant.api.routes import admin, ask, auth, documents, feedback, health, inspection, quiz, stream
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
@@ -144,6 +144,7 @@ def create_app(
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)
     app.include_router(quiz.router, responses=_INVALID)
+    app.include_router(inspection.router, responses=_INVALID)
     _add_middleware(app, settings, limits)
 
     @app.exception_handler(AssistantError)

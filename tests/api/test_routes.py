@@ -315,10 +315,27 @@ JSON_ROUTES = {
     ("/v1/documents/{doc_id}", "get"): "DocumentDetail",
     ("/v1/auth/login", "post"): "LoginResponse",
     ("/v1/auth/logout", "post"): "LogoutResponse",
+    ("/v1/auth/oidc/callback", "get"): "LoginResponse",
     ("/v1/me", "get"): "UserOut",
     ("/v1/documents/{doc_id}", "delete"): "RemoveResponse",
     ("/v1/ingest/jobs/{job_id}", "get"): "JobOut",
     ("/v1/feedback", "get"): "FeedbackList",
+    ("/v1/index/rollback", "post"): "RollbackResponse",
+    ("/v1/index/versions", "get"): "assistant__api__admin_schemas__VersionList",
+    ("/v1/trash", "get"): "TrashList",
+    ("/v1/trash/purge", "post"): "TrashPurged",
+    ("/v1/trash/{doc_id}/restore", "post"): "TrashRestored",
+    ("/v1/quiz/banks", "get"): "BankList",
+    ("/v1/quiz/banks/{bank_id}", "get"): "BankOut",
+    ("/v1/quiz/banks/{bank_id}/items/{item_id}", "put"): "BankOut",
+    ("/v1/quiz/banks/{bank_id}/practice", "get"): "PracticeOut",
+    ("/v1/quiz/banks/{bank_id}/practice", "post"): "PracticeResult",
+    ("/v1/quiz/banks/{bank_id}/stats", "get"): "StatsOut",
+    ("/v1/quiz/banks/{bank_id}/versions", "get"): "assistant__api__quiz_schemas__VersionList",
+    ("/v1/quiz/lessons", "post"): "LessonOut",  # or DOCX on request
+    ("/v1/inspection/bases", "post"): "BasesResponse",  # or text/plain with ?format=text
+    ("/v1/documents/{doc_id}/changes", "get"): "ComparisonOut",  # or DOCX with ?format=docx
+    ("/v1/drafts", "post"): "DraftOut",  # with ?format=json; DOCX by default
 }
 # Routes whose success status is not 200, or whose body is not JSON.
 OTHER_ROUTES = {
@@ -327,6 +344,11 @@ OTHER_ROUTES = {
     ("/v1/feedback", "post"),
     ("/v1/feedback/export", "get"),
     ("/v1/ask/stream", "post"),  # Server-Sent Events (tests/api/test_stream.py)
+    ("/v1/auth/oidc/login", "get"),  # a redirect to the identity provider
+    ("/v1/backup", "post"),  # an archive download
+    ("/v1/quiz/banks", "post"),  # 201
+    ("/v1/quiz/banks/{bank_id}", "delete"),  # 204
+    ("/v1/quiz/banks/{bank_id}/export", "get"),  # a file
 }
 
 
