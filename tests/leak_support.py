@@ -101,3 +101,34 @@ def probe_quiz(
         assert named[0].text.replace(doc_id, "<id>") == named[1].text.replace(ABSENT_ID, "<id>")
         requests += 2
     return requests
+
+
+def probe_inspection(
+    client: TestClient, headers: dict[str, str], doc_id: str, queries: Sequence[str], telltales: Sequence[str]
+) -> int:
+    """Inspection and drafting: legal bases (JSON and the text block) and drafts whose căn cứ come from a topic, both
+    asked for by the hidden document's words, carry nothing of it (the caller's own topic, echoed back, is taken out
+    first); the changes of the hidden id, or against it, look exactly like those of an id that does not exist.
+    Returns the number of requests made."""
+    requests = 0
+    for question in queries:
+        calls = [
+            ("/v1/inspection/bases", {}, {"topic": question, "include_superseded": True}),
+            ("/v1/inspection/bases", {"format": "text"}, {"topic": question}),
+            ("/v1/drafts", {"format": "json"}, {"kind": "cong_van", "subject": question, "bases_topic": question}),
+        ]
+        for route, params, body in calls:
+            response = client.post(route, params=params, json=body, headers=headers)
+            requests += 1
+            assert response.status_code == 200, (route, body, response.text)
+            assert_clean(response.text.replace(question, ""), telltales, f"{route} {params} {body}")
+            if route == "/v1/drafts":
+                assert_clean("\n".join(response.json()["bases"]), telltales, f"{route} bases of {question!r}")
+    public = client.get("/v1/documents", params={"limit": 1}, headers=headers).json()["documents"][0]["doc_id"]
+    for template in ("/v1/documents/{}/changes?format=json", f"/v1/documents/{public}/changes?against={{}}"):
+        for suffix in ("", "&format=docx"):
+            hidden = normalised_404(client, template.format(doc_id) + suffix, headers, doc_id)
+            absent = normalised_404(client, template.format(ABSENT_ID) + suffix, headers, ABSENT_ID)
+            assert hidden == absent and hidden[0] == 404, (template, suffix)
+            requests += 2
+    return requests

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from auth_support import bearer
 from fastapi.testclient import TestClient
-from leak_support import assert_clean, assert_feedback_is_no_oracle, probe_hidden_document, probe_quiz
+from leak_support import (
+    assert_clean,
+    assert_feedback_is_no_oracle,
+    probe_hidden_document,
+    probe_inspection,
+    probe_quiz,
+)
 from support import ingest, write_doc
 
 from assistant.embedding.hashing import HashingEmbedder
@@ -92,6 +98,7 @@ def test_outsiders_get_nothing_of_hidden_documents_anywhere(
         assert quiz_requests == 1 + len(QUERIES[doc]) * (2 if "trainer" in roles else 1) + (
             2 if "trainer" in roles else 0
         )
+        assert probe_inspection(client, headers, doc, QUERIES[doc], TELLTALES[doc]) == 3 * len(QUERIES[doc]) + 8
 
     listing = client.get("/v1/documents", params={"limit": 1000}, headers=headers).json()
     assert listing["total"] == len(listing["documents"]) == public_count
