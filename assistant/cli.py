@@ -1,5 +1,5 @@
-"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, ui, quiz, users, audit, trash, index,
-backup, restore, eval."""
+"""The ``assistant`` command: ingest, remove, ask, search, documents, serve, ui, quiz, bases, changes, draft, users,
+audit, trash, index, backup, restore, eval."""
 
 from __future__ import annotations
 
@@ -278,6 +278,159 @@ def _add_quiz_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_quiz_lesson)
 
 
+def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.inspection.bases import legal_bases
+
+    found = legal_bases(
+        _service(settings), " ".join(args.topic), principal=_principal(args), as_of=args.as_of,
+        include_superseded=args.include_superseded, limit=args.limit,
+    )  # fmt: skip
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for basis in found.bases:
+        flag = "  [không còn hiệu lực vào ngày này]" if basis.superseded else ""
+        articles = ", ".join(a.path for a in basis.articles)
+        print(f"{basis.number:20} {basis.rank_label:28} {basis.title}{flag}" + (f" ({articles})" if articles else ""))
+    print()
+    print(found.block() or f"Không tìm thấy căn cứ còn hiệu lực ngày {found.as_of:%d/%m/%Y} cho vấn đề này.")
+    for cited in found.unverified:
+        print(f"Cần kiểm tra (không có trong kho): {cited.text} — nêu tại {cited.cited_by}")
+    return 0 if found.in_force else 1
+
+
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.api.inspection_schemas import ComparisonOut
+    from assistant.inspection.compare import compare_documents, compare_with_related
+    from assistant.inspection.compare_docx import comparison_to_docx
+
+    service, principal = _service(settings), _principal(args)
+    if args.against:
+        comparison = compare_documents(service, args.doc_id, args.against, principal=principal)
+    else:
+        comparison = compare_with_related(service, args.doc_id, principal=principal)
+    if args.out:
+        Path(args.out).write_bytes(comparison_to_docx(comparison, include_unchanged=args.include_unchanged))
+    if args.json:
+        out = ComparisonOut.from_core(comparison, include_unchanged=args.include_unchanged)
+        print(json.dumps(out.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{comparison.old_number or comparison.old_id} → {comparison.new_number or comparison.new_id}: "
+          f"{comparison.count('changed')} điều sửa đổi, {comparison.count('added')} điều mới, "
+          f"{comparison.count('removed')} điều bỏ")  # fmt: skip
+    for change in comparison.changes if args.include_unchanged else comparison.differences:
+        marked = "".join(
+            text if op == "equal" else f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+            for op, text in change.segments
+        )
+        label = change.new_label or change.old_label
+        print(f"\n{label} ({change.kind}):\n{marked}")
+    if args.out:
+        print(f"\nĐã ghi {args.out}")
+    return 0
+
+
+def _fields(pairs: Sequence[str]) -> dict[str, Any]:
+    """``key=value`` pairs as a mapping; a key given more than once is a list of lines."""
+    fields: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--field cần dạng khoa=gia_tri, nhận được '{pair}'")
+        key = key.strip()
+        if key in fields:
+            previous = fields[key]
+            fields[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            fields[key] = value
+    return fields
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
+    from assistant.api.inspection_schemas import draft_details
+    from assistant.drafting import DraftKind, DraftRequest, InvalidDraftRequest, Signature, SignAuthority, render_draft
+    from assistant.drafting.details import DETAILS_BY_KIND
+    from assistant.inspection.bases import legal_bases
+
+    kind = DraftKind.parse(args.kind)
+    try:
+        values = _fields(args.field or ())
+    except ValueError as exc:
+        raise InvalidDraftRequest("details", str(exc)) from exc
+    lines_of = {f.name for f in dataclasses.fields(DETAILS_BY_KIND[kind]) if str(f.type).startswith("tuple")}
+    values = {k: [v] if k in lines_of and isinstance(v, str) else v for k, v in values.items()}
+    bases = list(args.basis or ())
+    if args.bases_topic:
+        found = legal_bases(_service(settings), args.bases_topic, principal=_principal(args), as_of=args.date)
+        bases.extend(f"Căn cứ {b.citation}" for b in found.in_force)
+    request = DraftRequest(
+        kind=kind, issuing_body=args.issuing_body or "", issuing_abbreviation=args.issuing_abbreviation or "",
+        superior_body=args.superior_body or "", drafting_unit=args.drafting_unit or "", number=args.number or "",
+        place=args.place or "", date=args.date, subject=args.subject or "", recipients=tuple(args.recipient or ()),
+        bases=tuple(dict.fromkeys(bases)), details=draft_details(kind, values),
+        signature=Signature(SignAuthority.parse(args.sign_authority), args.on_behalf_of or "", args.signer_title or "",
+                            args.signer_name or ""),
+        distribution=tuple(args.distribution or ()),
+    )  # fmt: skip
+    draft = render_draft(request)
+    Path(args.out).write_bytes(draft.content)
+    print(f"Đã ghi {args.out}: {kind.label} số {draft.number}")
+    if draft.placeholders:
+        print("Còn để trống (cần điền): " + ", ".join(draft.placeholders))
+    return 0
+
+
+def _add_inspection_parsers(sub: Any) -> None:
+    p = sub.add_parser("bases", help="legal bases of a topic on a date, in legal rank, with the căn cứ block")
+    p.add_argument("topic", nargs="+")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="in force on this date (YYYY-MM-DD)")
+    p.add_argument("--include-superseded", action="store_true", help="also the bases replaced or expired then")
+    p.add_argument("--limit", type=int, default=12, help="at most this many on-topic documents")
+    p.add_argument("--json", action="store_true")
+    _add_identity(p)
+    p.set_defaults(func=cmd_bases)
+
+    p = sub.add_parser("changes", help="what changed between a document and the one it replaces or amends")
+    p.add_argument("doc_id")
+    p.add_argument("--against", help="compare with this document instead of the related one")
+    p.add_argument("--out", metavar="F.docx", help="also write the comparison as a Word table")
+    p.add_argument("--include-unchanged", action="store_true", help="list unchanged articles too")
+    p.add_argument("--json", action="store_true")
+    _add_identity(p)
+    p.set_defaults(func=cmd_changes)
+
+    p = sub.add_parser("draft", help="draft an official document (Nghị định 30/2020/NĐ-CP) as DOCX")
+    p.add_argument("kind", help="giay_moi, to_trinh, bao_cao, cong_van, ke_hoach, quyet_dinh")
+    p.add_argument("--out", required=True, metavar="F.docx")
+    p.add_argument("--issuing-body", help='cơ quan ban hành, "Ủy ban nhân dân tỉnh Lạng Sơn"')
+    p.add_argument("--issuing-abbreviation", help='"UBND"')
+    p.add_argument("--superior-body")
+    p.add_argument("--drafting-unit", help='abbreviation of the drafting unit, "VP"')
+    p.add_argument("--number", help='the số alone, "12"')
+    p.add_argument("--place", help='địa danh, "Lạng Sơn"')
+    p.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument("--subject", help="trích yếu")
+    p.add_argument("--recipient", action="append", help="Kính gửi (repeatable)")
+    p.add_argument("--basis", action="append", help="your own căn cứ line, put first (repeatable)")
+    p.add_argument("--bases-topic", help="add the legal bases of this topic (as you may see them) as căn cứ lines")
+    p.add_argument("--field", action="append", metavar="KEY=VALUE",
+                   help="a particular of the kind, e.g. time=…, venue=…; repeat a key for more lines")  # fmt: skip
+    p.add_argument("--sign-authority", help="TM., KT., TL., TUQ., Q.")
+    p.add_argument("--on-behalf-of")
+    p.add_argument("--signer-title")
+    p.add_argument("--signer-name")
+    p.add_argument("--distribution", action="append", help="Nơi nhận (repeatable)")
+    _add_identity(p)
+    p.set_defaults(func=cmd_draft)
+
+
+def _add_identity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--unit", action="append", help="act as a member of this unit (repeatable)")
+    parser.add_argument("--role", action="append", help="act with this role (repeatable)")
+
+
 def _item_kinds() -> list[Any]:
     from assistant.quiz.model import ItemKind
 
@@ -345,6 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ui)
 
     _add_quiz_parsers(sub)
+    _add_inspection_parsers(sub)
 
     from assistant.accounts.cli import add_account_parsers
     from assistant.accounts.operations_cli import add_operation_parsers
