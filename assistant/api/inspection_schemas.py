@@ -23,9 +23,10 @@ from assistant.drafting.details import DETAILS_BY_KIND, Details
 from assistant.inspection.bases import LegalBases, LegalBasis
 from assistant.inspection.compare import ArticleChange, ClauseChange, Comparison
 
-ShortText = Annotated[str, StringConstraints(max_length=300)]
-LineText = Annotated[str, StringConstraints(max_length=2000)]
-Code = Annotated[str, StringConstraints(max_length=20)]
+_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # a Word document holds no control characters
+ShortText = Annotated[str, StringConstraints(max_length=300, pattern=_PRINTABLE)]
+LineText = Annotated[str, StringConstraints(max_length=2000, pattern=_PRINTABLE)]
+Code = Annotated[str, StringConstraints(max_length=20, pattern=_PRINTABLE)]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Lines = Annotated[list[LineText], Field(max_length=50)]
 
@@ -221,7 +222,7 @@ class DraftBody(BaseModel):
     number: Code = Field("", description='The số alone, "12" (the ký hiệu is built)')
     place: ShortText = Field("", description='Địa danh, "Lạng Sơn"')
     date: dt.date | None = None
-    subject: Annotated[str, StringConstraints(max_length=1000)] = Field("", description="Trích yếu")
+    subject: Annotated[str, StringConstraints(max_length=1000, pattern=_PRINTABLE)] = Field("", description="Trích yếu")
     recipients: Lines = Field(default_factory=list, description="Kính gửi (tờ trình, công văn, báo cáo)")
     bases: Lines = Field(default_factory=list, description="The user's own căn cứ lines, put first")
     bases_topic: Annotated[str, StringConstraints(max_length=500)] = Field(

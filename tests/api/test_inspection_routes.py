@@ -180,6 +180,8 @@ def test_bad_draft_requests_name_the_field(client: TestClient, staff: dict[str, 
         ({"kind": "thong_bao"}, "kind"),
         ({"kind": "giay_moi", "number": "12/GM"}, "number"),
         ({"kind": "giay_moi", "details": {"paragraphs": ["x"]}}, "details.paragraphs"),
+        ({"kind": "cong_van", "details": {"paragraphs": ["a\x00b"]}}, "details"),  # no control character in a DOCX
+        ({"kind": "cong_van", "subject": "a\x01b"}, "subject"),
         ({"kind": "cong_van", "details": {"paragraphs": "một đoạn"}, "recipients": ["Sở Y tế"], "subject": "x" * 1001},
          "subject"),
     ):  # fmt: skip
