@@ -17,8 +17,8 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from assistant.errors import InvalidRequest
-from assistant.inspection.amendments import AmendmentText, Instruction, Target, parse_amendments
 from assistant.service import AssistantService
+from assistant.text.amendments import AmendmentText, Instruction, Target, parse_amendments
 from assistant.text.legal_grammar import CLAUSE, OUTLINE_ITEM, POINT, match_article, number_key
 from assistant.text.normalize import fold_diacritics
 from assistant.types import Chunk, DocumentMeta, Principal, RelationKind, outline_label

@@ -15,7 +15,6 @@ from support import ingest, write_doc
 
 from assistant.embedding.hashing import HashingEmbedder
 from assistant.errors import DocumentNotFound
-from assistant.inspection.amendments import Target, parse_amendments, parse_article, parse_refs
 from assistant.inspection.compare import (
     ArticleChange,
     NoRelatedDocument,
@@ -30,6 +29,7 @@ from assistant.inspection.compare import (
 )
 from assistant.service import AssistantService
 from assistant.settings import Settings
+from assistant.text.amendments import Target, parse_amendments, parse_article, parse_refs
 from assistant.types import ANONYMOUS, Chunk, Principal, RelationKind
 
 SRC = Path(__file__).resolve().parents[3] / "corpus" / "src"
