@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.errors import DocumentNotFound, NoQuizSource
+from assistant.quiz.currency import changed_provisions, is_changed
 from assistant.quiz.facts import extract_facts
 from assistant.quiz.generate import generate_items
 from assistant.quiz.lesson import build_lesson
 from assistant.quiz.model import BankAudience, CheckResult, Difficulty, Fact, ItemKind, Lesson, QuizItem
 from assistant.quiz.verify import check_bank
 from assistant.service import AssistantService
+from assistant.text.amendments import Target
+from assistant.text.numbers import number_key
 from assistant.types import Chunk, DocumentMeta, Principal
 
 __all__ = ["GeneratedBank", "QuizBuilder", "bank_audience"]
@@ -124,6 +127,15 @@ class QuizBuilder:
                 facts.extend(extract_facts(chunk, doc))
         return facts
 
+    def _changed(self, principal: Principal, doc: DocumentMeta) -> tuple[Target, ...]:
+        """The provisions of ``doc`` that the amending documents ``principal`` sees repeal or rewrite."""
+        amending = {number_key(n) for n in doc.amended_by}
+        changed: list[Target] = []
+        for other in self.service.documents(principal=principal):
+            if other.number and number_key(other.number) in amending:
+                changed += changed_provisions(other, self.service.document(other.doc_id, principal=principal)[1])
+        return tuple(changed)
+
     def generate(
         self,
         principal: Principal,
@@ -146,11 +158,13 @@ class QuizBuilder:
         chosen = self.sources(principal, doc_ids=doc_ids, topic=topic, doc_types=doc_types, unit=unit)
         docs = {doc.doc_id: doc for _, doc in chosen}
         not_current = frozenset(d for d, doc in docs.items() if not doc.is_current())
+        changed = {doc_id: self._changed(principal, doc) for doc_id, doc in docs.items() if doc.amended_by}
         answers = [
             fact
             for chunk, doc in chosen
             if include_not_current or doc.doc_id not in not_current
             for fact in extract_facts(chunk, doc)
+            if not is_changed(fact.source.path, changed.get(doc.doc_id, ()))
         ]
         if not answers:
             what = "các văn bản tìm được đã hết hiệu lực hoặc bị thay thế" if not_current else "không có dữ kiện"
@@ -170,6 +184,11 @@ class QuizBuilder:
                 items.append(item)
             else:
                 logger.info("quiz item %s rejected: %s", item.item_id, "; ".join(check.problems))
+        if not items:
+            raise NoQuizSource(
+                f"{_describe(doc_ids, topic, doc_types, unit)}: không câu hỏi nào qua được kiểm tra "
+                f"({len(checks)} câu đã thử); hãy chọn thêm văn bản hoặc thêm loại câu hỏi"
+            )
         used = tuple(dict.fromkeys(s.doc_id for item in items for s in item.sources))
         return GeneratedBank(tuple(items), tuple(checks), used, bank_audience([docs[d] for d in used]))
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from assistant.quiz.facts import fact_key, find_values, unit_of
@@ -22,6 +23,14 @@ _UNIT_FAMILY = {
     "nam": "long",
     "tuan": "long",
 }
+
+
+_LEVEL = re.compile(r"\s*\b(?:cap )?(?:tinh|huyen|xa|phuong|thanh pho)\b.*$")
+
+
+def _level_free(key: str) -> str:
+    """An agency's key without its level or place: "ubnd cap huyen" and "ubnd cap xa" are both "ubnd"."""
+    return _LEVEL.sub("", key)
 
 
 def clause_id(fact: Fact) -> tuple[str, str]:
@@ -83,6 +92,8 @@ def pick_distractors(
             continue
         if stated_in(answer.kind, fact.value, answer.source.text):
             continue
+        if answer.kind is FactKind.AGENCY and _level_free(fact.key) == _level_free(answer.key):
+            continue  # the same body at another level: after a reform of levels the swap may well be true
         same_doc = fact.source.doc_id == answer.source.doc_id
         if difficulty is Difficulty.RECALL and same_doc:
             continue

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.quiz.model import Fact, FactKind, SourceRef
+from assistant.quiz.spelling import number_words_to_digits
 from assistant.text.legal_grammar import CLAUSE, FOLDED_NUMBER, POINT, is_upper_line
 from assistant.text.normalize import fold_diacritics, nfc
 from assistant.types import Chunk, DocumentMeta, outline_label
@@ -69,8 +70,16 @@ def clauses(chunk: Chunk, doc: DocumentMeta) -> list[Clause]:
     return [_clause(chunk, doc, number, " ".join(lines), title) for number, lines in groups if " ".join(lines).strip()]
 
 
+_AMENDED = re.compile(
+    r"^[^\"“«]{0,200}?\bnhư sau\s*:\s*[\"“«]\s*(?:\d{1,3}\.\s+|[a-zđ]\)\s+)?(?P<new>.+?)\s*[\"”»]?\s*[.;]?\s*$"
+)
+
+
 def _clause(chunk: Chunk, doc: DocumentMeta, number: str, text: str, title: str) -> Clause:
     text = re.sub(r"\s+", " ", nfc(text)).strip()
+    amended = _AMENDED.match(text)
+    if amended is not None:  # "Sửa đổi khoản 1 Điều 6 như sau: "…"": the new provision is what the clause states
+        text = amended.group("new").rstrip(" .;") + "."
     label_match = _LABEL.match(text)
     label = label_match.group(1).strip() if label_match and len(label_match.group(1).split()) <= 12 else ""
     source = SourceRef(
@@ -206,6 +215,8 @@ def _count_end(blank: str, start: int, end: int) -> int:
 def fact_key(kind: FactKind, value: str) -> str:
     """The folded comparison key: no diacritics, lower case, leading zeros and thousands separators dropped."""
     folded = " ".join(fold_diacritics(nfc(value)).split())
+    if kind in (FactKind.DURATION, FactKind.COUNT):
+        folded = number_words_to_digits(folded.lower())  # "một lần" and "01 lần" are one value
     if kind in (FactKind.AMOUNT, FactKind.DURATION, FactKind.COUNT, FactKind.DATE):
         folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
         folded = re.sub(r"(?<![\d,])0+(?=\d)", "", folded)
@@ -225,8 +236,8 @@ def unit_of(kind: FactKind, value: str) -> str:
         if re.search(r"\d{4}", folded):
             return "year" if folded.startswith("nam") else "full-date"
         return "quarter" if folded.startswith("quy") else "day-month"
-    if kind is FactKind.AMOUNT:
-        return "%" if folded.endswith("%") else "dong"
+    if kind is FactKind.AMOUNT:  # "đồng/giấy phép" and "đồng/hồ sơ" are different units: one would give it away
+        return "%" if folded.endswith("%") else "dong" + (f"/{folded.split('/', 1)[1]}" if "/" in folded else "")
     if kind in (FactKind.DURATION, FactKind.COUNT):
         return re.sub(r"^[\d.,]+\s*|^(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) ", "", folded)
     return kind.value
@@ -265,14 +276,16 @@ def extract_facts(chunk: Chunk, doc: DocumentMeta) -> list[Fact]:
     steps = _STEP_TITLE.search(fold_diacritics(chunk.heading or " ".join(chunk.heading_path)))
     for clause in clause_list:
         seen: set[tuple[FactKind, str]] = set()
-        for piece in pieces(clause.text):
+        parts = pieces(clause.text)
+        for n, piece in enumerate(parts):
+            lead, opening = ("", "") if n == 0 else (_lead(clause, parts[0]), parts[0])
             for kind, value in find_values(piece):
                 key = fact_key(kind, value)
                 if (kind, key) in seen:
                     continue
                 seen.add((kind, key))
                 subject = _subject(clause, piece, value)
-                facts.append(Fact(kind, value, piece, clause.source, key=key, subject=subject))
+                facts.append(Fact(kind, value, piece, clause.source, key, subject, lead, opening, clause.title))
             condition = _CONDITION.search(piece)
             if condition is not None and (FactKind.CONDITION, fold_diacritics(condition.group(1))) not in seen:
                 value = condition.group(1).strip()
@@ -288,6 +301,21 @@ def extract_facts(chunk: Chunk, doc: DocumentMeta) -> list[Fact]:
     return facts
 
 
+_LEAD_CUT = re.compile(r".*\b(?:với|về|gồm|là|có|như sau)\s+", re.IGNORECASE)
+
+
+def _lead(clause: Clause, opening: str) -> str:
+    """What a later part of a clause is about: the clause's label, else the words before the ":" of its opening
+    ("… với thời gian thực hành: bác sĩ 12 tháng; y sĩ 09 tháng" → "thời gian thực hành"); "" when neither."""
+    if clause.label:
+        return clause.label
+    if ":" not in opening:
+        return ""
+    before = _LEAD_CUT.sub("", opening.split(":", 1)[0]).strip(" ,")
+    numbers = re.sub(r"\b(?:19|20)\d\d\b", "", before)  # a year frames ("đến năm 2045"), other numbers do not
+    return before if 1 <= len(before.split()) <= 8 and not re.search(r"\d", numbers) else ""
+
+
 def _step_value(text: str) -> str:
     """The action of a step, verbatim: its first part without "Bước n:", at most 16 words."""
     first = pieces(text)[0] if pieces(text) else ""
@@ -299,7 +327,11 @@ def _step_value(text: str) -> str:
     if len(words) > 16:
         first = " ".join(words[:16])
         first = re.sub(r"[ ,(]*[^ ]{0,3}$", "", first) if len(first.split()[-1]) <= 2 else first
+        first = _DANGLING.sub("", first)  # "… và nộp theo" → "… và nộp"
     return first.rstrip(" ,;:(")
+
+
+_DANGLING = re.compile(r"(?:\s+(?:theo|và|của|cho|tại|với|về|đến|từ|trong|hoặc|các|những|để|do|bằng))+\s*$")
 
 
 def document_label(doc: DocumentMeta) -> str:

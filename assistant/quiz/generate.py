@@ -14,26 +14,46 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.quiz.distractors import clause_id, pick_distractors, stated_in
-from assistant.quiz.facts import unit_of
+from assistant.quiz.facts import fact_key, find_values, unit_of
 from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, MatchPair, QuizItem, SourceRef
+from assistant.quiz.spelling import answer_spellings
 from assistant.text.normalize import fold_diacritics
+from assistant.text.pos import leading_noun_phrase, opens_with_predicate
 
 __all__ = [
-    "ASKABLE", "NOT_CURRENT", "blank_stem", "fill_blank", "generate_items", "item_id", "matching", "multiple_choice",
-    "question_stem", "reference", "spellings", "statement", "true_false",
+    "ASKABLE", "LIST_TITLES", "NOT_CURRENT", "askable", "blank_stem", "fill_blank", "generate_items", "item_id",
+    "matching", "multiple_choice", "question_stem", "reference", "spellings", "statement", "true_false",
 ]  # fmt: skip
 
 ASKABLE = (FactKind.AMOUNT, FactKind.DURATION, FactKind.DATE, FactKind.COUNT, FactKind.AGENCY)
 NOT_CURRENT = "source_not_current"
 TRUE, FALSE = "Đúng", "Sai"
 _LABEL = re.compile(r"^([^:;.\d]{2,80}?):\s+(?=\S)")
-_KEEP_CAPITAL = frozenset("Ủy Uỷ Hội Quy Nghị Luật Quyết Thông Kế Hướng Chính Trung Ban Bộ Cổng Hệ Nhà Đảng".split())
+_KEEP_CAPITAL = frozenset(
+    "Ủy Uỷ Hội Quy Nghị Luật Quyết Thông Kế Hướng Chính Trung Ban Bộ Cổng Hệ Nhà Đảng Trưởng Chánh Giám".split()
+)
 _MAX_WORDS = 45
+
+
+_ISSUING_TYPES = {"QĐ": "Quyết định", "NQ": "Nghị quyết", "TT": "Thông tư", "NĐ": "Nghị định"}
+_NUMBER_TYPE = re.compile(r"(?:^|/)(QĐ|NQ|TT|NĐ)-")
+
+
+def _document(source: SourceRef) -> str:
+    """ "Hướng dẫn số 12/HD-STTTT"; an instrument issued with a decision is named as such: "Quy chế ban hành kèm
+    theo Quyết định số 35/2025/QĐ-UBND"."""
+    if not (source.number and source.doc_type):
+        return source.title
+    issuing = _NUMBER_TYPE.search(source.number)
+    kind = _ISSUING_TYPES.get(issuing.group(1), "") if issuing else ""
+    if kind and kind.casefold() != source.doc_type.casefold():
+        return f"{source.doc_type} ban hành kèm theo {kind} số {source.number}"
+    return f"{source.doc_type} số {source.number}"
 
 
 def reference(source: SourceRef) -> str:
     """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path (without its title) and the document, for stems."""
-    document = f"{source.doc_type} số {source.number}" if source.number and source.doc_type else source.title
+    document = _document(source)
     path = source.path.split(" — ")[0].strip()
     return f"{path} {document}".strip() if path and "›" not in path else document
 
@@ -64,15 +84,94 @@ def _question_word(fact: Fact) -> str:
 
 
 def _parts(fact: Fact) -> tuple[str, str] | None:
-    """(lead label, body holding the value) of the fact's sentence, trailing punctuation dropped."""
+    """(lead label, body holding the value) of the fact's sentence, trailing punctuation dropped; the label of a
+    later part of a clause is the clause's lead-in ("Tầm nhìn đến năm 2045"), so no qualifier is lost. None when
+    the sentence is too long, quotes residue of an amendment, or names no subject and none can be carried over."""
     sentence = fact.sentence.rstrip(" .;:,")
     label_match = _LABEL.match(sentence)
-    label, body = "", sentence
+    label, body = fact.lead, sentence
     if label_match and len(label_match.group(1).split()) <= 12 and fact.value in sentence[label_match.end() :]:
-        label, body = label_match.group(1).strip(), sentence[label_match.end() :]
-    if fact.value not in body or len(body.split()) > _MAX_WORDS:
+        label, body = label_match.group(1).strip(), _LIST_MARKER.sub("", sentence[label_match.end() :])
+    if fact.value not in body or len(body.split()) > _MAX_WORDS or _QUOTE_MARK.search(body):
         return None
+    if not _measured(fact, label, body):
+        return None  # "về cấp giấy chứng nhận: bao lâu?" does not say what lasts that long
+    if opens_with_predicate(body):
+        agent = _agent(fact, label)
+        if agent is None:
+            return None
+        body = f"{agent} {_lower_first(body)}" if agent else body
     return label, body
+
+
+_LIST_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.|[-–+])\s+")
+_QUOTE_MARK = re.compile(r"[\"“”«»]")
+_DUTIES_OF = re.compile(
+    r"^(?:Nhiệm vụ|Quyền hạn|Trách nhiệm|Quyền|Nghĩa vụ)"
+    r"(?:(?:,| và) (?:nhiệm vụ|quyền hạn|trách nhiệm|quyền|nghĩa vụ))*"
+    r" (?:của|đối với) (?P<agent>.+)$"
+)
+# Titles of lists that name things without saying anything of them (the "Đối tượng áp dụng" of a quy chế): an
+# item of such a list is no statement a learner can judge.
+LIST_TITLES = re.compile(
+    r"\b(?:doi tuong ap dung|pham vi dieu chinh|giai thich tu ngu|thanh phan(?:, so luong)? ho so)"
+)
+
+
+def _agent(fact: Fact, label: str) -> str | None:
+    """Who a bare predicate ("Chịu trách nhiệm trước …") is said of: "" when a label frames it already, the
+    agent of a duties title ("Nhiệm vụ, quyền hạn của Trưởng đoàn"), or the subject of the clause's opening
+    sentence; None when there is none."""
+    if label:  # "về tầm nhìn đến năm 2045: quy mô …", "về nhiệm vụ của Sở: chủ trì …" say what it is of
+        return ""
+    titled = _DUTIES_OF.match(fact.title.strip())
+    if titled and fold_diacritics(titled.group("agent")) not in fold_diacritics(fact.sentence):
+        return titled.group("agent").strip()
+    return leading_noun_phrase(fact.opening) or None if fact.opening else None
+
+
+# Words after an agency that make it part of a longer name ("Chủ tịch UBND các cấp", "Thanh tra tỉnh Lạng Sơn"),
+# words before it that make it the complement of another head ("Văn phòng Thanh tra tỉnh", "thành viên Đoàn …").
+_LONGER_NAME_AFTER = re.compile(r"^\s*(?:cac|cap|tinh|huyen|xa|phuong|thi tran|thanh pho)\b")
+_HEAD_BEFORE = re.compile(
+    r"\b(?:van phong|chu tich|giam doc|lanh dao|thu truong|truong|pho|can bo|cong chuc|thanh vien|dai dien|to chuc"
+    r"|bo phan|phong|ban)\s*$"
+)
+_COORDINATED = re.compile(r"^\s*(?:,|va\b|hoac\b)|(?:,|\bva|\bhoac)\s*$")
+# What a time limit or an amount is of must be said before the value: "thời hạn …", "lệ phí …", "chậm nhất …".
+_MEASURE_CUE = {
+    FactKind.DURATION: re.compile(
+        r"\b(?:thoi han|thoi gian|trong|cham nhat|khong qua|toi da|toi thieu|it nhat|hieu luc|ke tu|sau|truoc|han"
+        r"|thuc hanh|tap su|moi|lien tuc|duy tri|luu tru|bao quan)\b"
+    ),
+    FactKind.AMOUNT: re.compile(r"\b(?:le phi|phi|muc|gia|kinh phi|tien|muc thu|ho tro|dong gop|dat|chiem|ty le)\b"),
+}
+
+
+def _embedded(fact: Fact) -> bool:
+    """Whether an agency is only part of a longer name, the complement of another head, or one of several named
+    together: asking "cơ quan nào" of it would be ambiguous."""
+    if fact.kind is not FactKind.AGENCY:
+        return False
+    before, _, after = fact.sentence.partition(fact.value)
+    before, after = fold_diacritics(before).lower(), fold_diacritics(after).lower()
+    return bool(_LONGER_NAME_AFTER.search(after) or _HEAD_BEFORE.search(before) or
+                _COORDINATED.search(after[:4]) or _COORDINATED.search(before[-6:]))  # fmt: skip
+
+
+def _measured(fact: Fact, label: str, body: str) -> bool:
+    """Whether the words before a time limit or an amount say what it measures (the label counts)."""
+    cue = _MEASURE_CUE.get(fact.kind)
+    if cue is None:
+        return True
+    before = f"{label} {body.split(fact.value, 1)[0]}"
+    return bool(cue.search(fold_diacritics(before).lower()))
+
+
+def askable(fact: Fact) -> bool:
+    """Whether a question or statement may be made of ``fact``: not of an item of a list such as the "Đối tượng áp
+    dụng", nor of an agency that is part of a longer name or one of several; a fill-in quote always may."""
+    return not (LIST_TITLES.search(fold_diacritics(f"{fact.title} {fact.lead}").lower()) or _embedded(fact))
 
 
 def _framed(fact: Fact, label: str, body: str) -> str:
@@ -84,8 +183,8 @@ def _framed(fact: Fact, label: str, body: str) -> str:
 
 def question_stem(fact: Fact) -> str | None:
     """The clause's sentence asked back in place; None when it cannot be asked cleanly."""
-    parts = _parts(fact)
-    if parts is None or fact.kind not in ASKABLE:
+    parts = _parts(fact) if fact.kind in ASKABLE and askable(fact) else None
+    if parts is None:
         return None
     label, body = parts
     asked = body.replace(fact.value, _question_word(fact), 1)
@@ -97,7 +196,7 @@ def question_stem(fact: Fact) -> str | None:
 
 def statement(fact: Fact, value: str) -> str | None:
     """The fact's sentence as a true/false statement, stating ``value`` in place of the fact's own."""
-    parts = _parts(fact)
+    parts = _parts(fact) if askable(fact) else None
     if parts is None:
         return None
     label, body = parts
@@ -111,10 +210,9 @@ def blank_stem(fact: Fact) -> str:
 
 
 def spellings(value: str) -> tuple[str, ...]:
-    """Accepted answers: as written, without or with leading zeros ("03 ngày" / "3 ngày"), without thousands dots."""
-    forms = [value, re.sub(r"(?<![\d.,])0+(?=\d)", "", value), re.sub(r"(?<![\d.,/])(\d)(?![\d.,/])", r"0\1", value)]
-    forms.append(re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", value))
-    return tuple(dict.fromkeys(f for f in forms if f))
+    """Accepted answers: as written, without or with leading zeros ("03 ngày" / "3 ngày"), without thousands dots,
+    a number in words in digits, administrative names abbreviated or written out (see :mod:`.spelling`)."""
+    return answer_spellings(value)
 
 
 def _quote(source: SourceRef, fact: Fact | None = None) -> str:
@@ -213,8 +311,8 @@ def true_false(
     fact: Fact, pool: Sequence[Fact], rng: random.Random, difficulty: Difficulty, related: frozenset[str], truth: bool
 ) -> QuizItem | None:
     """The clause's statement as written (true) or with its value replaced by another clause's (false)."""
-    if fact.kind not in ASKABLE:
-        return None
+    if fact.kind not in ASKABLE or fact.kind is FactKind.AGENCY or _has_exception(fact):
+        return None  # another body "is responsible" may well be true too; an exception makes the rule arguable
     wrong = [] if truth else pick_distractors(fact, pool, 1, rng, difficulty=difficulty, related=related)
     if not truth and not wrong:
         return None
@@ -235,6 +333,18 @@ def true_false(
         options=(TRUE, FALSE),
         correct=(0 if truth else 1,),
     )
+
+
+_EXCEPTION = re.compile(r"\b(?:truong hop|tru |ngoai tru|rieng doi voi)")
+
+
+def _has_exception(fact: Fact) -> bool:
+    """Whether the clause states another value of the fact's kind under an exception ("không quá 45 ngày; trường
+    hợp phức tạp không quá 70 ngày"), so the fact alone is no rule a statement may assert."""
+    clause = fact.source.text
+    if not _EXCEPTION.search(fold_diacritics(clause).lower()):
+        return False
+    return any(kind is fact.kind and fact_key(kind, value) != fact.key for kind, value in find_values(clause))
 
 
 def fill_blank(fact: Fact) -> QuizItem | None:

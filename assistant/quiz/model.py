@@ -76,6 +76,9 @@ class Fact:
     source: SourceRef
     key: str = ""  # the value folded for comparison (no diacritics, lower case, leading zeros dropped)
     subject: str = ""  # what the fact is about, e.g. "đề nghị gia hạn chứng thư" (used by matching items)
+    lead: str = ""  # the clause's lead-in when ``sentence`` is a later part of it: "Tầm nhìn đến năm 2045"
+    opening: str = ""  # the clause's first sentence when ``sentence`` is a later one (its subject carries over)
+    title: str = ""  # the article's or heading's title: "Nhiệm vụ, quyền hạn của Trưởng đoàn"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.errors import InvalidRequest
 from assistant.quiz.model import ItemKind, QuizItem, ReviewStatus
+from assistant.quiz.spelling import canonical
 from assistant.text.normalize import fold_diacritics, normalize_whitespace
 
 _LEADING_ZEROS = re.compile(r"\b0+(\d)")
@@ -78,13 +79,15 @@ def _folded(text: str) -> str:
 
 def grade(item: QuizItem, response: Response) -> Graded:
     """Whether ``response`` answers ``item``: the chosen option is the right one; the typed text equals an accepted
-    answer ignoring case, diacritics, spacing and leading zeros; every matching pair is right."""
+    answer ignoring case, diacritics, spacing and leading zeros, a number in words or digits and an administrative
+    name written out or abbreviated ("Ủy ban nhân dân tỉnh" = "UBND tỉnh"); every matching pair is right."""
     if item.kind == ItemKind.MATCHING:
         expected = {pair.left: pair.right for pair in item.pairs}
         correct = bool(expected) and all(response.pairs.get(left) == right for left, right in expected.items())
     elif item.kind == ItemKind.FILL_BLANK:
         typed = _folded(response.text)
-        correct = bool(typed) and typed in {_folded(answer) for answer in item.answers}
+        accepted = {form for answer in item.answers for form in (_folded(answer), canonical(answer))}
+        correct = bool(typed) and (typed in accepted or canonical(response.text) in accepted)
     else:
         correct = response.choice in {item.options[i] for i in item.correct if 0 <= i < len(item.options)}
     return Graded(item, correct, right_answer(item))

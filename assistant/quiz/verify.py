@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from assistant.quiz.distractors import stated_in
 from assistant.quiz.facts import find_values
 from assistant.quiz.model import CheckResult, FactKind, ItemKind, QuizItem
+from assistant.quiz.spelling import canonical
 from assistant.text.normalize import fold_diacritics, has_diacritics
 
 __all__ = ["CHECKS", "check_bank", "check_item"]
@@ -22,6 +23,8 @@ CHECKS = (
     "duplicate_item", "near_duplicate_stem",
 )  # fmt: skip
 _RESIDUE = re.compile(r"[{}]|\bNone\b|\$\w|%\(|<[a-z_]+>|\[\[|\]\]")
+# What an amendment's quoted text leaves behind when cut out: `…một lần.".`, `…hợp lệ."?`.
+_QUOTE_RESIDUE = re.compile(r"[.;]\s*[\"”]|[\"”]\s*[.?]")
 _NEAR_DUPLICATE = 0.9
 
 
@@ -32,7 +35,11 @@ def _stem_problems(item: QuizItem) -> list[str]:
         problems.append("unfilled_slot: '___' outside a fill-in-the-blank item")
     if item.kind is ItemKind.FILL_BLANK and stem.count("___") != 1:
         problems.append("unfilled_slot: a fill-in item needs exactly one blank")
-    if _RESIDUE.search(stem) or _RESIDUE.search(item.explanation):
+    if (
+        _RESIDUE.search(stem)
+        or _RESIDUE.search(item.explanation)
+        or (item.kind is not ItemKind.FILL_BLANK and _QUOTE_RESIDUE.search(stem))
+    ):
         problems.append("template_residue: a placeholder is left in the stem or explanation")
     if "  " in stem:
         problems.append("double_space: the stem has two spaces in a row")
@@ -68,14 +75,16 @@ def _choice_problems(item: QuizItem, clause: str) -> list[str]:
     problems = []
     if len(item.options) != 4:
         problems.append(f"option_count: {len(item.options)} options instead of 4")
-    if len({fold_diacritics(o).strip() for o in item.options}) != len(item.options):
+    if len({canonical(o) for o in item.options}) != len(item.options):  # "01 lần" = "một lần"
         problems.append("options_not_distinct: two options are the same")
     if len(item.correct) != 1 or not 0 <= item.correct[0] < len(item.options):
         return [*problems, "correct_count: exactly one option must be right"]
     right = item.options[item.correct[0]]
     if not stated_in(item.fact_kind, right, clause):
         problems.append(f"answer_not_in_source: «{right}» is not in the cited clause")
-    if item.fact_kind is not FactKind.STEP and stated_in(item.fact_kind, right, item.stem):
+    if item.fact_kind is not FactKind.STEP and (
+        stated_in(item.fact_kind, right, item.stem) or canonical(right) in canonical(item.stem)
+    ):
         problems.append(f"answer_in_stem: the stem gives the answer «{right}» away")
     for n, option in enumerate(item.options):
         if n != item.correct[0] and stated_in(item.fact_kind, option, clause):

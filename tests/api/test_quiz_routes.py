@@ -12,6 +12,8 @@ from docx import Document
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from assistant.text.normalize import fold_diacritics
+
 INTERNAL_TELLTALES = ["kh-77-stttt", "77/KH-STTTT", "SAO-BANG", "máy chủ tầng 3", "Ứng cứu sự cố", "14 tháng 9"]
 
 
@@ -107,19 +109,25 @@ def test_exports_open_as_word_and_moodle_xml(client: TestClient) -> None:
 
 def test_practice_is_graded_with_citations_and_counted_anonymously(client: TestClient) -> None:
     trainer = bearer(client, "gv-sxd", roles=["trainer"], units=["SXD"])
-    bank = _generate(client, trainer, topic="văn bản khẩn", kinds=["multiple_choice", "true_false"])["bank"]
+    bank = _generate(client, trainer, topic="văn bản khẩn", kinds=["true_false", "fill_blank"])["bank"]
     bid = bank["bank_id"]
     answers = {i["item_id"]: i for i in bank["items"]}
+    assert "fill_blank" in {i["kind"] for i in bank["items"]}
     learner = bearer(client, "nv-sxd", roles=["staff"], units=["SXD"])
     shown = client.get(f"/v1/quiz/banks/{bid}/practice", headers=learner).json()
-    right = {item["item_id"]: {"choice": answers[item["item_id"]]["options"][answers[item["item_id"]]["correct"][0]]}
-             for item in shown["items"]}  # fmt: skip
+
+    def right_answer(item: dict[str, Any]) -> dict[str, str]:
+        if item["kind"] == "fill_blank":  # typed as staff type: without diacritics or leading zeros
+            return {"text": fold_diacritics(item["answers"][0]).lstrip("0")}
+        return {"choice": item["options"][item["correct"][0]]}
+
+    right = {item["item_id"]: right_answer(answers[item["item_id"]]) for item in shown["items"]}
     graded = client.post(f"/v1/quiz/banks/{bid}/practice", json={"version": 1, "answers": right}, headers=learner)
     assert graded.status_code == 200, graded.text
     result = graded.json()
     assert result["score"] == result["total"] == len(bank["items"])
     assert all(i["correct"] and i["citation"] and i["explanation"] for i in result["items"])
-    wrong = {iid: {"choice": "không phải phương án nào"} for iid in right}
+    wrong = {iid: {"choice": "không phải phương án nào", "text": "không biết"} for iid in right}
     assert client.post(f"/v1/quiz/banks/{bid}/practice", json={"version": 1, "answers": wrong},
                        headers=learner).json()["score"] == 0  # fmt: skip
     stats = client.get(f"/v1/quiz/banks/{bid}/stats", headers=trainer).json()["items"]

@@ -1,0 +1,111 @@
+"""Spellings of one value: numbers in words or digits ("một lần" = "01 lần" = "1 lần"), leading zeros, thousands
+dots, and the abbreviations of administrative names (UBND = Ủy ban nhân dân, Sở TT&TT = Sở Thông tin và Truyền
+thông).
+
+:func:`canonical` is the comparison form used wherever two values are checked for being the same (option
+distinctness, "distractor stated in the clause"); :func:`answer_spellings` lists what a fill-in answer accepts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.normalize import fold_diacritics, nfc
+
+__all__ = ["ABBREVIATIONS", "answer_spellings", "canonical", "number_words_to_digits"]
+
+# (full name, abbreviation) as written in administrative texts.
+ABBREVIATIONS = (
+    ("Ủy ban nhân dân", "UBND"),
+    ("Uỷ ban nhân dân", "UBND"),
+    ("Hội đồng nhân dân", "HĐND"),
+    ("Thông tin và Truyền thông", "TT&TT"),
+    ("Khoa học và Công nghệ", "KH&CN"),
+    ("Kế hoạch và Đầu tư", "KH&ĐT"),
+    ("Mặt trận Tổ quốc", "MTTQ"),
+)
+_FOLDED_ABBREVIATIONS = tuple(
+    (fold_diacritics(full).lower(), fold_diacritics(short).lower()) for full, short in ABBREVIATIONS
+)
+_DIGITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+# Words a number in words may count ("một lần", "hai bộ", "mười lăm ngày"), folded.
+_COUNTED = (
+    "lan|bo|ban|ngay|gio|thang|nam|tuan|phut|nguoi|thanh vien|can bo|cong chuc|ho so|thu tuc|co quan|don vi|ky|dot"
+    "|buoi|cuoc|quy|muc|loai|cap|nhom"
+)
+_NUMBER_WORD = r"(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
+_NUMBER_WORDS = re.compile(rf"(?<![\w\d] )(?<![\w\d])\b({_NUMBER_WORD}(?: {_NUMBER_WORD}){{0,2}})(?= (?:{_COUNTED})\b)")
+
+
+def _words_value(words: list[str]) -> int | None:
+    """The number of "mười lăm" (15), "hai mươi" (20), "ba mươi mốt"-style sequences; None when not a number."""
+    if len(words) == 1:
+        return 10 if words[0] == "muoi" else _DIGITS.get(words[0])
+    tens, rest = 1, words
+    if words[0] != "muoi":
+        if words[0] not in _DIGITS or words[1] != "muoi":
+            return None
+        tens, rest = _DIGITS[words[0]], words[1:]
+    if rest[0] != "muoi" or len(rest) > 2:
+        return None
+    ones = _DIGITS.get(rest[1], -1) if len(rest) == 2 else 0
+    return None if ones < 0 else tens * 10 + ones
+
+
+def number_words_to_digits(folded: str) -> str:
+    """``folded`` text with numbers in words before a counted noun written in digits: "mot lan" → "1 lan"."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = _words_value(match.group(1).split())
+        return match.group(1) if value is None else str(value)
+
+    return _NUMBER_WORDS.sub(replace, folded)
+
+
+def canonical(text: str) -> str:
+    """The comparison form of a value or a clause: no diacritics, lower case, numbers in digits without leading
+    zeros or thousands dots, administrative names abbreviated, white space and edge punctuation tidied."""
+    folded = " ".join(fold_diacritics(nfc(text)).lower().split())
+    for full, short in _FOLDED_ABBREVIATIONS:
+        folded = folded.replace(full, short)
+    folded = folded.replace("tt & tt", "tt&tt").replace("kh & cn", "kh&cn")
+    folded = number_words_to_digits(folded)
+    folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
+    folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)
+    return folded.strip(" .,;:")
+
+
+def _abbreviation_forms(value: str) -> list[str]:
+    forms = [value]
+    for full, short in ABBREVIATIONS:
+        for form in list(forms):
+            if full in form:
+                forms.append(form.replace(full, short))
+            elif re.search(rf"(?<!\w){re.escape(short)}(?!\w)", form):
+                forms.append(re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, form))
+    return forms
+
+
+def _number_forms(value: str) -> list[str]:
+    folded = fold_diacritics(value).lower()
+    match = _NUMBER_WORDS.match(folded)
+    if match is None:
+        return []
+    number = _words_value(match.group(1).split())
+    if number is None:
+        return []
+    rest = value[match.end() :]
+    return [f"{number}{rest}", f"{number:02d}{rest}"]
+
+
+def answer_spellings(value: str) -> tuple[str, ...]:
+    """Accepted answers for ``value``: as written; without or with leading zeros ("03 ngày" / "3 ngày"); without
+    thousands dots; in digits for a number in words ("một lần" → "1 lần"); with each administrative name abbreviated
+    or written out ("Chủ tịch UBND tỉnh" / "Chủ tịch Ủy ban nhân dân tỉnh"). Units are never dropped."""
+    forms: list[str] = []
+    for base in _abbreviation_forms(nfc(value)):
+        forms += [base, *_number_forms(base)]
+        forms.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", base))
+        forms.append(re.sub(r"(?<![\d.,/])(\d)(?![\d.,/])", r"0\1", base))
+        forms.append(re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", base))
+    return tuple(dict.fromkeys(f for f in forms if f))

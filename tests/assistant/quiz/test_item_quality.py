@@ -1,0 +1,188 @@
+"""The rules that keep items unambiguous, from a hand review of 50 generated items: statements with a subject,
+qualifiers kept, no list items asked, no arguable swaps, equal values seen as equal, amended clauses left out."""
+
+from __future__ import annotations
+
+import random
+
+from assistant.quiz.currency import changed_provisions, is_changed
+from assistant.quiz.distractors import pick_distractors
+from assistant.quiz.facts import extract_facts, fact_key
+from assistant.quiz.generate import fill_blank, question_stem, reference, statement, true_false
+from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, QuizItem
+from assistant.quiz.practice import Response, grade
+from assistant.quiz.spelling import answer_spellings, canonical
+from assistant.quiz.verify import check_item
+from assistant.text.amendments import Target
+from assistant.types import Chunk, DocumentMeta, Relation, RelationKind
+
+TEAM_RULES = DocumentMeta("qc-doan", "Quy chế hoạt động của Đoàn thanh tra", number="116/QĐ-TTr", doc_type="Quy chế")
+RESOLUTION = DocumentMeta("nq-57", "Nghị quyết về chuyển đổi số", number="57-NQ/TW", doc_type="Nghị quyết")
+SECURITY = DocumentMeta("qd-22", "Quy định an toàn thông tin", number="22/2023/QĐ-UBND", doc_type="Quy định")
+AMENDING = DocumentMeta(
+    "qd-41", "Quyết định sửa đổi Quy định an toàn thông tin", number="41/2025/QĐ-UBND", doc_type="Quyết định",
+    relations=(Relation(RelationKind.AMENDS, "22/2023/QĐ-UBND"),),
+)  # fmt: skip
+
+
+def article_chunk(doc: DocumentMeta, text: str, article: str) -> Chunk:
+    heading = text.splitlines()[0]
+    return Chunk(f"{doc.doc_id}:dieu-{article}", doc.doc_id, 1, text, ("Chương II", heading), heading, article)
+
+
+def facts(doc: DocumentMeta, text: str, article: str = "3") -> list[Fact]:
+    return extract_facts(article_chunk(doc, text, article), doc)
+
+
+def one(found: list[Fact], value: str) -> Fact:
+    return next(f for f in found if f.value == value)
+
+
+def test_a_bare_duty_takes_its_subject_from_the_article_title_or_is_not_asked() -> None:
+    duties = facts(
+        TEAM_RULES,
+        "Điều 3. Nhiệm vụ, quyền hạn của Trưởng đoàn thanh tra\n"
+        "5. Chịu trách nhiệm trước Chánh Thanh tra tỉnh về hoạt động của Đoàn trong thời hạn 45 ngày.",
+    )
+    said = statement(one(duties, "45 ngày"), "45 ngày")
+    assert said is not None and ", Trưởng đoàn thanh tra chịu trách nhiệm trước Chánh Thanh tra tỉnh" in said
+    untitled = facts(TEAM_RULES, "Điều 4. Hoạt động\n1. Chịu trách nhiệm về kết quả trong thời hạn 45 ngày.", "4")
+    assert statement(one(untitled, "45 ngày"), "30 ngày") is None and question_stem(one(untitled, "45 ngày")) is None
+    assert fill_blank(one(untitled, "45 ngày")) is not None  # a quoted sentence with a blank stays fair
+
+
+def test_a_later_part_of_a_clause_keeps_its_lead_in() -> None:
+    vision = facts(
+        RESOLUTION,
+        "Điều 1. Mục tiêu\n4. Tầm nhìn đến năm 2045: khoa học và công nghệ phát triển vững chắc; "
+        "quy mô kinh tế số đạt tối thiểu 50% GDP; Việt Nam thuộc nhóm 30 nước dẫn đầu.",
+        "1",
+    )
+    share = one(vision, "50%")
+    assert share.lead == "Tầm nhìn đến năm 2045"
+    asked = question_stem(share)
+    assert (
+        asked is not None and "về tầm nhìn đến năm 2045: quy mô kinh tế số đạt tối thiểu bao nhiêu phần trăm" in asked
+    )
+    practice = facts(
+        RESOLUTION,
+        "Điều 2. Điều kiện\n2. Có văn bản xác nhận hoàn thành thực hành với thời gian thực hành: bác sĩ 12 tháng; "
+        "điều dưỡng, hộ sinh 06 tháng.",
+        "2",
+    )
+    nurses = question_stem(one(practice, "06 tháng"))
+    assert nurses is not None and "về thời gian thực hành: điều dưỡng, hộ sinh bao lâu?" in nurses
+
+
+def test_an_amendment_is_read_as_the_provision_it_brings() -> None:
+    amended = facts(
+        AMENDING,
+        'Điều 1. Sửa đổi, bổ sung một số điều\n1. Sửa đổi khoản 1 Điều 6 như sau: "Mật khẩu truy cập hệ thống phải '
+        'có độ dài tối thiểu 12 ký tự; thay đổi ít nhất 60 ngày một lần."',
+        "1",
+    )
+    renewal = one(amended, "60 ngày")
+    assert '"' not in renewal.source.text and renewal.source.text.startswith("Mật khẩu")
+    said = statement(renewal, "90 ngày")
+    assert said is not None and "mật khẩu thay đổi ít nhất 90 ngày một lần" in said and '"' not in said
+
+
+def test_items_of_a_list_of_addressees_are_not_asked() -> None:
+    scope = facts(
+        SECURITY,
+        "Điều 2. Đối tượng áp dụng\n3. Đơn vị sự nghiệp công lập thuộc UBND tỉnh trong thời hạn 05 ngày.",
+        "2",
+    )
+    found = one(scope, "05 ngày")
+    assert question_stem(found) is None and statement(found, "05 ngày") is None
+
+
+def test_true_false_avoids_agencies_and_rules_with_exceptions() -> None:
+    rules = facts(
+        SECURITY,
+        "Điều 12. Giải quyết\n1. Sở Nội vụ giải quyết trong thời hạn không quá 45 ngày; trường hợp phức tạp "
+        "không quá 70 ngày.\n2. Thanh tra tỉnh báo cáo trong thời hạn 10 ngày.",
+        "12",
+    )
+    rng = random.Random(0)
+    agency = one(rules, "Sở Nội vụ")
+    assert true_false(agency, rules, rng, Difficulty.RECALL, frozenset(), truth=True) is None
+    assert true_false(one(rules, "45 ngày"), rules, rng, Difficulty.RECALL, frozenset(), truth=True) is None
+    plain = true_false(one(rules, "10 ngày"), rules, rng, Difficulty.RECALL, frozenset(), truth=True)
+    assert plain is not None and check_item(plain).passed
+
+
+def test_the_same_body_at_another_level_is_no_distractor() -> None:
+    pool = facts(
+        SECURITY,
+        "Điều 9. Trách nhiệm\n1. Ủy ban nhân dân cấp huyện tổng hợp báo cáo.\n2. Ủy ban nhân dân cấp xã lập danh "
+        "sách.\n3. Sở Nội vụ thẩm định.\n4. Công an tỉnh điều tra.\n5. Văn phòng Chính phủ theo dõi.",
+        "9",
+    )
+    answer = one(pool, "Ủy ban nhân dân cấp huyện")
+    wrong = pick_distractors(answer, pool, 3, random.Random(1), difficulty=Difficulty.DISCRIMINATE)
+    assert wrong and all("Ủy ban nhân dân" not in w.value for w in wrong)
+
+
+def test_numbers_in_words_and_names_written_out_are_the_same_value() -> None:
+    assert fact_key(FactKind.COUNT, "một lần") == fact_key(FactKind.COUNT, "01 lần") == "1 lan"
+    assert canonical("Ủy ban nhân dân tỉnh") == canonical("UBND tỉnh")
+    item = QuizItem(
+        "x", ItemKind.MULTIPLE_CHOICE, "Theo Điều 12, vụ việc phức tạp được gia hạn mấy lần?", "Đáp án: một lần.",
+        (one(facts(SECURITY, "Điều 12. Gia hạn\n2. Vụ việc phức tạp được gia hạn một lần.", "12"), "một lần").source,),
+        FactKind.COUNT, options=("05 lần", "02 lần", "01 lần", "một lần"), correct=(3,),
+    )  # fmt: skip
+    assert any(p.startswith("options_not_distinct") for p in check_item(item).problems)
+    assert {"UBND tỉnh", "Ủy ban nhân dân tỉnh"} <= set(answer_spellings("UBND tỉnh"))
+    blank = QuizItem("y", ItemKind.FILL_BLANK, "… ___ …:", "", (), FactKind.AGENCY, answers=("UBND tỉnh",))
+    assert grade(blank, Response(text="uy ban nhan dan tinh")).correct
+    assert not grade(blank, Response(text="UBND huyện")).correct
+
+
+def test_an_instrument_issued_with_a_decision_is_cited_as_such() -> None:
+    source = facts(SECURITY, "Điều 5. Báo cáo\n1. Báo cáo gửi trong thời hạn 10 ngày.", "5")[0].source
+    assert reference(source) == "khoản 1 Điều 5 Quy định ban hành kèm theo Quyết định số 22/2023/QĐ-UBND"
+    plain = facts(RESOLUTION, "Điều 5. Báo cáo\n1. Báo cáo gửi trong thời hạn 10 ngày.", "5")[0].source
+    assert reference(plain) == "khoản 1 Điều 5 Nghị quyết số 57-NQ/TW"
+
+
+def test_clauses_an_amending_document_repeals_or_rewrites_are_known() -> None:
+    chunk = article_chunk(
+        AMENDING,
+        'Điều 1. Sửa đổi, bổ sung\n1. Sửa đổi khoản 1 Điều 6 như sau: "Mật khẩu dài tối thiểu 12 ký tự."\n'
+        '2. Bổ sung khoản 4 vào Điều 9 như sau: "4. Diễn tập hằng năm."\n3. Bãi bỏ khoản 2 Điều 16.',
+        "1",
+    )
+    changed = changed_provisions(AMENDING, [chunk])
+    assert set(changed) == {Target("6", "1"), Target("16", "2")}
+    assert is_changed("khoản 2 Điều 16", changed) and is_changed("điểm a khoản 1 Điều 6", changed)
+    assert is_changed("Điều 16", changed)  # a whole-article chunk holds the repealed clause
+    assert not is_changed("khoản 1 Điều 16", changed) and not is_changed("khoản 4 Điều 9", changed)
+    two = DocumentMeta("qd-x", "x", relations=(*AMENDING.relations, Relation(RelationKind.AMENDS, "35/2025/QĐ-UBND")))
+    assert changed_provisions(two, [chunk]) == ()  # which document an instruction is about is unknown
+
+
+def test_an_agency_inside_a_longer_name_or_a_list_is_not_asked() -> None:
+    found = facts(
+        SECURITY,
+        "Điều 15. Tổ chức thực hiện\n1. Thủ trưởng các cơ quan, Chủ tịch UBND các cấp chịu trách nhiệm thi hành.\n"
+        "2. Được yêu cầu Trưởng đoàn, thành viên báo cáo.\n3. Văn phòng Thanh tra tỉnh đăng tải kết luận.\n"
+        "4. Sở Nội vụ thẩm định hồ sơ.",
+        "15",
+    )
+    for value in ("Chủ tịch UBND", "Trưởng đoàn", "Thanh tra tỉnh"):
+        assert question_stem(one(found, value)) is None, value
+    asked = question_stem(one(found, "Sở Nội vụ"))
+    assert asked is not None and asked.endswith("cơ quan nào thẩm định hồ sơ?")
+
+
+def test_a_time_limit_is_asked_only_when_the_stem_says_what_it_limits() -> None:
+    found = facts(
+        SECURITY,
+        "Điều 4. Thủ tục\n1. Cấp giấy chứng nhận: 15 ngày theo quy định của Luật Đầu tư.\n"
+        "2. Sở Xây dựng cấp lại giấy phép trong thời hạn 10 ngày.",
+        "4",
+    )
+    assert question_stem(one(found, "15 ngày")) is None
+    asked = question_stem(one(found, "10 ngày"))
+    assert asked is not None and "trong thời hạn bao lâu?" in asked
