@@ -5,59 +5,31 @@ drafts as DOCX or JSON, and a draft's căn cứ never taken from a document its 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from urllib.parse import unquote
 
 import pytest
 from auth_support import bearer
 from docx import Document
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
-from support import ingest
+from shelf_support import shelf_service
 
 from assistant.api.app import create_app
-from assistant.embedding.hashing import HashingEmbedder
-from assistant.service import AssistantService
-from assistant.settings import Settings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UNIT_ONLY = "07/HD-TTr"  # the Thanh tra tỉnh's unit-only guide on conclusions
 
 
-def _bases_tests() -> ModuleType:
-    """tests/assistant/inspection/test_bases.py, for its ``copy_shelf`` (a test folder is no importable package)."""
-    path = Path(__file__).resolve().parents[1] / "assistant" / "inspection" / "test_bases.py"
-    spec = importlib.util.spec_from_file_location("inspection_test_bases", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    root = tmp_path_factory.mktemp("inspection-api")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment="test",
-        data_dir=root / "data",
-        admin_password=SecretStr("test-admin-password"),
-        embedder="hashing",
-        abstain_threshold=0.2,
+    service = shelf_service(
+        tmp_path_factory.mktemp("inspection-api"),
         allow_anonymous=False,
         rate_limit_user_per_minute=0,
         rate_limit_ip_per_minute=0,
     )
-    embedder = HashingEmbedder(256)
-    report = ingest(settings, embedder, _bases_tests().copy_shelf(root / "shelf"))
-    assert not report.failed, report.failed
-    service = AssistantService(settings, embedder=embedder)
-    service.load()
-    with TestClient(create_app(settings, service=service)) as test_client:
+    with TestClient(create_app(service.settings, service=service)) as test_client:
         yield test_client
 
 

@@ -9,57 +9,24 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
-from pydantic import SecretStr
-from support import ANSWERABLE, ingest, make_passage, make_query
+from shelf_support import shelf_service
+from support import ANSWERABLE, make_passage, make_query
 
 from assistant.answer.extractive import ExtractiveComposer, note_later_rules
 from assistant.answer.prompts import PromptLibrary
-from assistant.embedding.hashing import HashingEmbedder
 from assistant.inspection.legal_rank import short_date
 from assistant.service import AssistantService
-from assistant.settings import Settings
 from assistant.text.as_of import question_time_frame, resolve_time_frame
 from assistant.types import ANONYMOUS, DocumentMeta, Relation, RelationKind, TimeFrame, Validity
 
-SOURCES = Path(__file__).resolve().parents[2] / "corpus" / "src"
 QUESTION = "văn bản đến không ghi thời hạn xử lý trong bao lâu?"
-
-
-def copy_shelf(folder: Path, doc_ids: list[str] | None = None) -> Path:
-    """corpus/src/<id>.txt with its sidecar as the ingest reads it (<id>.txt.meta.yaml, without the build-only
-    ``format`` key, which the ingest refuses)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for txt in sorted(SOURCES.glob("*.txt")):
-        if doc_ids is not None and txt.stem not in doc_ids:
-            continue
-        meta = yaml.safe_load((SOURCES / f"{txt.stem}.meta.yaml").read_text(encoding="utf-8"))
-        meta.pop("format", None)
-        (folder / txt.name).write_text(txt.read_text(encoding="utf-8"), encoding="utf-8")
-        (folder / f"{txt.name}.meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 @pytest.fixture(scope="module")
 def quy_che(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantService]:
-    root = tmp_path_factory.mktemp("as-of")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment="test",
-        data_dir=root / "data",
-        admin_password=SecretStr("test-admin-password"),
-        embedder="hashing",
-        abstain_threshold=0.2,
-    )
-    embedder = HashingEmbedder(256)
-    report = ingest(settings, embedder, copy_shelf(root / "shelf", ["qc-qlvb-2021", "qc-qlvb-2025"]))
-    assert not report.failed, report.failed
-    service = AssistantService(settings, embedder=embedder)
-    service.load()
-    yield service
+    yield shelf_service(tmp_path_factory.mktemp("as-of"), ["qc-qlvb-2021", "qc-qlvb-2025"])
 
 
 # -- the time a question sets -----------------------------------------------------------------------------------

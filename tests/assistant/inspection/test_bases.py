@@ -7,56 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
-from pydantic import SecretStr
-from support import ingest
+from shelf_support import shelf_service
 
-from assistant.embedding.hashing import HashingEmbedder
 from assistant.inspection.bases import EmptyTopic, LegalBases, citation_phrase, cited_lines, legal_bases
 from assistant.inspection.legal_rank import LegalRank, legal_date, legal_rank, sign_parts
 from assistant.service import AssistantService
-from assistant.settings import Settings
 from assistant.types import ANONYMOUS, Chunk, DocumentMeta, Principal
-
-SOURCES = Path(__file__).resolve().parents[3] / "corpus" / "src"
 
 INSPECTORATE = Principal(user_id="ttt", units=frozenset({"TTT"}))  # Thanh tra tỉnh
 CONSTRUCTION = Principal(user_id="sxd", units=frozenset({"SXD"}))  # Sở Xây dựng: no Thanh tra unit-only texts
 
 
-def copy_shelf(folder: Path) -> Path:
-    """corpus/src/<id>.txt with its sidecar as the ingest reads it: <id>.txt.meta.yaml without ``format`` (a key of
-    corpus/build_shelf.py that the ingest refuses)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for txt in sorted(SOURCES.glob("*.txt")):
-        meta = yaml.safe_load((SOURCES / f"{txt.stem}.meta.yaml").read_text(encoding="utf-8"))
-        meta.pop("format", None)
-        (folder / txt.name).write_text(txt.read_text(encoding="utf-8"), encoding="utf-8")
-        (folder / f"{txt.name}.meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantService]:
     """Every document of corpus/src (the sidecars' build-only ``format`` key dropped, the .txt ingested)."""
-    root = tmp_path_factory.mktemp("bases")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment="test",
-        data_dir=root / "data",
-        admin_password=SecretStr("test-admin-password"),
-        embedder="hashing",
-        abstain_threshold=0.2,
-    )
-    embedder = HashingEmbedder(256)
-    report = ingest(settings, embedder, copy_shelf(root / "shelf"))
-    assert not report.failed, report.failed
-    service = AssistantService(settings, embedder=embedder)
-    service.load()
-    yield service
+    yield shelf_service(tmp_path_factory.mktemp("bases"))
 
 
 def numbers(bases: LegalBases, *, superseded: bool | None = False) -> list[str]:

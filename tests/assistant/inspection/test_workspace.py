@@ -6,23 +6,18 @@ corpus/src/qc-qlvb-2025.txt, qt-thanh-tra.txt and hd-ket-luan-thanh-tra.txt."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from docx import Document
-from pydantic import SecretStr
-from support import ingest
+from shelf_support import shelf_service
 
-from assistant.embedding.hashing import HashingEmbedder
 from assistant.inspection.checklist import Holder, check_items, holders_of
 from assistant.inspection.checklist_docx import COLUMNS, checklist_docx
 from assistant.inspection.workspace import EmptyInspectionObject, Workspace, inspection_workspace
 from assistant.service import AssistantService
-from assistant.settings import Settings
 from assistant.types import ANONYMOUS, Principal
 
 INSPECTORATE = Principal(user_id="ttt", units=frozenset({"TTT"}))  # Thanh tra tỉnh
@@ -31,33 +26,9 @@ TODAY = dt.date(2026, 3, 1)
 OBJECT = "UBND xã Chi Lăng"
 
 
-def _copy_shelf(folder: Path) -> Path:
-    """test_bases.copy_shelf (loaded from its file: test modules are not a package)."""
-    spec = importlib.util.spec_from_file_location("inspection_test_bases", Path(__file__).with_name("test_bases.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    shelf: Path = module.copy_shelf(folder)
-    return shelf
-
-
 @pytest.fixture(scope="module")
 def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantService]:
-    root = tmp_path_factory.mktemp("workspace")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment="test",
-        data_dir=root / "data",
-        admin_password=SecretStr("test-admin-password"),
-        embedder="hashing",
-        abstain_threshold=0.2,
-    )
-    embedder = HashingEmbedder(256)
-    report = ingest(settings, embedder, _copy_shelf(root / "shelf"))
-    assert not report.failed, report.failed
-    service = AssistantService(settings, embedder=embedder)
-    service.load()
-    yield service
+    yield shelf_service(tmp_path_factory.mktemp("workspace"))
 
 
 @pytest.fixture(scope="module")
