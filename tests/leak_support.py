@@ -3,12 +3,22 @@ is tried for one hidden document, and nothing that would identify it may come ba
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
+from docx import Document
 from fastapi.testclient import TestClient
 
 ABSENT_ID = "khong-co-van-ban"
+INSPECTED = "UBND xã Chi Lăng"
 FOLLOW_UP = "còn thời hạn thì sao?"
+
+
+def docx_text(content: bytes) -> str:
+    """Every paragraph and table cell of a DOCX, one per line."""
+    document = Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
 
 
 def assert_clean(text: str, telltales: Sequence[str], where: str) -> None:
@@ -106,8 +116,9 @@ def probe_quiz(
 def probe_inspection(
     client: TestClient, headers: dict[str, str], doc_id: str, queries: Sequence[str], telltales: Sequence[str]
 ) -> int:
-    """Inspection and drafting: legal bases (JSON and the text block) and drafts whose căn cứ come from a topic, both
-    asked for by the hidden document's words, carry nothing of it (the caller's own topic, echoed back, is taken out
+    """Inspection and drafting: legal bases (JSON and the text block), drafts whose căn cứ come from a topic and the
+    inspection workspace (JSON, checklist DOCX, plan DOCX), all asked for by the hidden document's words, carry
+    nothing of it (the caller's own topic, echoed back, is taken out
     first); the changes of the hidden id, or against it, look exactly like those of an id that does not exist.
     Returns the number of requests made."""
     requests = 0
@@ -116,12 +127,17 @@ def probe_inspection(
             ("/v1/inspection/bases", {}, {"topic": question, "include_superseded": True}),
             ("/v1/inspection/bases", {"format": "text"}, {"topic": question}),
             ("/v1/drafts", {"format": "json"}, {"kind": "cong_van", "subject": question, "bases_topic": question}),
+            ("/v1/inspection/workspace", {}, {"topic": question, "object_name": INSPECTED}),
+            ("/v1/inspection/workspace", {"format": "checklist"}, {"topic": question, "object_name": INSPECTED}),
+            ("/v1/inspection/workspace", {"format": "plan"}, {"topic": question, "object_name": INSPECTED}),
         ]
         for route, params, body in calls:
             response = client.post(route, params=params, json=body, headers=headers)
             requests += 1
             assert response.status_code == 200, (route, body, response.text)
-            assert_clean(response.text.replace(question, ""), telltales, f"{route} {params} {body}")
+            text = docx_text(response.content) if params.get("format") in ("checklist", "plan") else response.text
+            echo_removed = " ".join(text.split()).replace(question, "")  # a title wraps the topic over lines
+            assert_clean(echo_removed, telltales, f"{route} {params} {body}")
             if route == "/v1/drafts":
                 assert_clean("\n".join(response.json()["bases"]), telltales, f"{route} bases of {question!r}")
     public = client.get("/v1/documents", params={"limit": 1}, headers=headers).json()["documents"][0]["doc_id"]

@@ -56,6 +56,7 @@ class Action:
     QUIZ_EXPORT = "quiz.bank.export"
     QUIZ_DELETE = "quiz.bank.delete"
     INSPECTION_BASES = "inspection.bases"
+    INSPECTION_WORKSPACE = "inspection.workspace"
     DOCUMENT_COMPARE = "document.compare"
     DRAFT_RENDER = "draft.render"
 

@@ -22,6 +22,7 @@ from assistant.drafting import (
 from assistant.drafting.details import DETAILS_BY_KIND, Details
 from assistant.inspection.bases import LegalBases, LegalBasis
 from assistant.inspection.compare import ArticleChange, ClauseChange, Comparison
+from assistant.inspection.workspace import Workspace
 
 _PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # a Word document holds no control characters
 ShortText = Annotated[str, StringConstraints(max_length=300, pattern=_PRINTABLE)]
@@ -96,6 +97,105 @@ class BasesResponse(BaseModel):
                 UnverifiedOut(text=u.text, numbers=list(u.numbers), cited_by=u.cited_by) for u in bases.unverified
             ],
             block=bases.block(),
+        )
+
+
+# -- inspection workspace ---------------------------------------------------------------------------------------
+
+
+class WorkspaceRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(min_length=1, max_length=500, description="What is inspected: 'công tác văn thư, lưu trữ'")
+    object_name: str = Field(max_length=300, description="The unit inspected: 'UBND xã Chi Lăng'")
+    as_of: dt.date | None = Field(None, description="Texts in force on this date (default: today)")
+
+
+class CheckItemOut(BaseModel):
+    duty: str = Field(description="The duty as the clause states it")
+    holder: str
+    holder_kind: str
+    deadlines: list[str]
+    frequency: str
+    limits: str = Field(description="Deadlines, amounts and frequency joined, for the checklist column")
+    citation: str = Field(description='"khoản 3 Điều 7 Quy chế số 35/2025/QĐ-UBND"')
+    path: str
+    number: str
+    doc_id: str
+    chunk_id: str
+    heading: str
+    clause: str
+
+
+class DeadlineOut(BaseModel):
+    step: str
+    found: bool = Field(description="False: the procedure on the shelf states no time limit (a placeholder)")
+    values: list[str]
+    line: str = Field(description="The line of the plan")
+    citation: str
+
+
+class PlanOut(BaseModel):
+    kind: str
+    number: str
+    filename: str
+    placeholders: list[str] = Field(description="Fields of the plan left for the author to fill")
+    bases: list[str]
+
+
+class WorkspaceResponse(BaseModel):
+    topic: str
+    object_name: str
+    as_of: dt.date
+    holders: list[str] = Field(description="The kinds of duty-holder the object is (what its checklist covers)")
+    bases: BasesResponse
+    checklist: list[CheckItemOut]
+    deadlines: list[DeadlineOut]
+    plan: PlanOut
+
+    @classmethod
+    def from_core(cls, workspace: Workspace) -> WorkspaceResponse:
+        return cls(
+            topic=workspace.topic,
+            object_name=workspace.object_name,
+            as_of=workspace.as_of,
+            holders=list(workspace.holders),
+            bases=BasesResponse.from_core(workspace.bases),
+            checklist=[
+                CheckItemOut(
+                    duty=i.duty,
+                    holder=i.holder,
+                    holder_kind=i.holder_kind,
+                    deadlines=list(i.deadlines),
+                    frequency=i.frequency,
+                    limits=i.limits,
+                    citation=i.citation,
+                    path=i.path,
+                    number=i.number,
+                    doc_id=i.doc_id,
+                    chunk_id=i.chunk_id,
+                    heading=i.heading,
+                    clause=i.clause,
+                )  # fmt: skip
+                for i in workspace.checklist
+            ],
+            deadlines=[
+                DeadlineOut(
+                    step=d.step,
+                    found=d.found,
+                    values=list(d.values),
+                    line=d.line(),
+                    citation=f"{d.path} {d.doc_label}".strip(),
+                )  # fmt: skip
+                for d in workspace.deadlines
+            ],
+            plan=PlanOut(
+                kind=workspace.plan.kind.value,
+                number=workspace.plan.number,
+                filename=workspace.plan.filename,
+                placeholders=list(workspace.plan.placeholders),
+                bases=list(workspace.plan_request.bases),
+            ),
         )
 
 

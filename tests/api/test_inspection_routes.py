@@ -173,3 +173,68 @@ def test_a_draft_never_cites_a_document_its_author_may_not_see(client: TestClien
     assert outside.json()["bases"][0] == "Căn cứ chức năng, nhiệm vụ được giao"  # the user's own line, first
     assert UNIT_ONLY not in outside.text
     assert UNIT_ONLY not in _paragraphs(client.post("/v1/drafts", json=body, headers=outsider).content)
+
+
+# -- the inspection workspace ---------------------------------------------------------------------------------------
+
+WORKSPACE = {"topic": "quản lý văn bản điện tử", "object_name": "UBND xã Chi Lăng", "as_of": "2026-03-01"}
+
+
+def test_the_workspace_lists_bases_checks_and_the_plans_deadlines(client: TestClient, staff: dict[str, str]) -> None:
+    response = client.post("/v1/inspection/workspace", json=WORKSPACE, headers=staff)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["object_name"] == "UBND xã Chi Lăng" and "commune" in body["holders"]
+    assert "35/2025/QĐ-UBND" in body["bases"]["block"] and "18/2021/QĐ-UBND" not in body["bases"]["block"]
+    by_citation = {item["citation"]: item for item in body["checklist"]}
+    duty = by_citation["khoản 3 Điều 7 Quy chế số 35/2025/QĐ-UBND"]
+    assert duty["deadlines"] == ["05 ngày làm việc"] and duty["duty"] in duty["clause"]
+    steps = {d["step"]: d for d in body["deadlines"]}
+    assert steps["Thời hạn thanh tra"]["values"] == ["45 ngày", "70 ngày"]
+    assert steps["Thời hạn thanh tra"]["citation"].startswith("khoản 1 Điều 12")
+    assert body["plan"]["kind"] == "ke_hoach" and body["plan"]["filename"].endswith(".docx")
+
+
+def _docx_text(content: bytes) -> tuple[str, list[list[str]]]:
+    document = Document(io.BytesIO(content))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    return "\n".join(p.text for p in document.paragraphs), rows
+
+
+def test_the_checklist_and_the_plan_download_as_word(client: TestClient, staff: dict[str, str]) -> None:
+    checklist = client.post("/v1/inspection/workspace", params={"format": "checklist"}, json=WORKSPACE, headers=staff)
+    assert checklist.status_code == 200 and checklist.headers["content-type"] == DOCX
+    assert "bang-kiem-2026-03-01.docx" in unquote(checklist.headers["content-disposition"])
+    _, rows = _docx_text(checklist.content)
+    assert rows[0][:3] == ["STT", "Nội dung kiểm tra", "Căn cứ"]
+    cited = [row for row in rows[1:] if "khoản 3 Điều 7" in row[2] and "35/2025/QĐ-UBND" in row[2]]
+    assert cited and "05 ngày làm việc" in cited[0][3]
+    plan = client.post("/v1/inspection/workspace", params={"format": "plan"}, json=WORKSPACE, headers=staff)
+    assert plan.status_code == 200 and plan.headers["content-type"] == DOCX
+    text, _ = _docx_text(plan.content)
+    assert "KẾ HOẠCH" in text and "UBND xã Chi Lăng" in text and "Căn cứ" in text and "45 ngày" in text
+
+
+def test_bad_workspace_requests_are_refused(client: TestClient, staff: dict[str, str]) -> None:
+    blank = client.post("/v1/inspection/workspace", json={**WORKSPACE, "object_name": "  "}, headers=staff)
+    assert blank.status_code == 422 and "object_name" in blank.text
+    for body in ({"topic": "thanh tra"}, {**WORKSPACE, "extra": 1}, {**WORKSPACE, "as_of": "31/02/2026"}):
+        assert client.post("/v1/inspection/workspace", json=body, headers=staff).status_code == 422
+    odd = client.post("/v1/inspection/workspace", params={"format": "pdf"}, json=WORKSPACE, headers=staff)
+    assert odd.status_code == 422
+    assert client.post("/v1/inspection/workspace", json=WORKSPACE).status_code == 401
+
+
+def test_the_workspace_never_draws_on_a_unit_only_text_for_an_outsider(
+    client: TestClient, staff: dict[str, str]
+) -> None:
+    asked = {**WORKSPACE, "topic": "kết luận thanh tra"}
+    inspector = bearer(client, "ttv", roles=["inspector"], units=["TTT"])
+    inside = client.post("/v1/inspection/workspace", json=asked, headers=inspector).json()
+    assert UNIT_ONLY in {item["number"] for item in inside["checklist"]}
+    for fmt in ("json", "checklist", "plan"):
+        seen = client.post("/v1/inspection/workspace", params={"format": fmt}, json=asked, headers=staff)
+        text = (
+            seen.text if fmt == "json" else "\n".join([_docx_text(seen.content)[0], str(_docx_text(seen.content)[1])])
+        )
+        assert seen.status_code == 200 and UNIT_ONLY not in text, fmt

@@ -98,7 +98,7 @@ def test_outsiders_get_nothing_of_hidden_documents_anywhere(
         assert quiz_requests == 1 + len(QUERIES[doc]) * (2 if "trainer" in roles else 1) + (
             2 if "trainer" in roles else 0
         )
-        assert probe_inspection(client, headers, doc, QUERIES[doc], TELLTALES[doc]) == 3 * len(QUERIES[doc]) + 8
+        assert probe_inspection(client, headers, doc, QUERIES[doc], TELLTALES[doc]) == 6 * len(QUERIES[doc]) + 8
 
     listing = client.get("/v1/documents", params={"limit": 1000}, headers=headers).json()
     assert listing["total"] == len(listing["documents"]) == public_count

@@ -334,6 +334,7 @@ JSON_ROUTES = {
     ("/v1/quiz/banks/{bank_id}/versions", "get"): "assistant__api__quiz_schemas__VersionList",
     ("/v1/quiz/lessons", "post"): "LessonOut",  # or DOCX on request
     ("/v1/inspection/bases", "post"): "BasesResponse",  # or text/plain with ?format=text
+    ("/v1/inspection/workspace", "post"): "WorkspaceResponse",  # or DOCX with ?format=checklist|plan
     ("/v1/documents/{doc_id}/changes", "get"): "ComparisonOut",  # or DOCX with ?format=docx
     ("/v1/drafts", "post"): "DraftOut",  # with ?format=json; DOCX by default
 }

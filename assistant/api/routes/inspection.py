@@ -8,6 +8,9 @@ document the caller may not see, and a hidden document is reported exactly like 
 Routes:
 
 - ``POST /v1/inspection/bases`` → the bases (JSON), or with ``?format=text`` the "Căn cứ …" block as text/plain;
+- ``POST /v1/inspection/workspace`` → for a topic and the unit inspected: the bases, the checklist of the unit's
+  duties (each cited, with its deadline or amount) and the kế hoạch thanh tra with the procedure's time limits
+  (JSON); ``?format=checklist`` the checklist as DOCX, ``?format=plan`` the plan as DOCX;
 - ``GET /v1/documents/{doc_id}/changes`` → the comparison with the document it replaces or amends (or the one
   replacing or amending it), or with ``?against=OTHER_ID`` with that document; ``?format=docx`` downloads it as a
   Word table;
@@ -32,14 +35,18 @@ from assistant.api.inspection_schemas import (
     ComparisonOut,
     DraftBody,
     DraftOut,
+    WorkspaceRequest,
+    WorkspaceResponse,
     draft_details,
 )
 from assistant.api.routes.auth import UNAUTHORIZED
 from assistant.api.schemas import ErrorResponse
 from assistant.drafting import DraftKind, DraftRequest, Signature, render_draft
 from assistant.inspection.bases import legal_bases
+from assistant.inspection.checklist_docx import checklist_docx
 from assistant.inspection.compare import compare_documents, compare_with_related
 from assistant.inspection.compare_docx import comparison_to_docx
+from assistant.inspection.workspace import inspection_workspace
 from assistant.service import AssistantService
 from assistant.types import Principal
 
@@ -73,6 +80,42 @@ def bases(
     if format == "text":
         return PlainTextResponse(found.block())
     return BasesResponse.from_core(found)
+
+
+@router.post(
+    "/v1/inspection/workspace",
+    response_model=WorkspaceResponse,
+    responses={
+        **UNAUTHORIZED,
+        200: {"content": {DOCX: {}}, "description": "The workspace (JSON), the checklist or the plan (DOCX)"},
+    },
+    summary="Inspection workspace: bases, the checklist of the object's duties, the plan with statutory deadlines",
+)
+def workspace(
+    body: WorkspaceRequest,
+    principal: PrincipalDep,
+    service: ServiceDep,
+    auditor: AuditorDep,
+    format: Annotated[str, Query(pattern="^(json|checklist|plan)$")] = "json",
+) -> Any:
+    found = inspection_workspace(service, body.topic, body.object_name, principal=principal, as_of=body.as_of)
+    auditor.record(
+        Action.INSPECTION_WORKSPACE,
+        {"topic": body.topic, "object_name": found.object_name, "checks": len(found.checklist), "format": format},
+    )
+    if format == "checklist":
+        content = checklist_docx(found.checklist, topic=found.topic, object_name=found.object_name, as_of=found.as_of)
+        return _attachment(content, f"bang-kiem-{found.as_of.isoformat()}.docx")
+    if format == "plan":
+        return _attachment(found.plan.content, found.plan.filename)
+    return WorkspaceResponse.from_core(found)
+
+
+def _attachment(content: bytes, filename: str) -> Response:
+    encoded = quote(filename, safe="")
+    return Response(
+        content, media_type=DOCX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{encoded}"}
+    )
 
 
 @router.get(
