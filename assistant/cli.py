@@ -299,6 +299,36 @@ def cmd_bases(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if found.in_force else 1
 
 
+def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.api.inspection_schemas import WorkspaceResponse
+    from assistant.inspection.checklist_docx import checklist_docx
+    from assistant.inspection.workspace import inspection_workspace
+
+    found = inspection_workspace(
+        _service(settings), " ".join(args.topic), args.object, principal=_principal(args), as_of=args.as_of
+    )
+    if args.checklist_out:
+        content = checklist_docx(found.checklist, topic=found.topic, object_name=found.object_name, as_of=found.as_of)
+        Path(args.checklist_out).write_bytes(content)
+    if args.plan_out:
+        Path(args.plan_out).write_bytes(found.plan.content)
+    if args.json:
+        print(json.dumps(WorkspaceResponse.from_core(found).model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0 if found.checklist else 1
+    print(found.bases.block() or f"Không tìm thấy căn cứ còn hiệu lực ngày {found.as_of:%d/%m/%Y}.")
+    print(f"\nBảng kiểm {found.object_name} ({len(found.checklist)} nội dung):")
+    for n, item in enumerate(found.checklist, start=1):
+        limits = f" [{item.limits}]" if item.limits else ""
+        print(f"{n:3}. {item.duty}{limits} — {item.citation}")
+    print("\nThời hạn theo quy trình:")
+    for deadline in found.deadlines:
+        print(f"  - {deadline.line()}")
+    for path in (args.checklist_out, args.plan_out):
+        if path:
+            print(f"Đã ghi {path}")
+    return 0 if found.checklist else 1
+
+
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.api.inspection_schemas import ComparisonOut
     from assistant.inspection.compare import compare_documents, compare_with_related
@@ -391,6 +421,16 @@ def _add_inspection_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     _add_identity(p)
     p.set_defaults(func=cmd_bases)
+
+    p = sub.add_parser("inspect", help="inspection workspace: bases, the object's checklist, the plan's deadlines")
+    p.add_argument("topic", nargs="+")
+    p.add_argument("--object", required=True, help='the unit inspected, "UBND xã Chi Lăng"')
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="texts in force on this date")
+    p.add_argument("--checklist-out", metavar="F.docx", help="also write the checklist (bảng kiểm) as DOCX")
+    p.add_argument("--plan-out", metavar="F.docx", help="also write the kế hoạch thanh tra as DOCX")
+    p.add_argument("--json", action="store_true")
+    _add_identity(p)
+    p.set_defaults(func=cmd_inspect)
 
     p = sub.add_parser("changes", help="what changed between a document and the one it replaces or amends")
     p.add_argument("doc_id")

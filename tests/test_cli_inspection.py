@@ -1,5 +1,6 @@
-"""``assistant bases``, ``assistant changes`` and ``assistant draft`` over the sample shelf (corpus/src ingested with
-the hashing embedder, sidecars without their build-only ``format:`` key), acting as a unit with ``--unit``."""
+"""``assistant bases``, ``assistant inspect``, ``assistant changes`` and ``assistant draft`` over the sample shelf
+(corpus/src ingested with the hashing embedder, sidecars without their build-only ``format:`` key), acting as a unit
+with ``--unit``."""
 
 from __future__ import annotations
 
@@ -10,23 +11,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from docx import Document
+from shelf_support import copy_shelf
 
 from assistant.cli import main
 
-SOURCES = Path(__file__).resolve().parents[1] / "corpus" / "src"
 Run = Callable[..., tuple[int, str, str]]
-
-
-def _copy_shelf(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for txt in sorted(SOURCES.glob("*.txt")):
-        meta = yaml.safe_load((SOURCES / f"{txt.stem}.meta.yaml").read_text(encoding="utf-8"))
-        meta.pop("format", None)
-        (folder / txt.name).write_text(txt.read_text(encoding="utf-8"), encoding="utf-8")
-        (folder / f"{txt.name}.meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
@@ -43,7 +33,7 @@ def shelf_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("cli-inspection")
     with pytest.MonkeyPatch.context() as monkeypatch:
         _environment(monkeypatch, root)
-        assert main(["ingest", str(_copy_shelf(root / "shelf")), "--no-progress"]) == 0
+        assert main(["ingest", str(copy_shelf(root / "shelf")), "--no-progress"]) == 0
     yield root
 
 
@@ -105,3 +95,27 @@ def test_draft_writes_the_docx_and_lists_the_placeholders(run: Run, tmp_path: Pa
     assert "Căn cứ Quyết định số 35/2025/QĐ-UBND" in text and "Chánh Văn phòng" in text
     code, _, err = run("draft", "giay_moi", "--out", str(out_file), "--field", "paragraphs=x")
     assert code == 2 and "details.paragraphs" in err
+
+
+def test_inspect_prints_the_checklist_and_writes_both_word_files(run: Run, tmp_path: Path) -> None:
+    checklist, plan = tmp_path / "bang-kiem.docx", tmp_path / "ke-hoach.docx"
+    code, out, _ = run(
+        "inspect", "quản lý văn bản điện tử", "--object", "UBND xã Chi Lăng", "--as-of", "2026-03-01",
+        "--checklist-out", str(checklist), "--plan-out", str(plan),
+    )  # fmt: skip
+    assert code == 0, out
+    assert "Căn cứ Quyết định số 35/2025/QĐ-UBND" in out or "35/2025/QĐ-UBND" in out.split("Bảng kiểm")[0]
+    assert "[05 ngày làm việc] — khoản 3 Điều 7 Quy chế số 35/2025/QĐ-UBND" in out
+    assert "Thời hạn thanh tra:" in out and "45 ngày" in out
+    rows = [[c.text for c in row.cells] for t in Document(io.BytesIO(checklist.read_bytes())).tables for row in t.rows]
+    assert rows[0][1] == "Nội dung kiểm tra" and len(rows) > 5
+    assert "KẾ HOẠCH" in "\n".join(p.text for p in Document(io.BytesIO(plan.read_bytes())).paragraphs)
+
+
+def test_inspect_as_json_and_as_an_outsider(run: Run) -> None:
+    code, out, _ = run("inspect", "kết luận thanh tra", "--object", "UBND xã Chi Lăng", "--json", "--unit", "TTT")
+    assert code == 0 and "07/HD-TTr" in {item["number"] for item in json.loads(out)["checklist"]}
+    code, out, _ = run("inspect", "kết luận thanh tra", "--object", "UBND xã Chi Lăng", "--json", "--unit", "SXD")
+    assert "07/HD-TTr" not in out
+    code, out, err = run("inspect", "kết luận thanh tra", "--object", "  ")
+    assert code == 2 and "object_name" in err + out
