@@ -15,6 +15,7 @@ from ui.admin import DocumentsTab, FeedbackTab
 from ui.admin_undo import RecoveryTab
 from ui.chat import ChatTab
 from ui.client import ApiClient, ApiError
+from ui.inspection import InspectionTab
 from ui.labels import Labels
 from ui.models import Session
 from ui.practice import PracticeTab
@@ -63,6 +64,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
     feedback = FeedbackTab(client)
     recovery = RecoveryTab(client)
     trainer, learner = TrainerTab(client), PracticeTab(client)
+    inspection = InspectionTab(client)
     labels = Labels(settings.language)
     lang0 = settings.language
 
@@ -98,6 +100,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
                     view = chat.build(labels, lang0)
                 learner.build(labels, lang0)
                 trainer.build(labels, lang0)
+                inspection.build(labels, lang0)
                 with labels.add(
                     gr.Tab(id="documents", visible=False, elem_id="tl-tab-docs"), label="docs.tab"
                 ) as docs_tab:
@@ -117,6 +120,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         recovery.wire(session, lang)
         trainer.wire(session, lang)
         learner.wire(session, lang)
+        inspection.wire(session, lang)
         quiz_targets = [*trainer.reset_targets(), *learner.reset_targets()]
 
         def probe(lang_value: str) -> tuple[Any, ...]:

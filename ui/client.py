@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 
@@ -322,6 +322,44 @@ class ApiClient:
         body = {"topic": topic, "points": points, "format": "docx"}
         return _download(self._request("POST", "/v1/quiz/lessons", token, json=body), "bai-hoc.docx")
 
+    # -- inspection and drafting ---------------------------------------------------------------------------
+    def legal_bases(self, token: str | None, topic: str, *, as_of: str | None = None) -> dict[str, Any]:
+        """The bases of ``topic`` in force on ``as_of`` (ISO date; today when None), with the căn cứ block."""
+        body = {"topic": topic, **({"as_of": as_of} if as_of else {})}
+        return dict(self._json("POST", "/v1/inspection/bases", token, json=body))
+
+    def workspace(self, token: str | None, topic: str, object_name: str, *, as_of: str | None = None) -> dict[str, Any]:
+        """The inspection workspace: bases, the object's checklist, the procedure's deadlines, the plan's fields."""
+        return dict(self._json("POST", "/v1/inspection/workspace", token, json=_workspace(topic, object_name, as_of)))
+
+    def workspace_docx(
+        self, token: str | None, topic: str, object_name: str, fmt: str, *, as_of: str | None = None
+    ) -> DownloadedFile:
+        """``fmt`` "checklist" (bảng kiểm) or "plan" (kế hoạch thanh tra) as DOCX."""
+        body = _workspace(topic, object_name, as_of)
+        response = self._request("POST", "/v1/inspection/workspace", token, params={"format": fmt}, json=body)
+        return _download(response, f"{fmt}.docx")
+
+    def changes(self, token: str | None, doc_id: str, *, against: str | None = None) -> dict[str, Any]:
+        params = {"against": against} if against else {}
+        return dict(self._json("GET", f"/v1/documents/{quote(doc_id, safe='')}/changes", token, params=params))
+
+    def changes_docx(self, token: str | None, doc_id: str, *, against: str | None = None) -> DownloadedFile:
+        params = {"format": "docx", **({"against": against} if against else {})}
+        response = self._request("GET", f"/v1/documents/{quote(doc_id, safe='')}/changes", token, params=params)
+        return _download(response, f"so-sanh-{doc_id}.docx")
+
+    def draft(self, token: str | None, body: dict[str, Any]) -> tuple[DownloadedFile, str, list[str]]:
+        """The DOCX of a draft, its số/ký hiệu and the fields left as placeholders."""
+        response = self._request("POST", "/v1/drafts", token, json=body)
+        placeholders = [p for p in response.headers.get("x-draft-placeholders", "").split(",") if p]
+        number = unquote(response.headers.get("x-draft-number", ""))
+        return _download(response, "du-thao.docx"), number, placeholders
+
+
+def _workspace(topic: str, object_name: str, as_of: str | None) -> dict[str, Any]:
+    return {"topic": topic, "object_name": object_name, **({"as_of": as_of} if as_of else {})}
+
 
 def _bank_path(bank_id: str) -> str:
     return f"/v1/quiz/banks/{quote(bank_id, safe='')}"
@@ -330,9 +368,13 @@ def _bank_path(bank_id: str) -> str:
 _FILENAME = re.compile(r'filename="?([^";]+)"?')
 
 
+_FILENAME_STAR = re.compile(r"filename\*=UTF-8''([^;]+)", re.IGNORECASE)
+
+
 def _download(response: httpx.Response, fallback: str) -> DownloadedFile:
-    found = _FILENAME.search(response.headers.get("content-disposition", ""))
-    name = Path(found.group(1)).name if found else fallback
+    disposition = response.headers.get("content-disposition", "")
+    star, found = _FILENAME_STAR.search(disposition), _FILENAME.search(disposition)
+    name = Path(unquote(star.group(1))).name if star else Path(found.group(1)).name if found else fallback
     return DownloadedFile(response.content, name or fallback, response.headers.get("content-type", ""))
 
 
