@@ -101,6 +101,8 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
         if agent is None:
             return None
         body = f"{agent} {_lower_first(body)}" if agent else body
+    elif fact.opening and not label:
+        return None  # a later part whose scope the opening sets ("…cấp III, cấp IV…; hồ sơ nộp tại …")
     return label, body
 
 
@@ -187,7 +189,7 @@ def question_stem(fact: Fact) -> str | None:
     if parts is None:
         return None
     label, body = parts
-    asked = body.replace(fact.value, _question_word(fact), 1)
+    asked = body.replace(fact.value, _question_word(fact), 1).replace(" nào nào", " nào")  # "bất kỳ … nào"
     asked = re.sub(r"^(\w+(?: \w+)?):\s", r"\1 ", asked) if body.startswith(fact.value) else asked
     if stated_in(fact.kind, fact.value, asked):
         return None  # the sentence states the value twice: asking it would give it away

@@ -186,3 +186,14 @@ def test_a_time_limit_is_asked_only_when_the_stem_says_what_it_limits() -> None:
     assert question_stem(one(found, "15 ngày")) is None
     asked = question_stem(one(found, "10 ngày"))
     assert asked is not None and "trong thời hạn bao lâu?" in asked
+
+
+def test_a_later_part_of_a_clause_that_depends_on_its_opening_is_not_asked() -> None:
+    found = facts(
+        SECURITY,
+        "Điều 1. Thẩm quyền\n3. Giấy phép công trình cấp III, cấp IV do Ủy ban nhân dân cấp xã cấp; hồ sơ nộp tại "
+        "Trung tâm Phục vụ hành chính công cấp xã trong thời hạn 10 ngày.",
+        "1",
+    )
+    assert question_stem(one(found, "Trung tâm Phục vụ hành chính công cấp xã")) is None
+    assert fill_blank(one(found, "Trung tâm Phục vụ hành chính công cấp xã")) is not None
