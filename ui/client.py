@@ -18,16 +18,21 @@ from ui.models import (
     BankVersion,
     Citation,
     Citations,
+    Comparison,
     Delta,
     Document,
     Done,
     DownloadedFile,
+    Draft,
+    DraftForm,
     FeedbackItem,
     GeneratedBank,
     GradedItem,
     IndexVersion,
+    InspectionWorkspace,
     ItemStat,
     Job,
+    LegalBases,
     Lesson,
     LessonPoint,
     Meta,
@@ -323,41 +328,47 @@ class ApiClient:
         return _download(self._request("POST", "/v1/quiz/lessons", token, json=body), "bai-hoc.docx")
 
     # -- inspection and drafting ---------------------------------------------------------------------------
-    def legal_bases(self, token: str | None, topic: str, *, as_of: str | None = None) -> dict[str, Any]:
+    def legal_bases(self, token: str | None, topic: str, *, as_of: str | None = None) -> LegalBases:
         """The bases of ``topic`` in force on ``as_of`` (ISO date; today when None), with the căn cứ block."""
         body = {"topic": topic, **({"as_of": as_of} if as_of else {})}
-        return dict(self._json("POST", "/v1/inspection/bases", token, json=body))
+        return LegalBases.from_api(self._json("POST", "/v1/inspection/bases", token, json=body))
 
-    def workspace(self, token: str | None, topic: str, object_name: str, *, as_of: str | None = None) -> dict[str, Any]:
+    def workspace(
+        self, token: str | None, topic: str, object_name: str, *, as_of: str | None = None
+    ) -> InspectionWorkspace:
         """The inspection workspace: bases, the object's checklist, the procedure's deadlines, the plan's fields."""
-        return dict(self._json("POST", "/v1/inspection/workspace", token, json=_workspace(topic, object_name, as_of)))
+        body = _workspace(topic, object_name, as_of)
+        return InspectionWorkspace.from_api(self._json("POST", "/v1/inspection/workspace", token, json=body))
 
     def workspace_docx(
-        self, token: str | None, topic: str, object_name: str, fmt: str, *, as_of: str | None = None
-    ) -> DownloadedFile:
+        self, token: str | None, topic: str, object_name: str, fmt: Literal["checklist", "plan"], *,
+        as_of: str | None = None,
+    ) -> DownloadedFile:  # fmt: skip
         """``fmt`` "checklist" (bảng kiểm) or "plan" (kế hoạch thanh tra) as DOCX."""
         body = _workspace(topic, object_name, as_of)
         response = self._request("POST", "/v1/inspection/workspace", token, params={"format": fmt}, json=body)
         return _download(response, f"{fmt}.docx")
 
-    def changes(self, token: str | None, doc_id: str, *, against: str | None = None) -> dict[str, Any]:
+    def changes(self, token: str | None, doc_id: str, *, against: str | None = None) -> Comparison:
+        """What changed between ``doc_id`` and the document amending or replacing it (or ``against``)."""
         params = {"against": against} if against else {}
-        return dict(self._json("GET", f"/v1/documents/{quote(doc_id, safe='')}/changes", token, params=params))
+        path = f"/v1/documents/{quote(doc_id, safe='')}/changes"
+        return Comparison.from_api(self._json("GET", path, token, params=params))
 
     def changes_docx(self, token: str | None, doc_id: str, *, against: str | None = None) -> DownloadedFile:
         params = {"format": "docx", **({"against": against} if against else {})}
         response = self._request("GET", f"/v1/documents/{quote(doc_id, safe='')}/changes", token, params=params)
         return _download(response, f"so-sanh-{doc_id}.docx")
 
-    def draft(self, token: str | None, body: dict[str, Any]) -> tuple[DownloadedFile, str, list[str]]:
+    def draft(self, token: str | None, form: DraftForm) -> Draft:
         """The DOCX of a draft, its số/ký hiệu and the fields left as placeholders."""
-        response = self._request("POST", "/v1/drafts", token, json=body)
-        placeholders = [p for p in response.headers.get("x-draft-placeholders", "").split(",") if p]
+        response = self._request("POST", "/v1/drafts", token, json=form.to_api())
+        placeholders = tuple(p for p in response.headers.get("x-draft-placeholders", "").split(",") if p)
         number = unquote(response.headers.get("x-draft-number", ""))
-        return _download(response, "du-thao.docx"), number, placeholders
+        return Draft(_download(response, "du-thao.docx"), number, placeholders)
 
 
-def _workspace(topic: str, object_name: str, as_of: str | None) -> dict[str, Any]:
+def _workspace(topic: str, object_name: str, as_of: str | None) -> dict[str, str]:
     return {"topic": topic, "object_name": object_name, **({"as_of": as_of} if as_of else {})}
 
 

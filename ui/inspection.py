@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ import gradio as gr
 
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import DownloadedFile, Session
+from ui.models import Comparison, DownloadedFile, DraftForm, InspectionWorkspace, LegalBases, Session
 from ui.strings import error_text, t
 
 DRAFT_KINDS = ("giay_moi", "to_trinh", "bao_cao", "cong_van", "ke_hoach", "quyet_dinh")
@@ -35,56 +35,59 @@ def parse_day(text: str | None) -> str | None:
     raise ValueError(text)
 
 
-def bases_markdown(body: Mapping[str, Any], lang: str) -> str:
-    """The bases as a list (superseded ones struck through) and the căn cứ block to copy."""
+def bases_markdown(found: LegalBases, lang: str) -> str:
+    """The bases as a list (superseded ones struck through), the căn cứ block to copy, and the căn cứ lines that
+    name texts not on the shelf (to verify)."""
     lines = []
-    for basis in body.get("bases", []):
-        articles = ", ".join(a["path"] for a in basis.get("articles", []))
-        text = f"**{basis['number'] or basis['title']}** — {basis['title']} ({basis['rank_label']})"
-        text += f" · {articles}" if articles else ""
-        lines.append(f"- ~~{text}~~ *{basis['status_label']}*" if basis.get("superseded") else f"- {text}")
-    block = body.get("block", "")
+    for basis in found.bases:
+        text = f"**{basis.number or basis.title}** — {basis.title} ({basis.rank_label})"
+        text += f" · {', '.join(basis.articles)}" if basis.articles else ""
+        lines.append(f"- ~~{text}~~ *{basis.status_label}*" if basis.superseded else f"- {text}")
     if not lines:
         return t(lang, "insp.no_bases")
-    return "\n".join(lines) + (f"\n\n{t(lang, 'insp.block')}\n\n```text\n{block}\n```" if block else "")
+    out = "\n".join(lines)
+    if found.block:
+        out += f"\n\n{t(lang, 'insp.block')}\n\n```text\n{found.block}\n```"
+    if found.unverified:
+        out += f"\n\n{t(lang, 'insp.unverified')}\n\n" + "\n".join(f"- {line}" for line in found.unverified)
+    return out
 
 
-def checklist_markdown(body: Mapping[str, Any], lang: str) -> str:
+def checklist_markdown(found: InspectionWorkspace, lang: str) -> str:
     """The checklist as a table (STT, duty, deadline, citation) and the procedure's time limits."""
     rows = [t(lang, "insp.checklist_head"), "|---|---|---|---|"]
-    for n, item in enumerate(body.get("checklist", []), start=1):
-        cells = (str(n), item["duty"], item.get("limits", ""), item["citation"])
-        rows.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
-    deadlines = [f"- {d['line']}" for d in body.get("deadlines", [])]
-    parts = [t(lang, "insp.checks", count=len(body.get("checklist", [])), name=body.get("object_name", ""))]
+    for n, item in enumerate(found.checklist, start=1):
+        cells = (str(n), item.duty, item.limits, item.citation)
+        rows.append("| " + " | ".join(" ".join(c.replace("|", "/").split()) for c in cells) + " |")
+    deadlines = [f"- {d.line}" for d in found.deadlines]
+    parts = [t(lang, "insp.checks", count=len(found.checklist), name=found.object_name)]
     parts.append("\n".join(rows) if len(rows) > 2 else t(lang, "insp.no_checks"))
     if deadlines:
         parts += [t(lang, "insp.deadlines"), "\n".join(deadlines)]
     return "\n\n".join(parts)
 
 
-def changes_html(body: Mapping[str, Any], lang: str) -> str:
+def changes_html(comparison: Comparison, lang: str) -> str:
     """Each changed article with deleted words struck and inserted words underlined."""
-    head = t(lang, "insp.changes_head", old=body.get("old_number") or body.get("old_id", ""),
-             new=body.get("new_number") or body.get("new_id", ""))  # fmt: skip
+    head = t(lang, "insp.changes_head", old=comparison.old_number or comparison.old_id,
+             new=comparison.new_number or comparison.new_id)  # fmt: skip
     out = [f"<p><strong>{escape(head)}</strong></p>"]
-    for change in body.get("changes", []):
-        label = change.get("new_label") or change.get("old_label") or ""
+    for change in comparison.changes:
         words = "".join(
-            f"<{_MARK[s['op']]}>{escape(s['text'])}</{_MARK[s['op']]}>" if s["op"] in _MARK else escape(s["text"])
-            for s in change.get("segments", [])
+            f"<{_MARK[w.op]}>{escape(w.text)}</{_MARK[w.op]}>" if w.op in _MARK else escape(w.text)
+            for w in change.words
         )
-        kind = t(lang, f"insp.kind_{change.get('kind', 'changed')}")
-        title = f"<p><strong>{escape(label)}</strong> — {escape(kind)}</p>"
+        kind = t(lang, f"insp.kind_{change.kind}")
+        title = f"<p><strong>{escape(change.label)}</strong> — {escape(kind)}</p>"
         out.append(f'<div class="tl-change">{title}<p>{words}</p></div>')
     if len(out) == 1:
         out.append(f"<p>{escape(t(lang, 'insp.no_changes'))}</p>")
     return "\n".join(out)
 
 
-def details_of(text: str | None) -> dict[str, Any]:
+def details_of(text: str | None) -> dict[str, str | list[str]]:
     """ "key=value" lines as the draft's details; a key given again makes a list of lines."""
-    details: dict[str, Any] = {}
+    details: dict[str, str | list[str]] = {}
     for line in (text or "").splitlines():
         key, sep, value = line.partition("=")
         if not sep or not key.strip():
@@ -145,7 +148,8 @@ class InspectionTab:
                                                label="insp.changes_file")  # fmt: skip
             with labels.add(gr.Accordion(open=False, elem_id="tl-insp-draft-box"), label="insp.draft_title"):
                 with gr.Row():
-                    self.kind = labels.add(gr.Dropdown(choices=list(DRAFT_KINDS), value="giay_moi", scale=1,
+                    kinds = [(t(lang, f"insp.draft_kind.{kind}"), kind) for kind in DRAFT_KINDS]
+                    self.kind = labels.add(gr.Dropdown(choices=kinds, value="giay_moi", scale=1,
                                                        elem_id="tl-draft-kind"), label="insp.kind")  # fmt: skip
                     self.issuing_body = labels.add(gr.Textbox(scale=2, elem_id="tl-draft-body"),
                                                    label="insp.issuing_body")  # fmt: skip
@@ -243,25 +247,22 @@ class InspectionTab:
         self, kind: str, issuing_body: str, abbreviation: str, subject: str, bases_topic: str, recipients: str,
         details: str, as_of: str, session: Session | None, lang: str,
     ) -> tuple[str, Any]:  # fmt: skip
-        body: dict[str, Any] = {
-            "kind": kind or "giay_moi", "issuing_body": (issuing_body or "").strip(),
-            "issuing_abbreviation": (abbreviation or "").strip(), "subject": (subject or "").strip(),
-            "bases_topic": (bases_topic or "").strip(), "recipients": _lines(recipients),
-            "details": details_of(details),
-        }  # fmt: skip
         try:
-            day = parse_day(as_of)
-            if day:
-                body["date"] = day
-            docx, number, placeholders = self.client.draft(_token(session), body)
+            form = DraftForm(
+                kind=kind or "giay_moi", issuing_body=(issuing_body or "").strip(),
+                issuing_abbreviation=(abbreviation or "").strip(), subject=(subject or "").strip(),
+                bases_topic=(bases_topic or "").strip(), recipients=tuple(_lines(recipients)),
+                details=details_of(details), date=parse_day(as_of),
+            )  # fmt: skip
+            draft = self.client.draft(_token(session), form)
         except ValueError:
             return f"⚠ {t(lang, 'insp.bad_date', value=as_of)}", None
         except ApiError as exc:
             return self._error(lang, exc), None
-        message = f"✓ {t(lang, 'insp.drafted', number=number, name=docx.filename)}"
-        if placeholders:
-            message += "\n\n" + t(lang, "insp.placeholders", fields=", ".join(placeholders))
-        return message, self._save(docx)
+        message = f"✓ {t(lang, 'insp.drafted', number=draft.number, name=draft.file.filename)}"
+        if draft.placeholders:
+            message += "\n\n" + t(lang, "insp.placeholders", fields=", ".join(draft.placeholders))
+        return message, self._save(draft.file)
 
 
 def _token(session: Session | None) -> str:

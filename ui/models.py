@@ -472,3 +472,196 @@ class DownloadedFile:
     content: bytes
     filename: str
     media_type: str
+
+
+# -- inspection and drafting -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """One governing document of a topic, with the articles that bear on it."""
+
+    doc_id: str
+    number: str
+    title: str
+    rank_label: str
+    status_label: str
+    citation: str
+    articles: tuple[str, ...] = ()
+    superseded: bool = False
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> LegalBasis:
+        return cls(
+            doc_id=str(body["doc_id"]), number=str(body.get("number") or ""), title=str(body.get("title", "")),
+            rank_label=str(body.get("rank_label", "")), status_label=str(body.get("status_label", "")),
+            citation=str(body.get("citation", "")),
+            articles=tuple(str(a.get("path", "")) for a in body.get("articles", ())),
+            superseded=bool(body.get("superseded")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LegalBases:
+    """The bases of a topic on a date, the "Căn cứ …;" block, and căn cứ lines naming texts not on the shelf."""
+
+    topic: str
+    as_of: str
+    bases: tuple[LegalBasis, ...]
+    block: str
+    unverified: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> LegalBases:
+        return cls(
+            topic=str(body.get("topic", "")), as_of=str(body.get("as_of", "")),
+            bases=tuple(LegalBasis.from_api(b) for b in body.get("bases", ())), block=str(body.get("block", "")),
+            unverified=tuple(str(u.get("text", "")) for u in body.get("unverified", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One duty of the inspected unit, from one cited clause."""
+
+    duty: str
+    limits: str
+    citation: str
+    doc_id: str
+    number: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> CheckItem:
+        return cls(
+            duty=str(body.get("duty", "")), limits=str(body.get("limits", "")), citation=str(body.get("citation", "")),
+            doc_id=str(body.get("doc_id", "")), number=str(body.get("number", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProcedureDeadline:
+    """A time limit of the inspection procedure (``found`` False: the shelf states none, a placeholder)."""
+
+    step: str
+    found: bool
+    values: tuple[str, ...]
+    line: str
+    citation: str
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> ProcedureDeadline:
+        return cls(
+            step=str(body.get("step", "")), found=bool(body.get("found")),
+            values=tuple(str(v) for v in body.get("values", ())), line=str(body.get("line", "")),
+            citation=str(body.get("citation", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class InspectionWorkspace:
+    """Bases, the object's checklist, the procedure's time limits and the draft plan's fields."""
+
+    topic: str
+    object_name: str
+    as_of: str
+    bases: LegalBases
+    checklist: tuple[CheckItem, ...]
+    deadlines: tuple[ProcedureDeadline, ...]
+    plan_filename: str = ""
+    plan_placeholders: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> InspectionWorkspace:
+        plan = body.get("plan") or {}
+        return cls(
+            topic=str(body.get("topic", "")), object_name=str(body.get("object_name", "")),
+            as_of=str(body.get("as_of", "")), bases=LegalBases.from_api(body.get("bases") or {}),
+            checklist=tuple(CheckItem.from_api(i) for i in body.get("checklist", ())),
+            deadlines=tuple(ProcedureDeadline.from_api(d) for d in body.get("deadlines", ())),
+            plan_filename=str(plan.get("filename", "")),
+            plan_placeholders=tuple(str(p) for p in plan.get("placeholders", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WordChange:
+    """A run of words: "equal", "delete" (only in the older text) or "insert" (only in the newer)."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    kind: str  # added | removed | changed | unchanged
+    old_label: str
+    new_label: str
+    words: tuple[WordChange, ...]
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.new_label or self.old_label
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> ArticleChange:
+        return cls(
+            kind=str(body.get("kind", "changed")), old_label=str(body.get("old_label", "")),
+            new_label=str(body.get("new_label", "")),
+            words=tuple(WordChange(str(s["op"]), str(s["text"])) for s in body.get("segments", ())),
+            note=str(body.get("note", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed, article by article, from the older document to the newer."""
+
+    old_id: str
+    new_id: str
+    old_number: str
+    new_number: str
+    counts: dict[str, int]
+    changes: tuple[ArticleChange, ...]
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> Comparison:
+        return cls(
+            old_id=str(body.get("old_id", "")), new_id=str(body.get("new_id", "")),
+            old_number=str(body.get("old_number") or ""), new_number=str(body.get("new_number") or ""),
+            counts={str(k): int(v) for k, v in (body.get("counts") or {}).items()},
+            changes=tuple(ArticleChange.from_api(c) for c in body.get("changes", ())),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    """What the user asks to draft; what is left empty becomes a visible placeholder in the DOCX."""
+
+    kind: str
+    issuing_body: str = ""
+    issuing_abbreviation: str = ""
+    subject: str = ""
+    bases_topic: str = ""
+    recipients: tuple[str, ...] = ()
+    details: dict[str, str | list[str]] = field(default_factory=dict)
+    date: str | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "kind": self.kind, "issuing_body": self.issuing_body, "issuing_abbreviation": self.issuing_abbreviation,
+            "subject": self.subject, "bases_topic": self.bases_topic, "recipients": list(self.recipients),
+            "details": dict(self.details),
+        }  # fmt: skip
+        if self.date:
+            body["date"] = self.date
+        return body
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered draft: the DOCX, its số/ký hiệu and the fields left as placeholders."""
+
+    file: DownloadedFile
+    number: str
+    placeholders: tuple[str, ...]

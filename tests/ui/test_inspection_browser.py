@@ -81,7 +81,7 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
     # -- a công văn with its căn cứ and the fields left to fill -----------------------------------------------
     page.locator("#tl-insp-draft-box button").first.click()
     page.locator("#tl-draft-kind input").click()
-    page.get_by_role("option", name="cong_van").click()
+    page.get_by_role("option", name="Công văn").click()
     page.locator("#tl-draft-body :is(input, textarea)").fill("Ủy ban nhân dân tỉnh Lạng Sơn")
     page.locator("#tl-draft-abbr :is(input, textarea)").fill("UBND")
     page.locator("#tl-draft-subject :is(input, textarea)").fill("Triển khai Bình dân học vụ số")
@@ -97,4 +97,3 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
     for path in (workspace_shot, changes_shot):
         shutil.copy2(path, LEAD_SHOTS / path.name)
     context.close()
-

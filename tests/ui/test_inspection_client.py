@@ -16,8 +16,9 @@ from shelf_support import shelf_service
 
 from assistant.api.app import create_app
 from ui.client import ApiClient
-from ui.inspection import InspectionTab, details_of, parse_day
-from ui.models import Session
+from ui.inspection import DRAFT_KINDS, InspectionTab, bases_markdown, details_of, parse_day
+from ui.models import DraftForm, LegalBases, LegalBasis, Session
+from ui.strings import t
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,40 @@ def test_dates_and_particulars_are_read_as_staff_type_them() -> None:
     assert details_of("time=8 giờ\nvenue=Hội trường\ninvitees=Sở A\ninvitees=Sở B\nkhông có dấu bằng") == {
         "time": "8 giờ", "venue": "Hội trường", "invitees": ["Sở A", "Sở B"],
     }  # fmt: skip
+
+
+def test_the_client_hands_the_tab_typed_results(api: TestClient, tab: InspectionTab) -> None:
+    token = session_of(api, "nv-sxd", "SXD").token
+    bases = tab.client.legal_bases(token, "quản lý văn bản điện tử", as_of="2026-03-01")
+    assert bases.as_of == "2026-03-01" and "35/2025/QĐ-UBND" in [b.number for b in bases.bases]
+    assert bases.block.startswith("Căn cứ") and "Nghị định số 30/2020/NĐ-CP" in " ".join(bases.unverified)
+    found = tab.client.workspace(token, "quản lý văn bản điện tử", "UBND xã Chi Lăng", as_of="2026-03-01")
+    item = next(i for i in found.checklist if i.citation == "khoản 3 Điều 7 Quy chế số 35/2025/QĐ-UBND")
+    assert item.limits == "05 ngày làm việc" and item.doc_id
+    limit = next(d for d in found.deadlines if d.step == "Thời hạn thanh tra")
+    assert limit.found and limit.values == ("45 ngày", "70 ngày") and found.plan_filename.endswith(".docx")
+    comparison = tab.client.changes(token, "qc-qlvb-2021")
+    assert (comparison.old_number, comparison.new_number) == ("18/2021/QĐ-UBND", "35/2025/QĐ-UBND")
+    article7 = next(c for c in comparison.changes if c.label == "Điều 7")
+    marked = [(w.op, w.text) for w in article7.words if w.op != "equal"]
+    assert ("delete", "07") in marked and ("insert", "05") in marked
+    assert comparison.counts["changed"] == sum(c.kind == "changed" for c in comparison.changes)
+    draft = tab.client.draft(token, DraftForm(kind="giay_moi", subject="Họp triển khai"))
+    assert draft.file.filename == "giay_moi.docx" and "details.time" in draft.placeholders
+    assert draft.number.endswith("/GM-[viết tắt cơ quan]")
+
+
+def test_bases_on_screen_strike_the_superseded_and_list_what_to_verify() -> None:
+    old = LegalBasis("qc-2021", "18/2021/QĐ-UBND", "Quy chế cũ", "Quyết định UBND", "Hết hiệu lực", "", superseded=True)
+    new = LegalBasis("qc-2025", "35/2025/QĐ-UBND", "Quy chế mới", "Quyết định UBND", "Còn hiệu lực", "", ("Điều 7",))
+    shown = bases_markdown(
+        LegalBases("văn bản", "2026-03-01", (old, new), "Căn cứ Quyết định số 35/2025/QĐ-UBND.", ("Luật X",)), "en"
+    )
+    assert "- ~~**18/2021/QĐ-UBND** — Quy chế cũ (Quyết định UBND)~~ *Hết hiệu lực*" in shown
+    assert "- **35/2025/QĐ-UBND** — Quy chế mới (Quyết định UBND) · Điều 7" in shown
+    assert shown.index("```text\nCăn cứ") < shown.index("verify before use") < shown.index("- Luật X")
+    assert bases_markdown(LegalBases("x", "2026-03-01", (), "", ()), "vi") == t("vi", "insp.no_bases")
+    assert [t("vi", f"insp.draft_kind.{kind}") for kind in DRAFT_KINDS][:2] == ["Giấy mời", "Tờ trình"]
 
 
 def test_bases_follow_the_date_and_end_with_the_block(api: TestClient, tab: InspectionTab) -> None:
