@@ -121,7 +121,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         trainer.wire(session, lang)
         learner.wire(session, lang)
         inspection.wire(session, lang)
-        quiz_targets = [*trainer.reset_targets(), *learner.reset_targets()]
+        quiz_targets = [*trainer.reset_targets(), *learner.reset_targets(), *inspection.reset_targets()]
 
         def probe(lang_value: str) -> tuple[Any, ...]:
             try:
@@ -153,6 +153,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
                 new_session, gr.update(visible=False), gr.update(visible=True), _who(new_session, lang_value), admin,
                 admin, admin, "", "", gr.update(choices=types, value=[]), *chat.reset(lang_value, new_session),
                 *trainer.reset(new_session, lang_value), *learner.reset(new_session, lang_value),
+                *inspection.reset(new_session, lang_value),
             )  # fmt: skip
 
         def refuse(message: str, clear_password: bool = False) -> tuple[Any, ...]:
@@ -186,6 +187,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             return (
                 None, gr.update(visible=True), hidden, "", hidden, hidden, hidden, t(lang_value, "login.logged_out"),
                 *chat.reset(lang_value), *trainer.reset(None, lang_value), *learner.reset(None, lang_value),
+                *inspection.reset(None, lang_value),
             )  # fmt: skip
 
         sign_out_outputs = [

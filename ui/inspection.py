@@ -106,14 +106,16 @@ def _lines(text: str | None) -> list[str]:
 
 
 class InspectionTab:
-    """Built inside the app's ``gr.Tabs``; shown to everyone signed in (the API decides what each may see)."""
+    """Built inside the app's ``gr.Tabs``; shown to everyone signed in (the API decides what each may see) and
+    emptied when the user changes."""
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client
         self.out_dir = Path(tempfile.mkdtemp(prefix="tro-ly-thanh-tra-"))
 
     def build(self, labels: Labels, lang: str) -> None:
-        with labels.add(gr.Tab(id="inspection", elem_id="tl-tab-inspection"), label="insp.tab") as self.tab:
+        tab = gr.Tab(id="inspection", visible=False, elem_id="tl-tab-inspection")
+        with labels.add(tab, label="insp.tab") as self.tab:
             with labels.add(gr.Accordion(open=True, elem_id="tl-insp-bases-box"), label="insp.bases_title"):
                 with gr.Row(equal_height=True):
                     self.topic = labels.add(gr.Textbox(scale=4, elem_id="tl-insp-topic"), label="insp.topic",
@@ -184,6 +186,22 @@ class InspectionTab:
             [self.kind, self.issuing_body, self.abbreviation, self.subject, self.bases_topic, self.recipients,
              self.details, self.as_of, session, lang],
             [self.draft_message, self.draft_file],
+        )  # fmt: skip
+
+    def reset_targets(self) -> list[Any]:
+        return [
+            self.tab, self.topic, self.as_of, self.bases_out, self.object_name, self.ws_out, self.checklist_file,
+            self.plan_file, self.doc, self.against, self.changes_out, self.changes_file, self.subject,
+            self.bases_topic, self.recipients, self.details, self.draft_message, self.draft_file,
+        ]  # fmt: skip
+
+    def reset(self, session: Session | None, lang: str) -> tuple[Any, ...]:
+        """Show the tab to signed-in users, with nothing left of a previous user (their topics, results, files)."""
+        signed_in = session is not None and bool(session.token)
+        no_docs = gr.update(choices=[], value=None)
+        return (
+            gr.update(visible=signed_in), "", "", "", "", "", None, None, no_docs, no_docs, "", None, "", "", "", "",
+            "", None,
         )  # fmt: skip
 
     def documents_update(self, session: Session | None) -> tuple[Any, Any]:

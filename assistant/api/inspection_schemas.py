@@ -106,8 +106,10 @@ class BasesResponse(BaseModel):
 class WorkspaceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    topic: str = Field(min_length=1, max_length=500, description="What is inspected: 'công tác văn thư, lưu trữ'")
-    object_name: str = Field(max_length=300, description="The unit inspected: 'UBND xã Chi Lăng'")
+    topic: str = Field(
+        min_length=1, max_length=500, pattern=_PRINTABLE, description="What is inspected: 'công tác văn thư, lưu trữ'"
+    )
+    object_name: str = Field(max_length=300, pattern=_PRINTABLE, description="The unit inspected: 'UBND xã Chi Lăng'")
     as_of: dt.date | None = Field(None, description="Texts in force on this date (default: today)")
 
 

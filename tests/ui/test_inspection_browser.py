@@ -34,27 +34,34 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
         assert response.status == 200
         return response.body()
 
+    def enter(selector: str, text: str) -> None:
+        """Type into a box and leave it, so the value is in Gradio's state before a button reads it."""
+        box = page.locator(selector)
+        box.fill(text)
+        expect(box).to_have_value(text)
+        box.blur()
+
     page.goto(stack.ui_url)
     page.locator("#tl-username :is(input, textarea)").fill(STAFF)
     page.locator("#tl-password input").fill(PASSWORD)
     page.locator("#tl-password input").press("Enter")
     expect(page.locator("#tl-who")).to_be_visible()
-    page.get_by_role("tab", name="Thanh tra, soạn thảo").click()
+    page.get_by_role("tab", name="Thanh tra", exact=True).click()
 
     # -- bases on a date: the quy chế in force then, and the block to paste --------------------------------------
-    page.locator("#tl-insp-topic :is(input, textarea)").fill("quản lý văn bản điện tử")
-    page.locator("#tl-insp-as-of :is(input, textarea)").fill("01/06/2024")
+    enter("#tl-insp-topic :is(input, textarea)", "quản lý văn bản điện tử")
+    enter("#tl-insp-as-of :is(input, textarea)", "01/06/2024")
     page.locator("#tl-insp-bases").click()
     bases = page.locator("#tl-insp-bases-out")
     expect(bases).to_contain_text("18/2021/QĐ-UBND")
     expect(bases).to_contain_text("Căn cứ")
-    page.locator("#tl-insp-as-of :is(input, textarea)").fill("01/03/2026")
+    enter("#tl-insp-as-of :is(input, textarea)", "01/03/2026")
     page.locator("#tl-insp-bases").click()
     expect(bases.locator("pre")).to_contain_text("35/2025/QĐ-UBND")
 
     # -- the workspace: checklist on screen, both Word files --------------------------------------------------
     page.locator("#tl-insp-ws-box button").first.click()
-    page.locator("#tl-insp-object :is(input, textarea)").fill("UBND xã Chi Lăng")
+    enter("#tl-insp-object :is(input, textarea)", "UBND xã Chi Lăng")
     page.locator("#tl-insp-ws").click()
     expect(page.locator("#tl-insp-ws-out")).to_contain_text("khoản 3 Điều 7 Quy chế số 35/2025/QĐ-UBND")
     expect(page.locator("#tl-insp-ws-out")).to_contain_text("Thời hạn thanh tra")
@@ -82,10 +89,10 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
     page.locator("#tl-insp-draft-box button").first.click()
     page.locator("#tl-draft-kind input").click()
     page.get_by_role("option", name="Công văn").click()
-    page.locator("#tl-draft-body :is(input, textarea)").fill("Ủy ban nhân dân tỉnh Lạng Sơn")
-    page.locator("#tl-draft-abbr :is(input, textarea)").fill("UBND")
-    page.locator("#tl-draft-subject :is(input, textarea)").fill("Triển khai Bình dân học vụ số")
-    page.locator("#tl-draft-recipients textarea").fill("Các sở, ban, ngành")
+    enter("#tl-draft-body :is(input, textarea)", "Ủy ban nhân dân tỉnh Lạng Sơn")
+    enter("#tl-draft-abbr :is(input, textarea)", "UBND")
+    enter("#tl-draft-subject :is(input, textarea)", "Triển khai Bình dân học vụ số")
+    enter("#tl-draft-recipients textarea", "Các sở, ban, ngành")
     page.locator("#tl-draft-make").click()
     expect(page.locator("#tl-draft-message")).to_contain_text("Còn để trống")
     draft = docx.Document(io.BytesIO(download("#tl-draft-file")))

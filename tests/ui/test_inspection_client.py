@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from auth_support import bearer
 from docx import Document
@@ -149,3 +150,18 @@ def test_an_outsider_never_sees_a_unit_only_text_in_the_tab(api: TestClient, tab
         document = Document(saved)
         cells = [c.text for table in document.tables for r in table.rows for c in r.cells]
         assert "07/HD-TTr" not in "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+def test_the_tab_is_for_signed_in_users_and_forgets_the_previous_one(api: TestClient, tab: InspectionTab) -> None:
+    from ui.labels import Labels
+
+    with gr.Blocks():
+        tab.build(Labels("vi"), "vi")
+    targets = tab.reset_targets()
+    signed_out, signed_in = tab.reset(None, "vi"), tab.reset(session_of(api, "nv-sxd", "SXD"), "vi")
+    assert len(signed_out) == len(signed_in) == len(targets) and targets[0] is tab.tab
+    assert signed_out[0]["visible"] is False and signed_in[0]["visible"] is True
+    assert tab.reset(Session(), "vi")[0]["visible"] is False  # an anonymous visitor
+    cleared = dict(zip(targets[1:], signed_in[1:], strict=True))
+    assert cleared[tab.bases_out] == cleared[tab.topic] == "" and cleared[tab.checklist_file] is None
+    assert cleared[tab.doc] == {"__type__": "update", "choices": [], "value": None}
