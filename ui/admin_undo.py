@@ -11,7 +11,7 @@ import gradio as gr
 
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import IndexVersion, Session, TrashEntry
+from ui.models import IndexVersion, Session, TrashEntry, token_of
 from ui.strings import error_text, t
 
 
@@ -116,7 +116,7 @@ class RecoveryTab:
 
     def load(self, session: Session | None, lang: str, note: str = "") -> tuple[Any, ...]:
         """The trash and the index versions, with ``note`` (the outcome of an action) as the message."""
-        token = _token(session)
+        token = token_of(session)
         try:
             trash = self.client.trash(token)
             keep, versions = self.client.index_versions(token)
@@ -139,7 +139,7 @@ class RecoveryTab:
         if not doc_id:
             return self._refused("undo.pick_entry", lang)
         try:
-            done = self.client.restore(_token(session), doc_id)
+            done = self.client.restore(token_of(session), doc_id)
         except ApiError as exc:
             return self.load(session, lang, note=self._error(lang, exc))
         note = f"✓ {t(lang, 'undo.restored', doc_id=done.doc_id, version=done.version, chunks=done.chunks)} " + (
@@ -151,7 +151,7 @@ class RecoveryTab:
         if not confirmed:
             return self._refused("undo.confirm_needed", lang, extra=1)
         try:
-            purged = self.client.purge_trash(_token(session))
+            purged = self.client.purge_trash(token_of(session))
         except ApiError as exc:
             return *self.load(session, lang, note=self._error(lang, exc)), False
         note = t(lang, "undo.purged", count=len(purged), ids=", ".join(purged)) if purged else ""
@@ -163,20 +163,16 @@ class RecoveryTab:
         if not confirmed:
             return self._refused("undo.confirm_needed", lang, extra=1)
         try:
-            new = self.client.rollback(_token(session), version)
+            new = self.client.rollback(token_of(session), version)
         except ApiError as exc:
             return *self.load(session, lang, note=self._error(lang, exc)), False
         return *self.load(session, lang, note=f"✓ {t(lang, 'undo.rolled_back', source=version, version=new)}"), False
 
     def download_backup(self, session: Session | None, lang: str) -> tuple[Any, str]:
         try:
-            archive = self.client.backup(_token(session))
+            archive = self.client.backup(token_of(session))
         except ApiError as exc:
             return None, self._error(lang, exc)
         path = Path(tempfile.mkdtemp(dir=self.backup_dir)) / (Path(archive.filename).name or "tro-ly-sao-luu.tar.gz")
         path.write_bytes(archive.content)
         return str(path), f"✓ {t(lang, 'undo.backup_done', name=path.name, size=_size(len(archive.content)))}"
-
-
-def _token(session: Session | None) -> str:
-    return session.token if session and session.token else ""

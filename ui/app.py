@@ -121,7 +121,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         trainer.wire(session, lang)
         learner.wire(session, lang)
         inspection.wire(session, lang)
-        quiz_targets = [*trainer.reset_targets(), *learner.reset_targets(), *inspection.reset_targets()]
+        tab_targets = [*trainer.reset_targets(), *learner.reset_targets(), *inspection.reset_targets()]
 
         def probe(lang_value: str) -> tuple[Any, ...]:
             try:
@@ -139,7 +139,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
 
         enter_outputs = [
             session, login_box, main, who, docs_tab, fb_tab, undo_tab, banner, password, view.doc_types,
-            *chat.reset_targets(), *quiz_targets,
+            *chat.reset_targets(), *tab_targets,
         ]  # fmt: skip
         banner_at, password_at = enter_outputs.index(banner), enter_outputs.index(password)
 
@@ -191,7 +191,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             )  # fmt: skip
 
         sign_out_outputs = [
-            session, login_box, main, who, docs_tab, fb_tab, undo_tab, banner, *chat.reset_targets(), *quiz_targets,
+            session, login_box, main, who, docs_tab, fb_tab, undo_tab, banner, *chat.reset_targets(), *tab_targets,
         ]  # fmt: skip
         logout.click(sign_out, [session, lang], sign_out_outputs).then(probe, [lang], [banner, anonymous])
         docs_tab.select(documents.load, [session, lang], [documents.table, documents.docs, documents.select,

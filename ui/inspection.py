@@ -1,4 +1,4 @@
-"""The inspection tab ("Thanh tra, soạn thảo"): legal bases of a topic on a date, the inspection workspace (checklist
+"""The inspection tab ("Thanh tra"): legal bases of a topic on a date, the inspection workspace (checklist
 and plan as Word files), what changed between a document and the one amending or replacing it, and official drafts.
 Every request goes through the API with the caller's token, so nothing comes from a document they may not see."""
 
@@ -15,7 +15,7 @@ import gradio as gr
 
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import Comparison, DownloadedFile, DraftForm, InspectionWorkspace, LegalBases, Session
+from ui.models import Comparison, DownloadedFile, DraftForm, InspectionWorkspace, LegalBases, Session, token_of
 from ui.strings import error_text, t
 
 DRAFT_KINDS = ("giay_moi", "to_trinh", "bao_cao", "cong_van", "ke_hoach", "quyet_dinh")
@@ -197,7 +197,7 @@ class InspectionTab:
 
     def reset(self, session: Session | None, lang: str) -> tuple[Any, ...]:
         """Show the tab to signed-in users, with nothing left of a previous user (their topics, results, files)."""
-        signed_in = session is not None and bool(session.token)
+        signed_in = bool(token_of(session))
         no_docs = gr.update(choices=[], value=None)
         return (
             gr.update(visible=signed_in), "", "", "", "", "", None, None, no_docs, no_docs, "", None, "", "", "", "",
@@ -207,7 +207,7 @@ class InspectionTab:
     def documents_update(self, session: Session | None) -> tuple[Any, Any]:
         """The document pickers filled with what the caller may see."""
         try:
-            docs = self.client.documents(_token(session))
+            docs = self.client.documents(token_of(session))
         except ApiError:
             docs = []
         choices = [(f"{d.number or d.doc_id} — {d.title[:60]}", d.doc_id) for d in docs]
@@ -227,7 +227,7 @@ class InspectionTab:
             return f"⚠ {t(lang, 'insp.topic_needed')}"
         try:
             day = parse_day(as_of)
-            return bases_markdown(self.client.legal_bases(_token(session), topic.strip(), as_of=day), lang)
+            return bases_markdown(self.client.legal_bases(token_of(session), topic.strip(), as_of=day), lang)
         except ValueError:
             return f"⚠ {t(lang, 'insp.bad_date', value=as_of)}"
         except ApiError as exc:
@@ -238,7 +238,7 @@ class InspectionTab:
     ) -> tuple[str, str | None, str | None]:
         if not (topic or "").strip() or not (object_name or "").strip():
             return f"⚠ {t(lang, 'insp.ws_needed')}", None, None
-        token = _token(session)
+        token = token_of(session)
         try:
             day = parse_day(as_of)
             body = self.client.workspace(token, topic.strip(), object_name.strip(), as_of=day)
@@ -253,7 +253,7 @@ class InspectionTab:
     def compare(self, doc_id: str | None, against: str | None, session: Session | None, lang: str) -> tuple[str, Any]:
         if not doc_id:
             return f"<p>⚠ {escape(t(lang, 'insp.doc_needed'))}</p>", None
-        token = _token(session)
+        token = token_of(session)
         try:
             body = self.client.changes(token, doc_id, against=against or None)
             docx = self.client.changes_docx(token, doc_id, against=against or None)
@@ -272,7 +272,7 @@ class InspectionTab:
                 bases_topic=(bases_topic or "").strip(), recipients=tuple(_lines(recipients)),
                 details=details_of(details), date=parse_day(as_of),
             )  # fmt: skip
-            draft = self.client.draft(_token(session), form)
+            draft = self.client.draft(token_of(session), form)
         except ValueError:
             return f"⚠ {t(lang, 'insp.bad_date', value=as_of)}", None
         except ApiError as exc:
@@ -281,10 +281,6 @@ class InspectionTab:
         if draft.placeholders:
             message += "\n\n" + t(lang, "insp.placeholders", fields=", ".join(draft.placeholders))
         return message, self._save(draft.file)
-
-
-def _token(session: Session | None) -> str:
-    return session.token if session and session.token else ""
 
 
 __all__: Sequence[str] = ("DRAFT_KINDS", "InspectionTab", "bases_markdown", "changes_html", "checklist_markdown",

@@ -46,6 +46,11 @@ class Session:
         return self.user is not None and self.user.is_admin
 
 
+def token_of(session: Session | None) -> str:
+    """The bearer token of a logged-in session; "" for an anonymous visitor or no session."""
+    return session.token if session is not None and session.token else ""
+
+
 @dataclass(frozen=True)
 class Readiness:
     ready: bool

@@ -11,7 +11,7 @@ import gradio as gr
 
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import Practice, PracticeItem, Session
+from ui.models import Practice, PracticeItem, Session, token_of
 from ui.quiz_render import QUIZ_CSS, bank_choices, result_html
 from ui.strings import error_text, t
 
@@ -103,7 +103,7 @@ class PracticeTab:
 
     def reset(self, session: Session | None, lang: str) -> tuple[Any, ...]:
         """Show the tab to logged-in users, with nothing left of a previous user."""
-        logged_in = session is not None and bool(session.token)
+        logged_in = bool(token_of(session))
         hidden = gr.update(visible=False)
         return gr.update(visible=logged_in), None, {}, 0, hidden, "", "", gr.update(choices=[], value=None)
 
@@ -113,7 +113,7 @@ class PracticeTab:
 
     def load_banks(self, session: Session | None, lang: str) -> tuple[Any, str]:
         try:
-            banks = self.client.banks(session.token if session and session.token else "")
+            banks = self.client.banks(token_of(session))
         except ApiError as exc:
             return gr.update(), self._fail(lang, exc)
         note = "" if banks else t(lang, "practice.no_banks")

@@ -12,7 +12,7 @@ import gradio as gr
 
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import DownloadedFile, QuizBank, Session, can_train
+from ui.models import DownloadedFile, QuizBank, Session, can_train, token_of
 from ui.quiz_render import (
     EXPORTS,
     KINDS,
@@ -29,10 +29,6 @@ from ui.quiz_render import (
 from ui.strings import error_text, t
 
 SHOWN = 4 + 4 + MAX_OPTIONS  # bank, view, item picker, message; stem, options, right option, answers, explanation
-
-
-def _token(session: Session | None) -> str:
-    return session.token if session is not None and session.token else ""
 
 
 class TrainerTab:
@@ -197,7 +193,7 @@ class TrainerTab:
     def load_banks(self, session: Session | None, lang: str, value: str | None = None) -> tuple[Any, str]:
         """The bank picker's choices (``value`` chosen) and how many banks there are."""
         try:
-            banks = self.client.banks(_token(session))
+            banks = self.client.banks(token_of(session))
         except ApiError as exc:
             return gr.update(), self._fail(lang, exc)
         message = t(lang, "quiz.banks_count", count=len(banks)) if banks else t(lang, "quiz.no_banks")
@@ -216,7 +212,7 @@ class TrainerTab:
         if not bank_id:
             return self._keep("")
         try:
-            bank = self.client.bank(_token(session), bank_id)
+            bank = self.client.bank(token_of(session), bank_id)
         except ApiError as exc:
             return self._keep(self._fail(lang, exc))
         return self._show(bank, lang, t(lang, "quiz.opened", title=bank.title, version=bank.version))
@@ -231,7 +227,7 @@ class TrainerTab:
             return *self._keep(f"⚠ {t(lang, 'quiz.need_kinds')}"), gr.update()
         try:
             made = self.client.generate_bank(
-                _token(session), title=title.strip(), topic=topic.strip(), count=int(count or 20), kinds=kinds,
+                token_of(session), title=title.strip(), topic=topic.strip(), count=int(count or 20), kinds=kinds,
                 difficulty=None if difficulty in (None, "any") else difficulty,
             )  # fmt: skip
         except ApiError as exc:
@@ -264,7 +260,7 @@ class TrainerTab:
         """Save the item's status (and ``edits``) against the version shown; on a conflict reload the bank."""
         if bank is None or not item_id:
             return self._keep(f"⚠ {t(lang, 'quiz.pick_item')}")
-        token = _token(session)
+        token = token_of(session)
         try:
             saved = self.client.review_item(
                 token, bank.bank_id, item_id, status=status, expected_version=bank.version, **(edits or {})
@@ -306,7 +302,7 @@ class TrainerTab:
         if bank is None:
             return None, f"⚠ {t(lang, 'quiz.pick_bank')}"
         try:
-            file = self.client.export_bank(_token(session), bank.bank_id, fmt)
+            file = self.client.export_bank(token_of(session), bank.bank_id, fmt)
         except ApiError as exc:
             return None, self._fail(lang, exc)
         return self._save(file), f"✓ {t(lang, 'quiz.exported', name=file.filename)}"
@@ -315,7 +311,7 @@ class TrainerTab:
         if bank is None:
             return gr.update(), f"⚠ {t(lang, 'quiz.pick_bank')}"
         try:
-            stats = self.client.bank_stats(_token(session), bank.bank_id)
+            stats = self.client.bank_stats(token_of(session), bank.bank_id)
         except ApiError as exc:
             return gr.update(), self._fail(lang, exc)
         attempts = max((s.attempts for s in stats), default=0)
@@ -325,7 +321,7 @@ class TrainerTab:
     def build_lesson(self, topic: str, points: float | None, session: Session | None, lang: str) -> tuple[str, Any]:
         if len((topic or "").strip()) < 2:
             return f"⚠ {t(lang, 'quiz.need_topic')}", None
-        token, n = _token(session), int(points or 5)
+        token, n = token_of(session), int(points or 5)
         try:
             lesson = self.client.lesson(token, topic.strip(), points=n)
             file = self.client.lesson_docx(token, topic.strip(), points=n) if lesson.points else None
@@ -344,7 +340,7 @@ class TrainerTab:
         if not confirmed:
             return *self._keep(f"⚠ {t(lang, 'quiz.delete_needed')}"), gr.update(), gr.update()
         try:
-            self.client.delete_bank(_token(session), bank.bank_id)
+            self.client.delete_bank(token_of(session), bank.bank_id)
         except ApiError as exc:
             return *self._keep(self._fail(lang, exc)), gr.update(), False
         picker, _ = self.load_banks(session, lang)
