@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.errors import DocumentNotFound, NoQuizSource
-from assistant.quiz.currency import changed_provisions, is_changed
+from assistant.quiz.currency import changed_provisions, dissolved_body, is_changed
 from assistant.quiz.facts import extract_facts
 from assistant.quiz.generate import generate_items
 from assistant.quiz.lesson import build_lesson
@@ -112,7 +112,8 @@ class QuizBuilder:
 
     def _pool(self, principal: Principal, sources: Sequence[DocumentMeta], include_not_current: bool) -> list[Fact]:
         """Facts wrong options may come from: the public documents the caller sees and the source documents
-        themselves, so a bank's options never carry text stricter than its audience."""
+        themselves, so a bank's options never carry text stricter than its audience; never a body that no longer
+        exists."""
         own = {d.doc_id for d in sources}
         facts: list[Fact] = []
         for doc in self.service.documents(
@@ -124,7 +125,7 @@ class QuizBuilder:
                 continue
             _, chunks = self.service.document(doc.doc_id, principal=principal)
             for chunk in chunks:
-                facts.extend(extract_facts(chunk, doc))
+                facts.extend(f for f in extract_facts(chunk, doc) if not dissolved_body(f.value))
         return facts
 
     def _changed(self, principal: Principal, doc: DocumentMeta) -> tuple[Target, ...]:
@@ -164,7 +165,7 @@ class QuizBuilder:
             for chunk, doc in chosen
             if include_not_current or doc.doc_id not in not_current
             for fact in extract_facts(chunk, doc)
-            if not is_changed(fact.source.path, changed.get(doc.doc_id, ()))
+            if not is_changed(fact.source.path, changed.get(doc.doc_id, ())) and not dissolved_body(fact.sentence)
         ]
         if not answers:
             what = "các văn bản tìm được đã hết hiệu lực hoặc bị thay thế" if not_current else "không có dữ kiện"

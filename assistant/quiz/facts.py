@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.quiz.model import Fact, FactKind, SourceRef
-from assistant.quiz.spelling import number_words_to_digits
+from assistant.quiz.spelling import date_form, number_words_to_digits
 from assistant.text.legal_grammar import CLAUSE, FOLDED_NUMBER, POINT, is_upper_line
 from assistant.text.normalize import fold_diacritics, nfc
 from assistant.types import Chunk, DocumentMeta, outline_label
@@ -32,6 +32,13 @@ class Clause:
 
 
 _SKIP_LINE = re.compile(r"^(?:Căn cứ|Nơi nhận|Theo đề nghị|- Lưu|Lưu:|\(Đã ký\))")
+# The enforcement formula every decision ends with ("… chịu trách nhiệm thi hành Quyết định này") teaches nothing.
+_BOILERPLATE = re.compile(r"\bchiu trach nhiem thi hanh\b|\bthi hanh (?:quyet dinh|nghi quyet|quy dinh) nay\b")
+# The shelf's marks of sample material ("(số liệu mẫu)", "(mức thu mẫu)") are for readers of the document, not
+# part of the rule a learner is asked about.
+_SAMPLE_MARK = re.compile(
+    r"\s*\((?:[^()]*[,\s-])?(?:số liệu|mức thu|thông số|địa chỉ|quy định|bản tóm tắt) mẫu\b[^()]*\)"
+)
 _LABEL = re.compile(r"^([^:;.\d]{2,80}?):\s+(?=\S)")
 _HEAD_TITLE = re.compile(r"^(?:Điều\s+\d+[a-z]?|[IVXLC]+|\d{1,3}|[a-zđ])\s*[.:)\-–]\s*(.*)$", re.IGNORECASE)
 _PIECE_BREAK = re.compile(r"(?<=[.;!?])\s+(?=\S)")
@@ -58,6 +65,8 @@ def clauses(chunk: Chunk, doc: DocumentMeta) -> list[Clause]:
         line = raw.strip()
         if not line or line in headings or is_upper_line(line) or _SKIP_LINE.match(line):
             continue
+        if _BOILERPLATE.search(fold_diacritics(line).lower()):
+            continue
         clause = CLAUSE.match(line)
         if clause is not None:
             groups.append((clause.group(1), [line[clause.end() :]]))
@@ -76,7 +85,7 @@ _AMENDED = re.compile(
 
 
 def _clause(chunk: Chunk, doc: DocumentMeta, number: str, text: str, title: str) -> Clause:
-    text = re.sub(r"\s+", " ", nfc(text)).strip()
+    text = re.sub(r"\s+", " ", _SAMPLE_MARK.sub("", nfc(text))).strip()
     amended = _AMENDED.match(text)
     if amended is not None:  # "Sửa đổi khoản 1 Điều 6 như sau: "…"": the new provision is what the clause states
         text = amended.group("new").rstrip(" .;") + "."
@@ -221,6 +230,8 @@ def fact_key(kind: FactKind, value: str) -> str:
         folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
         folded = re.sub(r"(?<![\d,])0+(?=\d)", "", folded)
         folded = re.sub(r"(?<=\d)(?=[a-z%])", " ", folded).replace(" %", "%")
+    if kind is FactKind.DATE:
+        folded = date_form(folded.lower())
     if kind is FactKind.AGENCY:
         folded = folded.replace("uy ban nhan dan", "ubnd").replace("hoi dong nhan dan", "hdnd")
     return folded.strip(" .,;:")
@@ -317,21 +328,15 @@ def _lead(clause: Clause, opening: str) -> str:
 
 
 def _step_value(text: str) -> str:
-    """The action of a step, verbatim: its first part without "Bước n:", at most 16 words."""
+    """The action of a step, verbatim: its label ("Bước 2: Thẩm định hồ sơ: …" → "Thẩm định hồ sơ") or its
+    first part without "Bước n:"; "" when that is longer than 16 words (an option cut mid-phrase misleads)."""
     first = pieces(text)[0] if pieces(text) else ""
     first = _STEP_LEAD.sub("", first)
+    label = _LABEL.match(first)
+    if label is not None and len(label.group(1).split()) >= 2:
+        return label.group(1).strip()
     first = re.split(r"[;]|, (?=trường hợp|nếu)", first)[0].rstrip(" .,;:")
-    words = first.split()
-    if len(words) < 3:
-        return ""
-    if len(words) > 16:
-        first = " ".join(words[:16])
-        first = re.sub(r"[ ,(]*[^ ]{0,3}$", "", first) if len(first.split()[-1]) <= 2 else first
-        first = _DANGLING.sub("", first)  # "… và nộp theo" → "… và nộp"
-    return first.rstrip(" ,;:(")
-
-
-_DANGLING = re.compile(r"(?:\s+(?:theo|và|của|cho|tại|với|về|đến|từ|trong|hoặc|các|những|để|do|bằng))+\s*$")
+    return first if 3 <= len(first.split()) <= 16 else ""
 
 
 def document_label(doc: DocumentMeta) -> str:

@@ -18,7 +18,7 @@ from assistant.quiz.facts import fact_key, find_values, unit_of
 from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, MatchPair, QuizItem, SourceRef
 from assistant.quiz.spelling import answer_spellings
 from assistant.text.normalize import fold_diacritics
-from assistant.text.pos import leading_noun_phrase, opens_with_predicate
+from assistant.text.pos import ends_with_noun, leading_noun_phrase, opens_with_predicate
 
 __all__ = [
     "ASKABLE", "LIST_TITLES", "NOT_CURRENT", "askable", "blank_stem", "fill_blank", "generate_items", "item_id",
@@ -92,6 +92,8 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
     label, body = fact.lead, sentence
     if label_match and len(label_match.group(1).split()) <= 12 and fact.value in sentence[label_match.end() :]:
         label, body = label_match.group(1).strip(), _LIST_MARKER.sub("", sentence[label_match.end() :])
+    if fact.value in body and ":" in body.split(fact.value, 1)[1]:  # "công bố 03 thủ tục …: (1) Cấp …" lists on
+        body = body[: body.index(":", body.index(fact.value) + len(fact.value))].rstrip(" ,")
     if fact.value not in body or len(body.split()) > _MAX_WORDS or _QUOTE_MARK.search(body):
         return None
     if not _measured(fact, label, body):
@@ -137,7 +139,7 @@ def _agent(fact: Fact, label: str) -> str | None:
 _LONGER_NAME_AFTER = re.compile(r"^\s*(?:cac|cap|tinh|huyen|xa|phuong|thi tran|thanh pho)\b")
 _HEAD_BEFORE = re.compile(
     r"\b(?:van phong|chu tich|giam doc|lanh dao|thu truong|truong|pho|can bo|cong chuc|thanh vien|dai dien|to chuc"
-    r"|bo phan|phong|ban)\s*$"
+    r"|bo phan|phong|ban|co quan)\s*$"
 )
 _COORDINATED = re.compile(r"^\s*(?:,|va\b|hoac\b)|(?:,|\bva|\bhoac)\s*$")
 # What a time limit or an amount is of must be said before the value: "thời hạn …", "lệ phí …", "chậm nhất …".
@@ -155,18 +157,19 @@ def _embedded(fact: Fact) -> bool:
     together: asking "cơ quan nào" of it would be ambiguous."""
     if fact.kind is not FactKind.AGENCY:
         return False
-    before, _, after = fact.sentence.partition(fact.value)
-    before, after = fold_diacritics(before).lower(), fold_diacritics(after).lower()
+    written, _, after = fact.sentence.partition(fact.value)
+    before, after = fold_diacritics(written).lower(), fold_diacritics(after).lower()
     return bool(_LONGER_NAME_AFTER.search(after) or _HEAD_BEFORE.search(before) or
-                _COORDINATED.search(after[:4]) or _COORDINATED.search(before[-6:]))  # fmt: skip
+                _COORDINATED.search(after[:4]) or _COORDINATED.search(before[-6:]) or
+                bool(written.strip()) and ends_with_noun(written[-40:]))  # fmt: skip
 
 
 def _measured(fact: Fact, label: str, body: str) -> bool:
-    """Whether the words before a time limit or an amount say what it measures (the label counts)."""
+    """Whether the words before a time limit or an amount say what it measures (the title and label count)."""
     cue = _MEASURE_CUE.get(fact.kind)
     if cue is None:
         return True
-    before = f"{label} {body.split(fact.value, 1)[0]}"
+    before = f"{fact.title} {label} {body.split(fact.value, 1)[0]}"
     return bool(cue.search(fold_diacritics(before).lower()))
 
 
@@ -205,10 +208,47 @@ def statement(fact: Fact, value: str) -> str | None:
     return _framed(fact, label, body.replace(fact.value, value, 1)) + ". Đúng hay sai?"
 
 
-def blank_stem(fact: Fact) -> str:
-    """The sentence with the value blanked out, quoted, and the question what fills the blank."""
-    blanked = fact.sentence.rstrip(" ;:,").replace(fact.value, "___", 1)
-    return f"Theo {reference(fact.source)}: «{blanked}» Cụm từ còn thiếu ở chỗ trống là gì?"
+_BLANK_HINT = {
+    FactKind.AMOUNT: "một số tiền hoặc tỷ lệ",
+    FactKind.DURATION: "một thời hạn",
+    FactKind.DATE: "một ngày, tháng hoặc năm",
+    FactKind.COUNT: "một số lượng",
+    FactKind.AGENCY: "tên cơ quan hoặc chức danh",
+}
+
+
+def blank_stem(fact: Fact) -> str | None:
+    """The fact's sentence, framed like a question's (subject, lead-in), with the value blanked out and what kind of
+    phrase fills the blank; None when it cannot be asked cleanly: no subject, a list member, a number opening the
+    sentence ("___ chưa đạt …" does not say a number is wanted), or the value stated elsewhere in the sentence."""
+    parts = _parts(fact) if fact.kind in ASKABLE and askable(fact) and not _listed(fact) else None
+    if parts is None:
+        return None
+    label, body = parts
+    if body.startswith(fact.value) and not label and fact.kind is not FactKind.AGENCY:
+        return None
+    blanked = body.replace(fact.value, "___", 1)
+    if stated_in(fact.kind, fact.value, blanked.replace("___", " ")):
+        return None  # "___ và 100% UBND cấp xã": the rest of the sentence gives the answer away
+    return f"{_framed(fact, label, blanked)}. Điền vào chỗ trống ({_BLANK_HINT[fact.kind]}):"
+
+
+def _listed(fact: Fact) -> bool:
+    """Whether the value is one of several of its kind named together ("05 ngày, 10 ngày và ___"): another member
+    would fill the blank as well. Agencies are held to the stricter :func:`askable`."""
+    before, _, after = fact.sentence.partition(fact.value)
+    tail = re.search(r"(?:,|\bvà|\bhoặc)\s*$", before)
+    if tail is not None:
+        prior = before[: tail.start()].rstrip()
+        found = find_values(prior[-80:])
+        if found and found[-1][0] is fact.kind and prior.endswith(found[-1][1]):
+            return True
+    head = re.match(r"\s*(?:,|và\b|hoặc\b)\s*", after)
+    if head is not None:
+        rest = after[head.end() :]
+        found = find_values(rest[:80])
+        return bool(found) and found[0][0] is fact.kind and rest.startswith(found[0][1])
+    return False
 
 
 def spellings(value: str) -> tuple[str, ...]:
@@ -350,26 +390,38 @@ def _has_exception(fact: Fact) -> bool:
 
 
 def fill_blank(fact: Fact) -> QuizItem | None:
-    """The clause's sentence with the value blanked out; the value's spellings are accepted."""
-    if fact.kind not in ASKABLE or fact.value not in fact.sentence or len(fact.sentence.split()) > _MAX_WORDS:
+    """The clause's sentence with the value blanked out (:func:`blank_stem`); the value's spellings are accepted."""
+    stem = blank_stem(fact)
+    if stem is None:
         return None
     explanation = f"Đáp án: {fact.value}. {_quote(fact.source, fact)}."
-    return _new(
-        ItemKind.FILL_BLANK, blank_stem(fact), explanation, (fact.source,), fact.kind, answers=spellings(fact.value)
-    )
+    return _new(ItemKind.FILL_BLANK, stem, explanation, (fact.source,), fact.kind, answers=spellings(fact.value))
 
 
-_MATCH_RIGHT = {FactKind.DURATION: "thời hạn", FactKind.AGENCY: "cơ quan, người có trách nhiệm"}
+# Only time limits are matched: "what ↔ who is responsible" pairs drew bare headings ("Căn cứ pháp lý") and
+# bodies named in passing, not the body that acts.
+_MATCH_RIGHT = {FactKind.DURATION: "thời hạn"}
+_NOT_A_MATTER = re.compile(r"^(?:can cu|co so phap ly|noi nhan)\b|^(?:trong )?(?:thoi han|thoi gian|vong)$")
+
+
+def _cut_short(subject: str) -> bool:
+    """Whether a subject was cut mid-phrase ("… để giải trình (nếu"): an open bracket or a dangling word."""
+    return subject.count("(") != subject.count(")") or bool(_DANGLING_WORD.search(subject))
+
+
+_DANGLING_WORD = re.compile(r"\s(?:nếu|và|hoặc|của|cho|tại|với|về|theo|để|do|các|những|khi|thì)$", re.IGNORECASE)
 
 
 def matching(facts: Sequence[Fact], rng: random.Random, size: int = 4) -> QuizItem | None:
-    """3–5 pairs "what ↔ its time limit (or responsible body)" from different clauses of one document."""
+    """3–5 pairs "what ↔ its time limit" from different clauses of one document."""
     chosen: list[Fact] = []
     shuffled = list(facts)
     rng.shuffle(shuffled)
     for fact in shuffled:
         left = fold_diacritics(fact.subject)
         if not fact.subject or left in fold_diacritics(fact.value) or fold_diacritics(fact.value) in left:
+            continue
+        if _NOT_A_MATTER.match(left.lower()) or _cut_short(fact.subject) or not _measured(fact, "", fact.sentence):
             continue
         if any(
             clause_id(fact) == clause_id(other)
@@ -422,7 +474,7 @@ def generate_items(
     related: frozenset[str] = frozenset(),
     limit: int = 1000,
 ) -> list[QuizItem]:
-    """Items whose right answers are ``answers`` and whose wrong options come from ``pool``: each fact asked at
+    """Items whose right answers are ``answers`` and whose wrong options come from ``pool``: each clause asked at
     most once, the kinds interleaved, both difficulties when ``difficulty`` is None; the same for the same seed.
     Items citing a document of ``not_current`` carry the flag "source_not_current"."""
     rng = random.Random(seed)
@@ -431,14 +483,18 @@ def generate_items(
     single = [kind for kind in kinds if kind is not ItemKind.MATCHING]
     made = dict.fromkeys(single, 0)
     items: list[QuizItem] = []
+    asked: set[tuple[str, str]] = set()
     for fact in order:
         if len(items) >= limit:
             break
+        if clause_id(fact) in asked:
+            continue  # one item per clause: a second reads as a near-copy of the first
         levels = [difficulty] if difficulty else rng.sample(list(Difficulty), 2)
         for kind in sorted(single, key=lambda k: (made[k], single.index(k))):
             item = next((i for level in levels if (i := _one(kind, fact, pool, rng, level, related))), None)
             if item is not None:
                 items.append(item)
+                asked.add(clause_id(fact))
                 made[kind] += 1
                 break
     if ItemKind.MATCHING in kinds and difficulty in (None, Difficulty.DISCRIMINATE):

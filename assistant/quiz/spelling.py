@@ -62,6 +62,26 @@ def number_words_to_digits(folded: str) -> str:
     return _NUMBER_WORDS.sub(replace, folded)
 
 
+_WRITTEN_DATE = re.compile(r"\b(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_WRITTEN_MONTH = re.compile(r"\bthang (\d{1,2}) nam (\d{4})\b|\bthang (\d{1,2})/(\d{4})\b")
+
+
+def date_form(folded: str) -> str:
+    """Dates of folded text in one form: "ngày 01 tháng 7 năm 2025", "ngày 01/7/2025" and "01/07/2025" are all
+    "1/7/2025"; "tháng 7 năm 2025" is "thang 7/2025"."""
+
+    def day(match: re.Match[str]) -> str:
+        d, m, y = (g for g in match.groups() if g is not None)
+        return f"{int(d)}/{int(m)}/{y}"
+
+    def month(match: re.Match[str]) -> str:
+        m, y = (g for g in match.groups() if g is not None)
+        return f"thang {int(m)}/{y}"
+
+    folded = _WRITTEN_DATE.sub(day, re.sub(r"\bngay (?=\d{1,2}/\d{1,2}/\d{4})", "", folded))
+    return _WRITTEN_MONTH.sub(month, folded)
+
+
 def canonical(text: str) -> str:
     """The comparison form of a value or a clause: no diacritics, lower case, numbers in digits without leading
     zeros or thousands dots, administrative names abbreviated, white space and edge punctuation tidied."""
@@ -69,7 +89,7 @@ def canonical(text: str) -> str:
     for full, short in _FOLDED_ABBREVIATIONS:
         folded = folded.replace(full, short)
     folded = folded.replace("tt & tt", "tt&tt").replace("kh & cn", "kh&cn")
-    folded = number_words_to_digits(folded)
+    folded = date_form(number_words_to_digits(folded))
     folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
     folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)
     return folded.strip(" .,;:")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.quiz.currency import dissolved_body
 from assistant.quiz.distractors import stated_in
 from assistant.quiz.facts import find_values
 from assistant.quiz.model import CheckResult, FactKind, ItemKind, QuizItem
@@ -20,7 +21,7 @@ CHECKS = (
     "no_source", "answer_not_in_source", "distractor_in_source", "option_count", "options_not_distinct",
     "correct_count", "unfilled_slot", "template_residue", "double_space", "final_punctuation", "no_diacritics",
     "answer_in_stem", "no_answers", "pair_count", "pairs_not_distinct", "pair_not_in_source", "statement_mismatch",
-    "duplicate_item", "near_duplicate_stem",
+    "duplicate_item", "near_duplicate_stem", "dissolved_body",
 )  # fmt: skip
 _RESIDUE = re.compile(r"[{}]|\bNone\b|\$\w|%\(|<[a-z_]+>|\[\[|\]\]")
 # What an amendment's quoted text leaves behind when cut out: `…một lần.".`, `…hợp lệ."?`.
@@ -47,6 +48,9 @@ def _stem_problems(item: QuizItem) -> list[str]:
         problems.append("final_punctuation: the stem must end with '?' or ':'")
     if not has_diacritics(stem):
         problems.append("no_diacritics: the stem is not Vietnamese with diacritics")
+    shown = " | ".join((stem, *item.options, *item.answers, *(f"{p.left} | {p.right}" for p in item.pairs)))
+    if gone := dissolved_body(shown):
+        problems.append(f"dissolved_body: the item names {gone}, which no longer exists")
     return problems
 
 
@@ -66,6 +70,8 @@ def check_item(item: QuizItem) -> CheckResult:
             problems.append("no_answers: a fill-in item needs accepted answers")
         elif not stated_in(item.fact_kind, item.answers[0], clause):
             problems.append(f"answer_not_in_source: «{item.answers[0]}» is not in the cited clause")
+        elif _gives_away(item, item.answers[0], item.stem.replace("___", " ")):
+            problems.append(f"answer_in_stem: the stem gives the answer «{item.answers[0]}» away")
     else:
         problems += _matching_problems(item)
     return CheckResult(item.item_id, tuple(problems))
@@ -82,14 +88,30 @@ def _choice_problems(item: QuizItem, clause: str) -> list[str]:
     right = item.options[item.correct[0]]
     if not stated_in(item.fact_kind, right, clause):
         problems.append(f"answer_not_in_source: «{right}» is not in the cited clause")
-    if item.fact_kind is not FactKind.STEP and (
-        stated_in(item.fact_kind, right, item.stem) or canonical(right) in canonical(item.stem)
-    ):
+    if item.fact_kind is not FactKind.STEP and _gives_away(item, right, item.stem):
         problems.append(f"answer_in_stem: the stem gives the answer «{right}» away")
     for n, option in enumerate(item.options):
         if n != item.correct[0] and stated_in(item.fact_kind, option, clause):
             problems.append(f"distractor_in_source: «{option}» is also in the cited clause")
     return problems
+
+
+_FUNCTION_WORDS = frozenset({"va", "cua", "&"})
+
+
+def _initials(name: str) -> str:
+    """ "SKHCN" of "Sở Khoa học và Công nghệ", as a số hiệu abbreviates its issuer."""
+    return "".join(w[0] for w in fold_diacritics(name).split() if w not in _FUNCTION_WORDS)
+
+
+def _gives_away(item: QuizItem, answer: str, stem: str) -> bool:
+    """Whether ``stem`` states ``answer`` (any spelling), or names a body by the initials a số hiệu uses
+    ("…/SKHCN-CĐS" for "Sở Khoa học và Công nghệ")."""
+    if stated_in(item.fact_kind, answer, stem) or canonical(answer) in canonical(stem):
+        return True
+    initials = _initials(answer) if item.fact_kind is FactKind.AGENCY else ""
+    codes = {fold_diacritics(code) for code in re.findall(r"[A-ZĐ]{3,}", stem)}  # the upper-case parts of số hiệu
+    return len(initials) >= 3 and initials in codes
 
 
 def _true_false_problems(item: QuizItem, clause: str) -> list[str]:

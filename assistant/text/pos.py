@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["leading_noun_phrase", "opens_with_predicate", "tags"]
+__all__ = ["ends_with_noun", "leading_noun_phrase", "opens_with_predicate", "tags"]
 
 # pyvi's tags that open a subject: nouns (common, proper, classifier, abbreviation, unit), pronouns, quantifiers
 # ("các", "mỗi") and numerals.
@@ -52,3 +52,14 @@ def leading_noun_phrase(text: str, max_words: int = 8) -> str:
         break
     text = " ".join(phrase)
     return text if phrase and len(text.split()) <= max_words else ""
+
+
+def ends_with_noun(text: str) -> bool:
+    """True when the last word of ``text`` is a common noun: a name that follows it is its complement ("nhật ký
+    | Đoàn thanh tra"), not the one who acts."""
+    tagged = [(w, t) for w, t in tags(text) if t != "F"]
+    return bool(tagged) and tagged[-1][1] == "N" and tagged[-1][0].lower() not in _FUNCTION_WORDS
+
+
+# Prepositions and conjunctions pyvi sometimes tags as nouns ("của", "với").
+_FUNCTION_WORDS = frozenset("của với về tại cho đến từ trong theo bởi do và hoặc là như qua".split())

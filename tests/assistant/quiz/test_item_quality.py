@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 
-from assistant.quiz.currency import changed_provisions, is_changed
+from assistant.quiz.currency import changed_provisions, dissolved_body, is_changed
 from assistant.quiz.distractors import pick_distractors
-from assistant.quiz.facts import extract_facts, fact_key
+from assistant.quiz.facts import _step_value, extract_facts, fact_key
 from assistant.quiz.generate import fill_blank, question_stem, reference, statement, true_false
 from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, QuizItem
 from assistant.quiz.practice import Response, grade
@@ -48,7 +48,7 @@ def test_a_bare_duty_takes_its_subject_from_the_article_title_or_is_not_asked() 
     assert said is not None and ", Trưởng đoàn thanh tra chịu trách nhiệm trước Chánh Thanh tra tỉnh" in said
     untitled = facts(TEAM_RULES, "Điều 4. Hoạt động\n1. Chịu trách nhiệm về kết quả trong thời hạn 45 ngày.", "4")
     assert statement(one(untitled, "45 ngày"), "30 ngày") is None and question_stem(one(untitled, "45 ngày")) is None
-    assert fill_blank(one(untitled, "45 ngày")) is not None  # a quoted sentence with a blank stays fair
+    assert fill_blank(one(untitled, "45 ngày")) is None  # whose duty it is would be a guess in a fill-in too
 
 
 def test_a_later_part_of_a_clause_keeps_its_lead_in() -> None:
@@ -165,7 +165,7 @@ def test_clauses_an_amending_document_repeals_or_rewrites_are_known() -> None:
 def test_an_agency_inside_a_longer_name_or_a_list_is_not_asked() -> None:
     found = facts(
         SECURITY,
-        "Điều 15. Tổ chức thực hiện\n1. Thủ trưởng các cơ quan, Chủ tịch UBND các cấp chịu trách nhiệm thi hành.\n"
+        "Điều 15. Tổ chức thực hiện\n1. Thủ trưởng các cơ quan, Chủ tịch UBND các cấp tổ chức triển khai.\n"
         "2. Được yêu cầu Trưởng đoàn, thành viên báo cáo.\n3. Văn phòng Thanh tra tỉnh đăng tải kết luận.\n"
         "4. Sở Nội vụ thẩm định hồ sơ.",
         "15",
@@ -196,4 +196,76 @@ def test_a_later_part_of_a_clause_that_depends_on_its_opening_is_not_asked() -> 
         "1",
     )
     assert question_stem(one(found, "Trung tâm Phục vụ hành chính công cấp xã")) is None
-    assert fill_blank(one(found, "Trung tâm Phục vụ hành chính công cấp xã")) is not None
+    assert fill_blank(one(found, "Trung tâm Phục vụ hành chính công cấp xã")) is None  # nor blanked: same scope lost
+
+
+# --- the second review (out/quiz-2/review.md): fill-ins framed like questions, bodies that no longer exist -----
+
+
+def test_a_fill_in_is_framed_like_a_question_and_says_what_fills_the_blank() -> None:
+    found = facts(
+        TEAM_RULES,
+        "Điều 3. Nhiệm vụ, quyền hạn của Trưởng đoàn thanh tra\n"
+        "5. Báo cáo Chánh Thanh tra tỉnh trong thời hạn 05 ngày làm việc kể từ ngày kết thúc.",
+    )
+    item = fill_blank(one(found, "05 ngày làm việc"))
+    assert item is not None and item.stem.startswith("Theo khoản 5 Điều 3 Quy chế")
+    assert "Trưởng đoàn thanh tra báo cáo" in item.stem and "trong thời hạn ___ kể từ" in item.stem
+    assert item.stem.endswith("Điền vào chỗ trống (một thời hạn):") and check_item(item).passed
+
+
+def test_a_fill_in_refuses_list_members_an_opening_number_and_answers_the_sentence_repeats() -> None:
+    found = facts(
+        RESOLUTION,
+        "Điều 2. Chỉ tiêu\n1. Thời hạn xử lý là 05 ngày, 10 ngày hoặc 15 ngày tùy loại hồ sơ.\n"
+        "2. 08 chỉ tiêu chưa đạt được đưa vào kế hoạch năm sau.\n"
+        "3. Tỷ lệ hồ sơ trực tuyến đạt 80% ở cấp tỉnh và 80% ở cấp xã.",
+        "2",
+    )
+    assert all(fill_blank(one(found, v)) is None for v in ("05 ngày", "10 ngày", "15 ngày"))
+    assert fill_blank(one(found, "08 chỉ tiêu")) is None  # "___ chưa đạt" does not say a number is wanted
+    assert fill_blank(one(found, "80%")) is None  # the second "80%" gives the first away
+
+
+def test_an_answer_named_by_the_initials_of_a_so_hieu_is_given_away() -> None:
+    doc = DocumentMeta("hd-kh", "Hướng dẫn", number="15/HD-SKHCN", doc_type="Hướng dẫn")
+    found = facts(doc, "Điều 2. Đầu mối\n1. Sở Khoa học và Công nghệ tiếp nhận báo cáo trong thời hạn 05 ngày.", "2")
+    item = fill_blank(one(found, "Sở Khoa học và Công nghệ"))
+    assert item is not None and "15/HD-SKHCN" in item.stem
+    assert any(p.startswith("answer_in_stem") for p in check_item(item).problems)
+
+
+def test_bodies_the_2025_reorganisation_ended_are_neither_asked_nor_offered() -> None:
+    assert dissolved_body("UBND các huyện báo cáo kết quả hằng tháng").startswith("cấp huyện")
+    assert dissolved_body("Sở Thông tin và Truyền thông chủ trì").startswith("Bộ, Sở Thông tin")
+    assert dissolved_body("Sở Khoa học và Công nghệ chủ trì; UBND cấp xã phối hợp") == ""
+    found = facts(SECURITY, "Điều 5. Báo cáo\n1. Sở Nội vụ tổng hợp báo cáo trong thời hạn 05 ngày làm việc.", "5")
+    item = multiple_choice_of(one(found, "Sở Nội vụ"), ("Sở Nội vụ", "UBND huyện Chi Lăng", "Sở Y tế", "Sở Tư pháp"))
+    assert any(p.startswith("dissolved_body") for p in check_item(item).problems)
+
+
+def test_the_sample_mark_enforcement_formula_and_long_steps_are_left_out() -> None:
+    found = facts(
+        SECURITY,
+        "Điều 9. Phí\n1. Phí thẩm định (số liệu mẫu) là 500.000 đồng/hồ sơ.\n"
+        "2. Chánh Văn phòng, Giám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này trong 05 ngày.",
+        "9",
+    )
+    assert one(found, "500.000 đồng/hồ sơ").sentence == "Phí thẩm định là 500.000 đồng/hồ sơ."
+    assert not any(f.value == "05 ngày" for f in found)
+    assert _step_value("Bước 2: Thẩm định hồ sơ: công chức kiểm tra tính đầy đủ, hợp lệ của hồ sơ.") == (
+        "Thẩm định hồ sơ"
+    )
+    assert _step_value("Bước 3: " + "cơ quan tiếp nhận chuyển hồ sơ " * 4) == ""  # no option cut mid-phrase
+
+
+def test_dates_written_two_ways_are_one_option() -> None:
+    assert canonical("ngày 01 tháng 7 năm 2025") == canonical("ngày 01/7/2025") == canonical("01/07/2025")
+    assert fact_key(FactKind.DATE, "ngày 01 tháng 7 năm 2025") == fact_key(FactKind.DATE, "01/07/2025")
+    assert canonical("ngày 01 tháng 7 năm 2025") != canonical("ngày 01 tháng 8 năm 2025")
+
+
+def multiple_choice_of(fact: Fact, options: tuple[str, ...]) -> QuizItem:
+    stem = question_stem(fact)
+    assert stem is not None
+    return QuizItem("x", ItemKind.MULTIPLE_CHOICE, stem, "", (fact.source,), fact.kind, options=options, correct=(0,))
