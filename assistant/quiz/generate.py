@@ -92,10 +92,15 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
     label, body = fact.lead, sentence
     if label_match and len(label_match.group(1).split()) <= 12 and fact.value in sentence[label_match.end() :]:
         label, body = label_match.group(1).strip(), _LIST_MARKER.sub("", sentence[label_match.end() :])
-    if fact.value in body and ":" in body.split(fact.value, 1)[1]:  # "công bố 03 thủ tục …: (1) Cấp …" lists on
-        body = body[: body.index(":", body.index(fact.value) + len(fact.value))].rstrip(" ,")
+    colon = _list_colon(body, fact.value)
+    if colon > 0:  # "công bố 03 thủ tục …: (1) Cấp …": what follows lists, the question ends before it
+        body = body[:colon].rstrip(" ,")
     if fact.value not in body or len(body.split()) > _MAX_WORDS or _QUOTE_MARK.search(body):
         return None
+    if body.count("(") != body.count(")"):
+        return None  # "30 ngày (vùng sâu, vùng xa" would drop the exception
+    if label and body.startswith(fact.value) and not _predicate_follows(body[len(fact.value) :]):
+        return None  # "Nơi nộp: Trung tâm … nơi xây dựng nhà ở" says nothing the value does
     if not _measured(fact, label, body):
         return None  # "về cấp giấy chứng nhận: bao lâu?" does not say what lasts that long
     if opens_with_predicate(body):
@@ -106,6 +111,26 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
     elif fact.opening and not label:
         return None  # a later part whose scope the opening sets ("…cấp III, cấp IV…; hồ sơ nộp tại …")
     return label, body
+
+
+def _list_colon(body: str, value: str) -> int:
+    """Where a ":" after ``value`` and outside brackets starts a list; -1 when there is none."""
+    start = body.find(value)
+    if start < 0:
+        return -1
+    depth = 0
+    for i in range(start + len(value), len(body)):
+        depth += {"(": 1, ")": -1}.get(body[i], 0)
+        if body[i] == ":" and depth == 0:
+            return i
+    return -1
+
+
+def _predicate_follows(rest: str) -> bool:
+    """Whether the words after a value that opens a sentence say what it does ("… thẩm định hồ sơ"): nothing, or a
+    verb first."""
+    rest = rest.strip(" ,.;")
+    return not rest or opens_with_predicate(rest)
 
 
 _LIST_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.|[-–+])\s+")
@@ -225,8 +250,8 @@ def blank_stem(fact: Fact) -> str | None:
     if parts is None:
         return None
     label, body = parts
-    if body.startswith(fact.value) and not label and fact.kind is not FactKind.AGENCY:
-        return None
+    if body.startswith(fact.value) and (not label or fact.kind is FactKind.AGENCY):
+        return None  # "___ chưa đạt …" does not say a number is wanted; "___ làm việc với …" fits many actors
     blanked = body.replace(fact.value, "___", 1)
     if stated_in(fact.kind, fact.value, blanked.replace("___", " ")):
         return None  # "___ và 100% UBND cấp xã": the rest of the sentence gives the answer away
@@ -423,6 +448,8 @@ def matching(facts: Sequence[Fact], rng: random.Random, size: int = 4) -> QuizIt
             continue
         if _NOT_A_MATTER.match(left.lower()) or _cut_short(fact.subject) or not _measured(fact, "", fact.sentence):
             continue
+        if fact.subject == fact.title and not fact.sentence.startswith(fact.subject):
+            continue  # an article's heading ("Chế độ đối với người trực") is no matter a time limit belongs to
         if any(
             clause_id(fact) == clause_id(other)
             or fold_diacritics(other.subject) == left

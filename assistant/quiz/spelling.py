@@ -63,12 +63,14 @@ def number_words_to_digits(folded: str) -> str:
 
 
 _WRITTEN_DATE = re.compile(r"\b(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+# "ngày 15 tháng 12" and "ngày 15/12" without a year (after the dates with one are rewritten).
+_DAY_MONTH = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2})\b(?! nam)|\bngay (\d{1,2})/(\d{1,2})\b(?!/)")
 _WRITTEN_MONTH = re.compile(r"\bthang (\d{1,2}) nam (\d{4})\b|\bthang (\d{1,2})/(\d{4})\b")
 
 
 def date_form(folded: str) -> str:
     """Dates of folded text in one form: "ngày 01 tháng 7 năm 2025", "ngày 01/7/2025" and "01/07/2025" are all
-    "1/7/2025"; "tháng 7 năm 2025" is "thang 7/2025"."""
+    "1/7/2025"; "tháng 7 năm 2025" is "thang 7/2025"; "ngày 15 tháng 12" and "ngày 15/12" are "15/12"."""
 
     def day(match: re.Match[str]) -> str:
         d, m, y = (g for g in match.groups() if g is not None)
@@ -78,8 +80,12 @@ def date_form(folded: str) -> str:
         m, y = (g for g in match.groups() if g is not None)
         return f"thang {int(m)}/{y}"
 
+    def day_month(match: re.Match[str]) -> str:
+        d, m = (g for g in match.groups() if g is not None)
+        return f"{int(d)}/{int(m)}"
+
     folded = _WRITTEN_DATE.sub(day, re.sub(r"\bngay (?=\d{1,2}/\d{1,2}/\d{4})", "", folded))
-    return _WRITTEN_MONTH.sub(month, folded)
+    return _DAY_MONTH.sub(day_month, _WRITTEN_MONTH.sub(month, folded))
 
 
 def canonical(text: str) -> str:
