@@ -28,6 +28,7 @@ from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, Retrieval
 from assistant.settings import Settings
 from assistant.text.as_of import resolve_time_frame
 from assistant.text.numbers import number_key
+from assistant.text.places import as_written, uncovered_places
 from assistant.text.query import QueryNormalizer
 from assistant.types import (
     Answer,
@@ -291,7 +292,8 @@ class AssistantService:
 
     def assess(self, result: RetrievalResult) -> Evidence:
         """Whether the ranked evidence answers the question: the answerability model's probability over features
-        of the learned ranking, or (no model, or a configuration without the ranker) the heuristic score."""
+        of the learned ranking, or (no model, or a configuration without the ranker) the heuristic score; none at
+        all when the question names a place the best passage's text is not about (:mod:`assistant.text.places`)."""
         query, candidates = result.query, result.candidates
         if not candidates:
             return Evidence(0.0, 1.0, "none")
@@ -299,10 +301,18 @@ class AssistantService:
             row = answerability_features(
                 query, candidates, result.features, result.ranker_scores, number_found=result.number_found
             )
-            return Evidence(self.answerability.probability(row), self.answerability.threshold(query.language))
-        s = self.settings
-        threshold = s.abstain_threshold_english if query.language == "en" else s.abstain_threshold
-        return Evidence(fallback_evidence(query, result.passages, s.composer), threshold, "heuristic")
+            evidence = Evidence(self.answerability.probability(row), self.answerability.threshold(query.language))
+        else:
+            s = self.settings
+            threshold = s.abstain_threshold_english if query.language == "en" else s.abstain_threshold
+            evidence = Evidence(fallback_evidence(query, result.passages, s.composer), threshold, "heuristic")
+        best = result.passages[0] if result.passages else candidates[0]
+        passage = f"{' '.join(best.chunk.heading_path)} {best.chunk.text}"
+        document = f"{best.document.title} {best.document.issuer}"
+        gone = uncovered_places(f"{query.context} {query.original}", [(passage, document)])
+        if gone:  # another province's or commune's text answers nothing about this one
+            return Evidence(0.0, evidence.threshold, f"{evidence.model}+places", as_written(query.original, gone))
+        return evidence
 
     def _visible_by_number(self, principal: Principal) -> Callable[[str], DocumentMeta | None]:
         """A lookup of the document a số hiệu key names, as ``principal`` sees it (None: none they may see)."""

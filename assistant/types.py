@@ -243,10 +243,11 @@ class Evidence:
     score: float
     threshold: float
     model: str = "answerability"
+    uncovered: tuple[str, ...] = ()  # places the question names that the best passage's text does not cover
 
     @property
     def answerable(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= self.threshold and not self.uncovered
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,14 @@ def test_without_model_files_the_service_falls_back_to_fused_order_and_the_heuri
     assert bare.ranker is None and bare.answerability is None
     assert result.evidence.model == "heuristic" and "rank_ms" not in result.retrieval.timings_ms
     assert result.answer.citations[0].doc_id == "qd-30-2025"
+
+
+def test_a_question_about_another_province_is_not_answered_from_this_ones_text(service: AssistantService) -> None:
+    here = service.ask("Văn bản khẩn phải được xử lý trong bao lâu tại tỉnh Lạng Sơn?", principal=ANONYMOUS)
+    assert here.evidence.uncovered == () and not here.answer.abstained
+    there = service.ask("Văn bản khẩn phải được xử lý trong bao lâu tại tỉnh Cao Bằng?", principal=ANONYMOUS)
+    assert there.evidence.uncovered == ("Cao Bằng",) and there.evidence.score == 0.0
+    assert there.answer.abstained and not there.answer.citations
+    assert there.answer.text.startswith("Các văn bản bạn được phép xem không có văn bản nào của Cao Bằng")
+    follow_up = service.ask("Còn văn bản thường thì sao?", principal=ANONYMOUS, history=[there.query.original])
+    assert follow_up.answer.abstained  # the place carries over with the subject

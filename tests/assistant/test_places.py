@@ -1,0 +1,29 @@
+"""Places a question names and whether a passage's document covers them (assistant.text.places)."""
+
+from assistant.text.places import as_written, named_places, uncovered_places
+
+LANG_SON = ("Văn bản khẩn được xử lý ngay.", "Quy chế văn thư Ủy ban nhân dân tỉnh Lạng Sơn")
+CHI_LANG = ("Tiếp nhận hồ sơ giờ hành chính.", "Thủ tục hộ tịch Ủy ban nhân dân xã Chi Lăng")
+NATIONAL = ("Điều 5. Thời hạn thanh tra không quá 45 ngày.", "Luật Thanh tra Quốc hội")
+
+
+def test_provinces_by_name_and_local_units_after_their_level() -> None:
+    assert named_places("Thanh tra tỉnh Cao Bằng quy định thời hạn bao lâu?") == {"cao bang"}
+    assert named_places("Cao Bang cung cap bao nhieu dich vu cong") == {"cao bang"}  # without diacritics
+    assert named_places("UBND xã Đồng Đăng, huyện Lộc Bình (cũ) tiếp nhận") == {"dong dang", "loc binh"}
+    assert named_places("Loc Binh district office hours in Ha Giang province") == {"loc binh", "ha giang"}
+    assert named_places("Ông X có dự án tại huyện Z, tỉnh A") == set()  # placeholders are no places
+    assert named_places("Tết Nguyên đán năm 2026 được nghỉ mấy ngày?") == set()
+    assert as_written("Ở xã Chi Lăng, tỉnh Lạng Sơn", ["chi lang"]) == ("Chi Lăng",)
+
+
+def test_a_local_text_covers_its_own_places_a_national_one_every_place() -> None:
+    assert uncovered_places("Văn bản khẩn ở Lạng Sơn xử lý trong bao lâu?", [LANG_SON]) == ()
+    assert uncovered_places("Văn bản khẩn ở Cao Bằng xử lý trong bao lâu?", [LANG_SON]) == ("cao bang",)
+    assert uncovered_places("UBND xã Đồng Đăng tiếp nhận hồ sơ khi nào?", [CHI_LANG]) == ("dong dang",)
+    # a commune's text that does not repeat its province still answers about the province
+    assert uncovered_places("Xã Chi Lăng, Lạng Sơn tiếp nhận hồ sơ khi nào?", [CHI_LANG]) == ()
+    assert uncovered_places("Thanh tra tỉnh Cao Bằng được thanh tra bao lâu?", [NATIONAL]) == ()
+    # a place the passage itself names is covered, whoever issued the document
+    named = ("Cao Bằng có 1.241 tổ công nghệ số cộng đồng.", "Công văn trao đổi kinh nghiệm UBND tỉnh Lạng Sơn")
+    assert uncovered_places("Cao Bằng có bao nhiêu tổ công nghệ số?", [named]) == ()
