@@ -51,9 +51,19 @@ def _document(source: SourceRef) -> str:
     return f"{source.doc_type} số {source.number}"
 
 
+_PROCEDURES = re.compile(
+    r"\bthủ tục hành chính (?:(?:trong )?lĩnh vực |về )?(?P<what>.+?)(?= thuộc thẩm quyền| tại | trên địa bàn|\s*\(|$)"
+)
+
+
 def reference(source: SourceRef) -> str:
-    """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path (without its title) and the document, for stems."""
+    """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path (without its title) and the document, for stems; a
+    decision publishing procedures also names them ("(thủ tục cấp giấy phép hoạt động đối với phòng khám)"), as
+    its articles often do not."""
     document = _document(source)
+    procedures = _PROCEDURES.search(source.title)
+    if procedures is not None:
+        document += f" (thủ tục {procedures.group('what').strip()})"
     path = source.path.split(" — ")[0].strip()
     return f"{path} {document}".strip() if path and "›" not in path else document
 

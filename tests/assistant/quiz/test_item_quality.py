@@ -288,3 +288,17 @@ def test_a_stem_never_ends_inside_brackets_nor_asks_a_value_that_does_nothing() 
 def test_a_day_and_month_written_two_ways_are_one_option() -> None:
     assert canonical("ngày 15/12") == canonical("ngày 15 tháng 12") != canonical("ngày 15 tháng 6")
     assert fact_key(FactKind.DATE, "ngày 15/12") == fact_key(FactKind.DATE, "ngày 15 tháng 12")
+
+
+def test_a_decision_publishing_procedures_names_them_in_the_stem() -> None:
+    clinics = DocumentMeta(
+        "qd-pk", "Quyết định công bố thủ tục hành chính cấp giấy phép hoạt động đối với phòng khám thuộc thẩm quyền "
+        "giải quyết của Sở Y tế", number="1733/QĐ-UBND", doc_type="Quyết định",
+    )  # fmt: skip
+    fact = one(facts(clinics, "Điều 5. Thời hạn\n1. Thời hạn giải quyết là 10 ngày làm việc.", "5"), "10 ngày làm việc")
+    assert reference(fact.source) == (
+        "khoản 1 Điều 5 Quyết định số 1733/QĐ-UBND (thủ tục cấp giấy phép hoạt động đối với phòng khám)"
+    )
+    assert reference(one(facts(SECURITY, "Điều 2. Mật khẩu\n1. Đổi sau 60 ngày.", "2"), "60 ngày").source) == (
+        "khoản 1 Điều 2 Quy định ban hành kèm theo Quyết định số 22/2023/QĐ-UBND"
+    )
