@@ -27,7 +27,7 @@ from assistant.retrieval.fusion import FusionConfig
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.settings import Settings
 from assistant.text.as_of import resolve_time_frame
-from assistant.text.numbers import number_key
+from assistant.text.numbers import mentioned_numbers, number_key
 from assistant.text.places import as_written, uncovered_places
 from assistant.text.query import QueryNormalizer
 from assistant.types import (
@@ -258,7 +258,7 @@ class AssistantService:
         query = result.query
         answer = None
         if query.document_question and result.number_found:
-            answer = self.catalog_composer.compose(query, result.passages, self._visible_by_number(principal))
+            answer = self.catalog_composer.compose(query, result.passages, self._related_passage(principal))
         if answer is None:
             answer = self.composer.compose(query, result.passages, evidence)
             answer = note_later_rules(answer, query, self._later_rules(result, answer, principal, config), self.prompts)
@@ -313,6 +313,24 @@ class AssistantService:
         if gone:  # another province's or commune's text answers nothing about this one
             return Evidence(0.0, evidence.threshold, f"{evidence.model}+places", as_written(query.original, gone))
         return evidence
+
+    def _related_passage(self, principal: Principal) -> Callable[[str, str], Passage | None]:
+        """A lookup of a passage of the document a số hiệu key names, as ``principal`` sees it: the first that names
+        the number given (the amending article "Sửa đổi … Quyết định số 415/QĐ-UBND"), else the document's first."""
+        snapshot = self.holder.get()
+        lookup = self._visible_by_number(principal)
+
+        def find(key: str, mentioning: str) -> Passage | None:
+            doc = lookup(key)
+            rows = snapshot.doc_rows.get(doc.doc_id, []) if doc is not None else []
+            chunks = sorted((snapshot.chunks[r] for r in rows), key=lambda c: c.ordinal)
+            if doc is None or not chunks:
+                return None
+            wanted = number_key(mentioning) if mentioning else ""
+            chunk = next((c for c in chunks if wanted and wanted in mentioned_numbers(c.text)), chunks[0])
+            return Passage(chunk, doc, 0.0, 0, current=doc.is_current())
+
+        return find
 
     def _visible_by_number(self, principal: Principal) -> Callable[[str], DocumentMeta | None]:
         """A lookup of the document a số hiệu key names, as ``principal`` sees it (None: none they may see)."""

@@ -1,5 +1,7 @@
 """Answers about a named document itself — what it replaces or amends, what replaced or amended it, whether it
-is in force, who issued it and when — read from the catalog's metadata and cited to the document."""
+is in force, who issued it and when — read from the catalog's metadata and cited to the document; each related
+document the answer names and the caller may see is cited too (its passage that names the document, else its
+opening), so "415/QĐ-UBND được sửa đổi bởi văn bản nào?" cites 415 and 1097."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Callable, Sequence
 from assistant.answer.citations import Located, build_citation, validity_warnings
 from assistant.answer.prompts import PromptLibrary
 from assistant.text.numbers import number_key
-from assistant.types import Answer, DocumentMeta, Evidence, NormalizedQuery, Passage, RelationKind
+from assistant.types import Answer, Evidence, NormalizedQuery, Passage, RelationKind
 
 __all__ = ["CatalogComposer"]
 
@@ -27,10 +29,11 @@ class CatalogComposer:
         self.prompts = prompts
 
     def compose(
-        self, query: NormalizedQuery, passages: Sequence[Passage], related: Callable[[str], DocumentMeta | None]
+        self, query: NormalizedQuery, passages: Sequence[Passage], related: Callable[[str, str], Passage | None]
     ) -> Answer | None:
-        """None when no passage of a document the question names is among ``passages``; ``related`` finds the
-        document a số hiệu key names among those the caller may see (to name relation targets with their titles)."""
+        """None when no passage of a document the question names is among ``passages``; ``related(key, number)``
+        finds a passage of the document a số hiệu key names among those the caller may see, preferably one that
+        names ``number`` (to name relation targets with their titles and cite them)."""
         named = next(
             (p for p in passages if p.document.number and number_key(p.document.number) in query.numbers), None
         )
@@ -42,9 +45,15 @@ class CatalogComposer:
         def render(key: str, **values: str) -> str:
             return self.prompts.render("answer", lang, key, **values)
 
+        cited: dict[str, tuple[int, Passage]] = {doc.doc_id: (1, named)}
+
         def name(number: str) -> str:
-            other = related(number_key(number))
-            return f"{number} ({other.title})" if other is not None and other.title else number
+            found = related(number_key(number), doc.number)
+            if found is None:
+                return number
+            n, _ = cited.setdefault(found.document.doc_id, (len(cited) + 1, found))
+            title = f" ({found.document.title})" if found.document.title else ""
+            return f"{number}{title} [{n}]" if n > 1 else f"{number}{title}"
 
         document = name(doc.number)
         kind = query.document_question
@@ -93,10 +102,11 @@ class CatalogComposer:
                 issuer=doc.issuer or render("unknown_issuer"),
                 issued=render("issued", date=_date(doc.issued_date)) if doc.issued_date else "",
             )
-        citation = build_citation(1, named, f"{doc.number} — {doc.title}", Located())
-        lines = [
-            text,
-            *(w for _, w in validity_warnings([citation], {named.chunk.chunk_id: named}, self.prompts, lang)),
+        citations = [
+            build_citation(n, p, f"{p.document.number} — {p.document.title}", Located()) for n, p in cited.values()
         ]
+        by_chunk = {p.chunk.chunk_id: p for _, p in cited.values()}
+        lines = [text, *(w for _, w in validity_warnings(citations[:1], by_chunk, self.prompts, lang))]
         evidence = Evidence(1.0, 0.0, "catalog")
-        return Answer("\n".join(lines), (citation,), tuple(passages), False, lang, evidence.score, self.name)
+        shown = (named, *(p for n, p in cited.values() if n > 1), *(p for p in passages if p is not named))
+        return Answer("\n".join(lines), tuple(citations), shown, False, lang, evidence.score, self.name)

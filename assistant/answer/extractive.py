@@ -167,7 +167,7 @@ class ExtractiveComposer:
         lines = [self.prompts.render("answer", query.language, "abstain")]
         if evidence.uncovered:
             places = ", ".join(evidence.uncovered)
-            lines.insert(0, self.prompts.render("answer", query.language, "abstain_places", places=places))
+            lines.append(self.prompts.render("answer", query.language, "abstain_places", places=places))
         nearest = list(dict.fromkeys(p.document.doc_id for p in passages))[:3]
         if nearest:
             by_id = {p.document.doc_id: p.document for p in passages}

@@ -14,8 +14,10 @@ def test_what_a_decision_replaces_is_answered_from_the_catalog(service: Assistan
     answer = result.answer
     assert answer.composer == "catalog" and not answer.abstained
     assert answer.text.splitlines()[0].startswith("30/2025/QĐ-UBND")
-    assert "thay thế 12/2024/QĐ-UBND" in answer.text
-    assert [c.doc_id for c in answer.citations] == ["qd-30-2025"]
+    assert "thay thế 12/2024/QĐ-UBND" in answer.text and answer.text.splitlines()[0].endswith("[2]. [1]")
+    # the replaced decision it names is cited too, by its own passage
+    assert [c.doc_id for c in answer.citations] == ["qd-30-2025", "qd-12-2024"]
+    assert [c.n for c in answer.citations] == [1, 2] and answer.passages[1].document.doc_id == "qd-12-2024"
 
 
 def test_what_replaced_an_old_decision_and_its_validity(service: AssistantService) -> None:
@@ -82,6 +84,7 @@ def test_a_question_about_another_province_is_not_answered_from_this_ones_text(s
     there = service.ask("Văn bản khẩn phải được xử lý trong bao lâu tại tỉnh Cao Bằng?", principal=ANONYMOUS)
     assert there.evidence.uncovered == ("Cao Bằng",) and there.evidence.score == 0.0
     assert there.answer.abstained and not there.answer.citations
-    assert there.answer.text.startswith("Các văn bản bạn được phép xem không có văn bản nào của Cao Bằng")
+    assert there.answer.text.startswith("Không tìm thấy căn cứ")
+    assert "Các văn bản bạn được phép xem không có văn bản nào của Cao Bằng" in there.answer.text
     follow_up = service.ask("Còn văn bản thường thì sao?", principal=ANONYMOUS, history=[there.query.original])
     assert follow_up.answer.abstained  # the place carries over with the subject
