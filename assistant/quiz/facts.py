@@ -180,7 +180,11 @@ _PERSONS = (
     r"|Thủ trưởng (?:cơ quan|đơn vị)|Người đứng đầu (?:cơ quan|đơn vị)|(?<!công tác )[Vv]ăn thư(?: cơ quan)?"
 )
 _AGENCY = re.compile(rf"(?<!\w)(?:{_PERSONS}|{_BODIES})(?!\w)")
-_CITED_BEFORE = re.compile(rf"(?:{FOLDED_NUMBER.pattern})\s*(?:ngay [\d/]+\s*)?(?:cua\s*)?$")
+_CITED_BEFORE = re.compile(
+    rf"(?:{FOLDED_NUMBER.pattern})\s*(?:ngay (?:[\d/]+|\d{{1,2}} thang \d{{1,2}} nam \d{{4}})\s*)?(?:cua\s*)?$"
+)
+# "sau 15 giờ", "trước 16 giờ", "lúc 8 giờ": a time of day, not a time limit.
+_CLOCK_BEFORE = re.compile(r"\b(?:sau|truoc|luc|tu|den|vao)\s*$")
 _PERSON = re.compile(rf"^(?:{_PERSONS})$")
 
 
@@ -207,8 +211,18 @@ def find_values(sentence: str) -> list[tuple[FactKind, str]]:
                 continue
             if kind is FactKind.DATE and _CITED_BEFORE.search(folded[:start]):  # the date of a cited document
                 continue
+            if kind is FactKind.DURATION and _clock_time(blank, start, end):
+                continue
             taken.append((start, end, kind))
     return [(kind, text[start:end].strip()) for start, end, kind in sorted(taken)]
+
+
+def _clock_time(blank: str, start: int, end: int) -> bool:
+    """Whether "N giờ" at ``start`` is a time of day ("hồ sơ nhận sau 15 giờ", "trước 16 giờ 00")."""
+    words = blank[start:end].split()
+    if len(words) != 2 or words[1] != "gio" or not 0 <= int(words[0]) <= 24:
+        return False
+    return bool(_CLOCK_BEFORE.search(blank[:start])) or bool(re.match(r"\s*\d{2}\b", blank[end:]))
 
 
 def _count_end(blank: str, start: int, end: int) -> int:

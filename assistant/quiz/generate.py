@@ -39,16 +39,24 @@ _ISSUING_TYPES = {"QĐ": "Quyết định", "NQ": "Nghị quyết", "TT": "Thôn
 _NUMBER_TYPE = re.compile(r"(?:^|/)(QĐ|NQ|TT|NĐ)-")
 
 
+_LOCAL_ISSUER = re.compile(
+    r"\b((?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND) (?:xã|phường|thị trấn|huyện) [A-ZĐ]\w*(?: [A-ZĐ]\w*)?)"
+)
+
+
 def _document(source: SourceRef) -> str:
     """ "Hướng dẫn số 12/HD-STTTT"; an instrument issued with a decision is named as such: "Quy chế ban hành kèm
-    theo Quyết định số 35/2025/QĐ-UBND"."""
+    theo Quyết định số 35/2025/QĐ-UBND"; a commune's decision names the commune ("Quyết định số 45/QĐ-UBND của
+    Ủy ban nhân dân xã Chi Lăng"), since its number alone reads as the province's."""
     if not (source.number and source.doc_type):
         return source.title
     issuing = _NUMBER_TYPE.search(source.number)
     kind = _ISSUING_TYPES.get(issuing.group(1), "") if issuing else ""
+    local = _LOCAL_ISSUER.search(source.title)
+    of = f" của {local.group(1)}" if local else ""
     if kind and kind.casefold() != source.doc_type.casefold():
-        return f"{source.doc_type} ban hành kèm theo {kind} số {source.number}"
-    return f"{source.doc_type} số {source.number}"
+        return f"{source.doc_type} ban hành kèm theo {kind} số {source.number}{of}"
+    return f"{source.doc_type} số {source.number}{of}"
 
 
 _PROCEDURES = re.compile(
@@ -56,15 +64,18 @@ _PROCEDURES = re.compile(
 )
 
 
-def reference(source: SourceRef) -> str:
-    """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path (without its title) and the document, for stems; a
-    decision publishing procedures also names them ("(thủ tục cấp giấy phép hoạt động đối với phòng khám)"), as
-    its articles often do not."""
+def reference(source: SourceRef, title: str = "") -> str:
+    """ "khoản 2 mục II Hướng dẫn số 12/HD-STTTT": the path and the document, for stems; an article's ``title``
+    goes with its path ("khoản 2 Điều 6 (về thời hạn giải quyết khiếu nại lần đầu) …"); a decision publishing
+    procedures also names them ("(thủ tục cấp giấy phép hoạt động đối với phòng khám)"), as its articles often do
+    not."""
     document = _document(source)
     procedures = _PROCEDURES.search(source.title)
     if procedures is not None:
         document += f" (thủ tục {procedures.group('what').strip()})"
     path = source.path.split(" — ")[0].strip()
+    if title and path.startswith(("khoản", "điểm", "Điều")):
+        path += f" (về {_lower_first(title)})"
     return f"{path} {document}".strip() if path and "›" not in path else document
 
 
@@ -215,7 +226,10 @@ def askable(fact: Fact) -> bool:
 
 
 def _framed(fact: Fact, label: str, body: str) -> str:
-    lead = f"Theo {reference(fact.source)}, "
+    title = fact.title if 1 <= len(fact.title.split()) <= 12 and not _DUTIES_OF.match(fact.title) else ""
+    if title and fold_diacritics(title) in fold_diacritics(f"{label} {body} {fact.source.title}"):
+        title = ""  # "Gia hạn: …" under the heading "Gia hạn" says it already; a duties title gave the subject
+    lead = f"Theo {reference(fact.source, title)}, "
     if label:
         lead += f"về {_lower_first(label)}: "
     return lead + _lower_first(body)
@@ -247,7 +261,7 @@ _BLANK_HINT = {
     FactKind.AMOUNT: "một số tiền hoặc tỷ lệ",
     FactKind.DURATION: "một thời hạn",
     FactKind.DATE: "một ngày, tháng hoặc năm",
-    FactKind.COUNT: "một số lượng",
+    FactKind.COUNT: "một con số",
     FactKind.AGENCY: "tên cơ quan hoặc chức danh",
 }
 
@@ -260,9 +274,12 @@ def blank_stem(fact: Fact) -> str | None:
     if parts is None:
         return None
     label, body = parts
-    if body.startswith(fact.value) and (not label or fact.kind is FactKind.AGENCY):
-        return None  # "___ chưa đạt …" does not say a number is wanted; "___ làm việc với …" fits many actors
-    blanked = body.replace(fact.value, "___", 1)
+    opening = not body.split(fact.value, 1)[0].strip() or body.split(fact.value, 1)[0].rstrip().endswith(":")
+    if opening and (not label or fact.kind is FactKind.AGENCY):
+        return None  # "___ chưa đạt …" does not say a number is wanted; "bước 3: ___ thẩm định …" fits many actors
+    number, _, noun = fact.value.partition(" ")
+    blank = f"___ {noun}" if fact.kind is FactKind.COUNT and noun else "___"  # "có ít nhất ___ doanh nghiệp"
+    blanked = body.replace(fact.value, blank, 1)
     if stated_in(fact.kind, fact.value, blanked.replace("___", " ")):
         return None  # "___ và 100% UBND cấp xã": the rest of the sentence gives the answer away
     return f"{_framed(fact, label, blanked)}. Điền vào chỗ trống ({_BLANK_HINT[fact.kind]}):"
@@ -430,13 +447,34 @@ def fill_blank(fact: Fact) -> QuizItem | None:
     if stem is None:
         return None
     explanation = f"Đáp án: {fact.value}. {_quote(fact.source, fact)}."
-    return _new(ItemKind.FILL_BLANK, stem, explanation, (fact.source,), fact.kind, answers=spellings(fact.value))
+    answers = spellings(fact.value)
+    if fact.kind is FactKind.COUNT:  # the counted noun stays in the stem: the number alone answers
+        answers += tuple(a for a in spellings(fact.value.split(" ", 1)[0]) if a not in answers)
+    return _new(ItemKind.FILL_BLANK, stem, explanation, (fact.source,), fact.kind, answers=answers)
 
 
 # Only time limits are matched: "what ↔ who is responsible" pairs drew bare headings ("Căn cứ pháp lý") and
 # bodies named in passing, not the body that acts.
 _MATCH_RIGHT = {FactKind.DURATION: "thời hạn"}
 _NOT_A_MATTER = re.compile(r"^(?:can cu|co so phap ly|noi nhan)\b|^(?:trong )?(?:thoi han|thoi gian|vong)$")
+
+
+_LABELLED_LIMIT = re.compile(
+    r"^(?P<label>[^:;.\d]{3,80}?):\s+(?:trong(?: thời hạn| vòng)? |không quá |tối đa )?(?P<rest>.*)$"
+)
+# What follows a processing time; a lead time ("… trước ngày hết hạn"), a validity ("thời hạn của giấy phép") or a
+# retention is no time a procedure takes.
+_NOT_PROCESSING = re.compile(r"\btruoc\b|\bhieu luc\b|\bluu tru\b|\bthoi han cua\b|\btoi thieu\b|\bsau khi\b")
+
+
+def _processing_time(fact: Fact) -> bool:
+    """Whether a time limit is what a named procedure takes, written "Gia hạn giấy phép: 05 ngày làm việc (kể từ
+    ngày nhận đủ hồ sơ)": a label of at least two words that is no list heading, the value right after it."""
+    labelled = _LABELLED_LIMIT.match(fact.sentence.strip())
+    if labelled is None or fact.subject != labelled.group("label").strip() or len(fact.subject.split()) < 2:
+        return False
+    rest = labelled.group("rest")
+    return rest.startswith(fact.value) and not _NOT_PROCESSING.search(fold_diacritics(f"{fact.subject} {rest}"))
 
 
 def _cut_short(subject: str) -> bool:
@@ -454,12 +492,8 @@ def matching(facts: Sequence[Fact], rng: random.Random, size: int = 4) -> QuizIt
     rng.shuffle(shuffled)
     for fact in shuffled:
         left = fold_diacritics(fact.subject)
-        if not fact.subject or left in fold_diacritics(fact.value) or fold_diacritics(fact.value) in left:
+        if not _processing_time(fact) or _NOT_A_MATTER.match(left.lower()) or _cut_short(fact.subject):
             continue
-        if _NOT_A_MATTER.match(left.lower()) or _cut_short(fact.subject) or not _measured(fact, "", fact.sentence):
-            continue
-        if fact.subject == fact.title and not fact.sentence.startswith(fact.subject):
-            continue  # an article's heading ("Chế độ đối với người trực") is no matter a time limit belongs to
         if any(
             clause_id(fact) == clause_id(other)
             or fold_diacritics(other.subject) == left

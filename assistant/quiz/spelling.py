@@ -124,12 +124,21 @@ def _number_forms(value: str) -> list[str]:
     return [f"{number}{rest}", f"{number:02d}{rest}"]
 
 
+# A body's place name after its level ("Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn"): the level alone names
+# the same body in a text about that place.
+_PLACE_NAME = re.compile(r"\b(?:tỉnh|xã|huyện|phường|thành phố)( [A-ZĐ]\w*(?: [A-ZĐ]\w*){0,2})$")
+
+
 def answer_spellings(value: str) -> tuple[str, ...]:
     """Accepted answers for ``value``: as written; without or with leading zeros ("03 ngày" / "3 ngày"); without
     thousands dots; in digits for a number in words ("một lần" → "1 lần"); with each administrative name abbreviated
-    or written out ("Chủ tịch UBND tỉnh" / "Chủ tịch Ủy ban nhân dân tỉnh"). Units are never dropped."""
+    or written out ("Chủ tịch UBND tỉnh" / "Chủ tịch Ủy ban nhân dân tỉnh"); a body's place name after its level may
+    be left out ("Sở Y tế tỉnh Lạng Sơn" / "Sở Y tế tỉnh"). Units are never dropped."""
     forms: list[str] = []
-    for base in _abbreviation_forms(nfc(value)):
+    value = nfc(value)
+    named = _PLACE_NAME.search(value)
+    bases = [value, value[: named.start(1)].rstrip()] if named else [value]  # "… tỉnh Lạng Sơn" / "… tỉnh"
+    for base in (form for b in bases for form in _abbreviation_forms(b)):
         forms += [base, *_number_forms(base)]
         forms.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", base))
         forms.append(re.sub(r"(?<![\d.,/])(\d)(?![\d.,/])", r"0\1", base))

@@ -26,6 +26,17 @@ from assistant.types import Chunk, DocumentMeta, Validity
 GUIDE = DocumentMeta("hd-cks", "Hướng dẫn chữ ký số", number="12/HD-STTTT", doc_type="Hướng dẫn")
 RULES = DocumentMeta("qc-vb", "Quy chế văn bản điện tử", number="35/2025/QĐ-UBND", doc_type="Quy chế")
 FEES = DocumentMeta("nq-phi", "Nghị quyết lệ phí", number="12/2023/NQ-HĐND", doc_type="Nghị quyết")
+PERMITS = DocumentMeta(
+    "qd-tthc", "Quyết định công bố thủ tục hành chính cấp giấy phép bản tin", number="862/QĐ-UBND",
+    doc_type="Quyết định",
+)  # fmt: skip
+PERMITS_ARTICLE = (
+    "Điều 5. Thời hạn giải quyết\n"
+    "1. Cấp mới giấy phép: 10 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.\n"
+    "2. Sửa đổi, bổ sung giấy phép: 07 ngày làm việc.\n"
+    "3. Cấp lại giấy phép: 03 ngày làm việc.\n"
+    "4. Gia hạn giấy phép: chậm nhất 30 ngày trước ngày giấy phép hết hạn, tổ chức gửi đề nghị."
+)
 SECTION_II = "II. ĐĂNG KÝ, GIA HẠN, THU HỒI CHỨNG THƯ"
 GUIDE_CLAUSES = [
     "1. Đề nghị cấp mới: cơ quan gửi Sở Thông tin và Truyền thông qua Hệ thống quản lý văn bản và điều hành. "
@@ -69,6 +80,7 @@ def article_chunk(doc: DocumentMeta, text: str, article: str, ordinal: int = 1) 
 def all_facts() -> list[Fact]:
     chunks = [(c, GUIDE) for c in guide_chunks()]
     chunks += [(article_chunk(RULES, RULES_ARTICLE, "7"), RULES), (article_chunk(FEES, FEES_ARTICLE, "3"), FEES)]
+    chunks.append((article_chunk(PERMITS, PERMITS_ARTICLE, "5"), PERMITS))
     return [fact for chunk, doc in chunks for fact in extract_facts(chunk, doc)]
 
 
@@ -168,14 +180,18 @@ def test_fill_in_blanks_the_value_and_accepts_its_spellings() -> None:
     assert check_item(item).passed
 
 
-def test_matching_pairs_subjects_with_their_time_limits() -> None:
-    item = matching(facts_of(FactKind.DURATION, GUIDE.doc_id), random.Random(0))
-    assert item is not None and 3 <= len(item.pairs) <= 5
-    assert len({p.left for p in item.pairs}) == len({p.right for p in item.pairs}) == len(item.pairs)
-    assert ("Gia hạn", "30 ngày") in {(p.left, p.right) for p in item.pairs}
+def test_matching_pairs_procedures_with_the_time_they_take() -> None:
+    item = matching(facts_of(FactKind.DURATION, PERMITS.doc_id), random.Random(0))
+    assert item is not None and len(item.pairs) == 3
+    assert {(p.left, p.right) for p in item.pairs} == {
+        ("Cấp mới giấy phép", "10 ngày làm việc"), ("Sửa đổi, bổ sung giấy phép", "07 ngày làm việc"),
+        ("Cấp lại giấy phép", "03 ngày làm việc"),
+    }  # fmt: skip  # "Gia hạn giấy phép: chậm nhất 30 ngày trước …" is a lead time, not what renewal takes
     for pair in item.pairs:
         assert pair.right in pair.source.text
     assert item.stem.endswith(":") and check_item(item).passed
+    # a guide's "Gia hạn: chậm nhất 30 ngày trước …", "Thu hồi: khi …, trong thời hạn 05 ngày …" pair no procedure
+    assert matching(facts_of(FactKind.DURATION, GUIDE.doc_id), random.Random(0)) is None
 
 
 def test_generation_is_deterministic_and_every_item_passes() -> None:

@@ -302,3 +302,35 @@ def test_a_decision_publishing_procedures_names_them_in_the_stem() -> None:
     assert reference(one(facts(SECURITY, "Điều 2. Mật khẩu\n1. Đổi sau 60 ngày.", "2"), "60 ngày").source) == (
         "khoản 1 Điều 2 Quy định ban hành kèm theo Quyết định số 22/2023/QĐ-UBND"
     )
+
+
+def test_a_time_of_day_is_no_time_limit() -> None:
+    found = facts(SECURITY, "Điều 3. Thời hạn\n2. Hồ sơ nhận sau 15 giờ được trả trong 24 giờ; văn bản nhận trước "
+                  "16 giờ 00 được đăng ký trong ngày.", "3")  # fmt: skip
+    assert [f.value for f in found if f.kind is FactKind.DURATION] == ["24 giờ", "trong ngày"]
+
+
+def test_a_counted_noun_stays_in_a_fill_in_and_the_number_alone_answers() -> None:
+    found = facts(RESOLUTION, "Điều 2. Chỉ tiêu\n1. Đến năm 2030 có ít nhất 5 doanh nghiệp công nghệ số lớn.", "2")
+    item = fill_blank(one(found, "5 doanh nghiệp"))
+    assert item is not None and "có ít nhất ___ doanh nghiệp công nghệ số" in item.stem
+    assert item.answers[0] == "5 doanh nghiệp" and grade(item, Response(text="5")).correct
+
+
+def test_a_commune_decision_names_its_commune_and_an_article_title_frames_the_clause() -> None:
+    commune = DocumentMeta(
+        "qd-xa", "Quyết định công khai quy trình thủ tục hộ tịch tại Ủy ban nhân dân xã Chi Lăng",
+        number="45/QĐ-UBND", doc_type="Quyết định",
+    )  # fmt: skip
+    fact = one(facts(commune, "Điều 4. Thời hạn giải quyết khiếu nại lần đầu\n2. Vụ việc phức tạp không quá 45 "
+                     "ngày kể từ ngày thụ lý.", "4"), "45 ngày")  # fmt: skip
+    asked = question_stem(fact)
+    assert asked is not None and asked.startswith(
+        "Theo khoản 2 Điều 4 (về thời hạn giải quyết khiếu nại lần đầu) Quyết định số 45/QĐ-UBND của Ủy ban nhân "
+        "dân xã Chi Lăng, "
+    )
+
+
+def test_a_place_name_after_its_level_may_be_left_out_of_a_fill_in() -> None:
+    forms = answer_spellings("Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn")
+    assert "Trung tâm Phục vụ hành chính công tỉnh" in forms
