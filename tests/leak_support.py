@@ -33,7 +33,8 @@ def normalised_404(client: TestClient, path: str, headers: dict[str, str], doc_i
 
 def question_bodies(question: str, doc_id: str, doc_type: str, issuer: str) -> list[tuple[str, dict[str, object]]]:
     """Every way of asking: search (wide), search pinned to the hidden id, ask, the answer stream, a follow-up
-    whose earlier turn names the hidden document, and filters that match the hidden document's metadata."""
+    whose earlier turn names the hidden document, filters that match the hidden document's metadata, and the
+    OpenAI-compatible chat (plain, and streamed as a follow-up)."""
     pinned = {"doc_ids": [doc_id]}
     matching = {"doc_types": [doc_type], "issuers": [issuer]}
     return [
@@ -44,7 +45,12 @@ def question_bodies(question: str, doc_id: str, doc_type: str, issuer: str) -> l
         ("/v1/ask", {"question": question, "filters": {**pinned, "in_force_only": False}}),
         ("/v1/ask/stream", {"question": question, "filters": matching}),
         ("/v1/ask", {"question": FOLLOW_UP, "history": [question]}),
-    ]
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": question}]}),
+        ("/v1/chat/completions", {"stream": True, "messages": [
+            {"role": "user", "content": question}, {"role": "assistant", "content": "…"},
+            {"role": "user", "content": FOLLOW_UP},
+        ]}),
+    ]  # fmt: skip
 
 
 def probe_hidden_document(

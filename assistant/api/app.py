@@ -29,7 +29,7 @@ from assistant.api.hardening import (
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
-from assistant.api.routes import admin, ask, auth, documents, feedback, health, inspection, quiz, stream
+from assistant.api.routes import admin, ask, auth, chat, documents, feedback, health, inspection, quiz, stream
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
@@ -140,6 +140,7 @@ def create_app(
     app.include_router(auth.router, responses=_INVALID)
     app.include_router(ask.router, responses=_INVALID)
     app.include_router(stream.router, responses=_INVALID)
+    app.include_router(chat.router, responses=_INVALID)
     app.include_router(documents.router, responses=_INVALID)
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)

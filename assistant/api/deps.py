@@ -55,6 +55,9 @@ def get_limits(request: Request) -> RateLimits:
     return limits
 
 
+ANONYMOUS_KEY = "anonymous"  # a bearer "token" that asks as an anonymous caller
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -66,8 +69,13 @@ def get_principal(
     accounts: Annotated[AccountService, Depends(get_accounts)],
     limits: Annotated[RateLimits, Depends(get_limits)],
 ) -> Principal:
-    """The caller from ``Authorization: Bearer <token>``; anonymous (public documents only) when no header is sent
-    and ``allow_anonymous`` is on. A header that is present but not a valid token is always a 401."""
+    """The caller from ``Authorization: Bearer <token>``; anonymous (public documents only) when no header is sent,
+    or the token is the word ``anonymous`` (what an OpenAI client, which always sends a key, is given), and
+    ``allow_anonymous`` is on. A header that is present but not a valid token is always a 401."""
+    if credentials is not None and credentials.credentials == ANONYMOUS_KEY:
+        if not settings.anonymous_allowed:
+            raise AuthenticationRequired()
+        return ANONYMOUS
     if credentials is None:
         if request.headers.get("authorization"):
             raise InvalidToken()

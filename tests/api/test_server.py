@@ -161,3 +161,35 @@ def test_overlong_url_and_headers_get_414_and_431_with_a_json_body(served: str) 
         assert http.get("/healthz").status_code == 200
         assert http.get("/v1/documents", params={"q": "a" * 2000}).status_code == 200
         assert http.get("/v1/documents", headers={"X-Small": "c" * 8000}).status_code == 200
+
+
+def test_the_official_openai_client_talks_to_the_live_server(server: str, settings: Settings) -> None:
+    import openai
+
+    from assistant.accounts.service import AccountService
+    from assistant.api.chat_schemas import MODEL_ID
+
+    accounts = AccountService(settings)
+    accounts.open(bootstrap=False)
+    accounts.users.add("nv-stttt", roles=["staff"], units=["STTTT"], password="mat-khau-thu-nghiem-1")
+    accounts.close()
+    token = httpx.post(f"{server}/v1/auth/login", json={"username": "nv-stttt", "password": "mat-khau-thu-nghiem-1"})
+    member = openai.OpenAI(base_url=f"{server}/v1", api_key=token.json()["token"], max_retries=0)
+    anonymous = openai.OpenAI(base_url=f"{server}/v1", api_key="anonymous", max_retries=0)
+
+    assert [m.id for m in anonymous.models.list()] == [MODEL_ID]
+    urgent = [{"role": "user", "content": "Văn bản khẩn phải được xử lý trong bao lâu?"}]
+    reply = anonymous.chat.completions.create(model=MODEL_ID, messages=urgent)  # type: ignore[arg-type]
+    content = reply.choices[0].message.content or ""
+    assert "[1]" in content and "\n\nNguồn:\n[1] " in content
+    assert [c["doc_id"] for c in (reply.model_extra or {})["citations"]] == ["qd-30-2025"]
+    streamed = anonymous.chat.completions.create(model=MODEL_ID, messages=urgent, stream=True)  # type: ignore[arg-type]
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in streamed) == content
+
+    secret = [{"role": "user", "content": "Đội ứng cứu sự cố mang mật danh gì và trực ở đâu?"}]
+    seen = member.chat.completions.create(model=MODEL_ID, messages=secret)  # type: ignore[arg-type]
+    hidden = anonymous.chat.completions.create(model=MODEL_ID, messages=secret)  # type: ignore[arg-type]
+    assert "SAO-BANG-09" in (seen.choices[0].message.content or "")
+    assert "SAO-BANG-09" not in (hidden.choices[0].message.content or "")
+    with pytest.raises(openai.AuthenticationError):
+        openai.OpenAI(base_url=f"{server}/v1", api_key="not-a-token", max_retries=0).models.list()
