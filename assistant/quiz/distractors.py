@@ -101,7 +101,7 @@ def pick_distractors(
             continue
         preference = 0 if difficulty is Difficulty.RECALL or same_doc else 1
         candidates.append((preference, -closeness, rng.random(), fact))
-    candidates.sort(key=lambda c: c[:3])
+    candidates.sort(key=lambda c: (c[1], c[0], c[2]))  # the same unit first ("giờ làm việc" with "giờ làm việc")
     chosen: list[Fact] = []
     for *_, fact in candidates:
         if all(not _overlaps(fact.key, other.key) for other in chosen):

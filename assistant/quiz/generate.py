@@ -60,7 +60,8 @@ def _document(source: SourceRef) -> str:
 
 
 _PROCEDURES = re.compile(
-    r"\bthủ tục hành chính (?:(?:trong )?lĩnh vực |về )?(?P<what>.+?)(?= thuộc thẩm quyền| tại | trên địa bàn|\s*\(|$)"
+    r"\b(?:thủ tục hành chính (?:(?:trong )?lĩnh vực |về )?|(?:hồ sơ, )?trình tự (?=cấp ))"
+    r"(?P<what>.+?)(?= thuộc thẩm quyền| tại | trên địa bàn|\s*\(|$)"
 )
 
 
@@ -120,6 +121,8 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
         return None
     if body.count("(") != body.count(")"):
         return None  # "30 ngày (vùng sâu, vùng xa" would drop the exception
+    if _UNRESOLVED.search(body):
+        return None  # "các quyết định này", "khoản 1, 2 và 3 Điều này": what they point at is not in the stem
     if label and body.startswith(fact.value) and not _predicate_follows(body[len(fact.value) :]):
         return None  # "Nơi nộp: Trung tâm … nơi xây dựng nhà ở" says nothing the value does
     if not _measured(fact, label, body):
@@ -155,6 +158,10 @@ def _predicate_follows(rest: str) -> bool:
 
 
 _LIST_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.|[-–+])\s+")
+_UNRESOLVED = re.compile(
+    r"\b(?:Điều này|khoản này|các (?:quyết định|văn bản|trường hợp|nội dung|thủ tục) (?:này|nêu trên|trên)|nêu trên"
+    r"|trên đây)\b"
+)
 _QUOTE_MARK = re.compile(r"[\"“”«»]")
 _DUTIES_OF = re.compile(
     r"^(?:Nhiệm vụ|Quyền hạn|Trách nhiệm|Quyền|Nghĩa vụ)"
@@ -260,7 +267,7 @@ def statement(fact: Fact, value: str) -> str | None:
 _BLANK_HINT = {
     FactKind.AMOUNT: "một số tiền hoặc tỷ lệ",
     FactKind.DURATION: "một thời hạn",
-    FactKind.DATE: "một ngày, tháng hoặc năm",
+    FactKind.DATE: "một ngày, tháng, quý hoặc năm",
     FactKind.COUNT: "một con số",
     FactKind.AGENCY: "tên cơ quan hoặc chức danh",
 }

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.errors import InvalidRequest
-from assistant.quiz.model import ItemKind, QuizItem, ReviewStatus
+from assistant.quiz.model import FactKind, ItemKind, QuizItem, ReviewStatus
 from assistant.quiz.spelling import canonical
 from assistant.text.normalize import fold_diacritics, normalize_whitespace
 
@@ -77,10 +77,18 @@ def _folded(text: str) -> str:
     return _LEADING_ZEROS.sub(r"\1", text)
 
 
+def _names_the_same(typed: str, accepted: set[str]) -> bool:
+    """Whether a typed name is an accepted one with its place or its body added ("Chánh Thanh tra tỉnh Lạng Sơn",
+    "Trưởng đoàn thanh tra", "Chánh Văn phòng Sở": at most three more words). A name without its level is not:
+    after the 2025 reform "Chủ tịch UBND" may be the commune's."""
+    return any(typed.startswith(answer + " ") and len(typed[len(answer) :].split()) <= 3 for answer in accepted)
+
+
 def grade(item: QuizItem, response: Response) -> Graded:
     """Whether ``response`` answers ``item``: the chosen option is the right one; the typed text equals an accepted
     answer ignoring case, diacritics, spacing and leading zeros, a number in words or digits and an administrative
-    name written out or abbreviated ("Ủy ban nhân dân tỉnh" = "UBND tỉnh"); every matching pair is right."""
+    name written out or abbreviated ("Ủy ban nhân dân tỉnh" = "UBND tỉnh"), or names the same body with its place
+    added or its level left out; every matching pair is right."""
     if item.kind == ItemKind.MATCHING:
         expected = {pair.left: pair.right for pair in item.pairs}
         correct = bool(expected) and all(response.pairs.get(left) == right for left, right in expected.items())
@@ -88,6 +96,8 @@ def grade(item: QuizItem, response: Response) -> Graded:
         typed = _folded(response.text)
         accepted = {form for answer in item.answers for form in (_folded(answer), canonical(answer))}
         correct = bool(typed) and (typed in accepted or canonical(response.text) in accepted)
+        if not correct and item.fact_kind is FactKind.AGENCY:
+            correct = _names_the_same(canonical(response.text), {canonical(a) for a in item.answers})
     else:
         correct = response.choice in {item.options[i] for i in item.correct if 0 <= i < len(item.options)}
     return Graded(item, correct, right_answer(item))

@@ -23,6 +23,7 @@ ABBREVIATIONS = (
     ("Khoa học và Công nghệ", "KH&CN"),
     ("Kế hoạch và Đầu tư", "KH&ĐT"),
     ("Mặt trận Tổ quốc", "MTTQ"),
+    ("Trung tâm Phục vụ hành chính công", "TTPVHCC"),
 )
 _FOLDED_ABBREVIATIONS = tuple(
     (fold_diacritics(full).lower(), fold_diacritics(short).lower()) for full, short in ABBREVIATIONS
@@ -88,14 +89,24 @@ def date_form(folded: str) -> str:
     return _DAY_MONTH.sub(day_month, _WRITTEN_MONTH.sub(month, folded))
 
 
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"\bquy (iv|iii|ii|i)\b")
+
+
 def canonical(text: str) -> str:
     """The comparison form of a value or a clause: no diacritics, lower case, numbers in digits without leading
-    zeros or thousands dots, administrative names abbreviated, white space and edge punctuation tidied."""
+    zeros or thousands dots, administrative names abbreviated, "cấp tỉnh" as "tỉnh", quarters in digits, "phần
+    trăm" as "%", "đ" as "đồng", "năm 2025" as "2025", white space and edge punctuation tidied."""
     folded = " ".join(fold_diacritics(nfc(text)).lower().split())
     for full, short in _FOLDED_ABBREVIATIONS:
         folded = folded.replace(full, short)
     folded = folded.replace("tt & tt", "tt&tt").replace("kh & cn", "kh&cn")
     folded = date_form(number_words_to_digits(folded))
+    folded = _QUARTER.sub(lambda m: f"quy {_ROMAN[m.group(1)]}", folded)  # "quý III" = "quý 3"
+    folded = re.sub(r"\s*(?:phan tram|%)", "%", folded)  # "50 phần trăm" = "50 %" = "50%"
+    folded = re.sub(r"(?<=\d)\s*(?:d|vnd|vnđ|dong)\b", " dong", folded)  # "300.000đ" = "300.000 đồng"
+    folded = re.sub(r"\bcap (tinh|huyen|xa)\b", r"\1", folded)  # "UBND cấp tỉnh" = "UBND tỉnh"
+    folded = re.sub(r"\bnam (\d{4})\b", r"\1", folded)  # "năm 2025" = "2025"
     folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
     folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)
     return folded.strip(" .,;:")
@@ -138,6 +149,9 @@ def answer_spellings(value: str) -> tuple[str, ...]:
     value = nfc(value)
     named = _PLACE_NAME.search(value)
     bases = [value, value[: named.start(1)].rstrip()] if named else [value]  # "… tỉnh Lạng Sơn" / "… tỉnh"
+    per_unit = re.match(r"^(.*\d\s*(?:đồng|VNĐ|VND))/\S.*$", value)
+    if per_unit:  # "300.000 đồng/chứng chỉ": the blank asks the amount, "300.000 đồng" says it
+        bases.append(per_unit.group(1))
     for base in (form for b in bases for form in _abbreviation_forms(b)):
         forms += [base, *_number_forms(base)]
         forms.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", base))

@@ -7,6 +7,7 @@ import pytest
 from assistant.errors import InvalidRequest
 from assistant.quiz.model import FactKind, ItemKind, MatchPair, QuizItem, ReviewStatus, SourceRef
 from assistant.quiz.practice import Response, grade, grade_all, practice_items, right_answer
+from assistant.quiz.spelling import answer_spellings
 
 SOURCE = SourceRef(
     "hd:muc-ii-khoan-2", "hd", "12/HD-STTTT", "Hướng dẫn chữ ký số", "Hướng dẫn", "khoản 2 mục II", 1,
@@ -84,3 +85,40 @@ def test_a_submission_grades_every_usable_item_and_refuses_unknown_ones() -> Non
     ]
     with pytest.raises(InvalidRequest, match="answers"):
         grade_all(BANK, {"x1": Response(choice="Đúng")})
+
+
+def blank(kind: FactKind, value: str) -> QuizItem:
+    return QuizItem("fb", ItemKind.FILL_BLANK, "… ___ …", "…", (SOURCE,), kind, answers=answer_spellings(value))
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [
+        (FactKind.AMOUNT, "300.000 đồng/chứng chỉ", "300.000 đồng"),
+        (FactKind.AMOUNT, "300.000 đồng/chứng chỉ", "300000đ"),
+        (FactKind.AMOUNT, "50%", "50 phần trăm"),
+        (FactKind.DATE, "năm 2025", "2025"),
+        (FactKind.DATE, "quý III", "quý 3"),
+        (FactKind.AGENCY, "Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân cấp tỉnh"),
+        (FactKind.AGENCY, "Trưởng đoàn", "Trưởng đoàn thanh tra"),
+        (FactKind.AGENCY, "Chánh Thanh tra tỉnh", "Chánh Thanh tra tỉnh Lạng Sơn"),
+        (FactKind.AGENCY, "Trung tâm Phục vụ hành chính công xã Chi Lăng", "TTPVHCC xã Chi Lăng"),
+        (FactKind.AGENCY, "Trung tâm Phục vụ hành chính công xã Chi Lăng", "Trung tâm Phục vụ hành chính công cấp xã"),
+    ],
+)
+def test_a_typed_answer_a_person_would_count_as_right_is_right(kind: FactKind, value: str, typed: str) -> None:
+    assert grade(blank(kind, value), Response(text=typed)).correct
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [
+        (FactKind.AMOUNT, "300.000 đồng/chứng chỉ", "30.000 đồng"),
+        (FactKind.DATE, "quý III", "quý 2"),
+        (FactKind.AGENCY, "Chủ tịch UBND tỉnh", "Chủ tịch UBND"),  # the level matters since the 2025 reform
+        (FactKind.AGENCY, "Chủ tịch UBND tỉnh", "Chủ tịch UBND xã"),
+        (FactKind.AGENCY, "Sở Y tế", "Sở Y tế và Sở Xây dựng cùng thực hiện"),
+    ],
+)
+def test_a_wrong_or_vaguer_typed_answer_is_wrong(kind: FactKind, value: str, typed: str) -> None:
+    assert not grade(blank(kind, value), Response(text=typed)).correct
