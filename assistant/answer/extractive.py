@@ -165,9 +165,8 @@ class ExtractiveComposer:
     def abstain(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
         """ "No basis found", with the nearest documents offered as possibly related (never as an answer)."""
         lines = [self.prompts.render("answer", query.language, "abstain")]
-        if evidence.uncovered:
-            places = ", ".join(evidence.uncovered)
-            lines.append(self.prompts.render("answer", query.language, "abstain_places", places=places))
+        if evidence.uncovered:  # the place is not echoed: a reply quotes nothing the shelf does not show the caller
+            lines.append(self.prompts.render("answer", query.language, "abstain_places"))
         nearest = list(dict.fromkeys(p.document.doc_id for p in passages))[:3]
         if nearest:
             by_id = {p.document.doc_id: p.document for p in passages}

@@ -337,6 +337,8 @@ JSON_ROUTES = {
     ("/v1/inspection/workspace", "post"): "WorkspaceResponse",  # or DOCX with ?format=checklist|plan
     ("/v1/documents/{doc_id}/changes", "get"): "ComparisonOut",  # or DOCX with ?format=docx
     ("/v1/drafts", "post"): "DraftOut",  # with ?format=json; DOCX by default
+    ("/v1/chat/completions", "post"): "ChatCompletion",  # or chat.completion.chunk events with "stream": true
+    ("/v1/models", "get"): "ModelList",
 }
 # Routes whose success status is not 200, or whose body is not JSON.
 OTHER_ROUTES = {

@@ -33,7 +33,7 @@ from assistant.api.chat_schemas import (
 )
 from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
 from assistant.api.routes.ask import answer_and_audit
-from assistant.api.routes.stream import MEDIA_TYPE, answer_pieces
+from assistant.api.routes.stream import MEDIA_TYPE, STREAM_HEADERS, answer_pieces
 from assistant.api.schemas import AskRequest, CitationOut
 from assistant.errors import InvalidRequest
 from assistant.service import AskResult
@@ -128,11 +128,7 @@ async def chat_completions(
     result = await answer_and_audit(question, service, principal, auditor)
     text = reply_text(result.answer, service.prompts)
     if body.stream:
-        return StreamingResponse(
-            _chunks(result, text),
-            media_type=MEDIA_TYPE,
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+        return StreamingResponse(_chunks(result, text), media_type=MEDIA_TYPE, headers=STREAM_HEADERS)
     prompt = _words(question.question) + sum(_words(h) for h in question.history)
     return ChatCompletion(
         id=_completion_id(),

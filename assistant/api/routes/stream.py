@@ -25,6 +25,7 @@ from assistant.text.legal_grammar import split_sentences
 router = APIRouter(prefix="/v1", tags=["ask"])
 
 MEDIA_TYPE = "text/event-stream"
+STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # no caching, no proxy buffering
 MIN_PIECE_CHARS = 20  # "2. Văn bản…": a list number is not a sentence of its own
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
@@ -100,6 +101,4 @@ async def ask_stream(
     body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep
 ) -> StreamingResponse:
     result = await answer_and_audit(body, service, principal, auditor)
-    return StreamingResponse(
-        _events(result), media_type=MEDIA_TYPE, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
+    return StreamingResponse(_events(result), media_type=MEDIA_TYPE, headers=STREAM_HEADERS)
