@@ -169,7 +169,8 @@ _GOVERNMENT = rf"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng n
 _LOCAL_GOVERNMENT = _GOVERNMENT.removesuffix("?")  # a body named without its level ("UBND") is too vague
 _BODIES = (
     rf"(?:Sở|Bộ|Phòng|Cục|Chi cục|Vụ) (?:{_SECTORS})|{_LOCAL_GOVERNMENT}|Văn phòng (?:{_GOVERNMENT}|Chính phủ)"
-    rf"|Ban Cơ yếu Chính phủ|Ban Chỉ đạo(?: tỉnh| Trung ương)?|Ban Thường vụ Tỉnh ủy|Bộ Chính trị|Chính phủ"
+    rf"|Ban Cơ yếu Chính phủ|Ban Chỉ đạo(?: tỉnh| Trung ương)?|Ban Thường vụ Tỉnh ủy|Bộ Chính trị"
+    rf"|Chính phủ(?! (?:điện tử|số))"
     rf"|Trung tâm Phục vụ hành chính công{_LEVEL}|Bộ phận [Mm]ột cửa|Bộ phận tiếp nhận và trả kết quả"
     rf"|Thanh tra (?:tỉnh|huyện|Chính phủ|Sở(?: (?:{_SECTORS}))?)|Đoàn thanh tra|Tổ công nghệ số cộng đồng"
     rf"|Tổ giúp việc|Công an{_LEVEL}|Kho bạc Nhà nước"

@@ -194,7 +194,7 @@ _HEAD_BEFORE = re.compile(
     r"\b(?:van phong|chu tich|giam doc|lanh dao|thu truong|truong|pho|can bo|cong chuc|thanh vien|dai dien|to chuc"
     r"|bo phan|phong|ban|co quan)\s*$"
 )
-_COORDINATED = re.compile(r"^\s*(?:,|va\b|hoac\b)|(?:,|\bva|\bhoac)\s*$")
+_COORDINATED = re.compile(r"^\s*(?:,|va\b|hoac\b)|(?:,|\bva|\bhoac)\s*$|\d\s*%\s*(?:cac\s*)?$")
 # What a time limit or an amount is of must be said before the value: "thời hạn …", "lệ phí …", "chậm nhất …".
 _MEASURE_CUE = {
     FactKind.DURATION: re.compile(
@@ -276,8 +276,11 @@ _BLANK_HINT = {
 def blank_stem(fact: Fact) -> str | None:
     """The fact's sentence, framed like a question's (subject, lead-in), with the value blanked out and what kind of
     phrase fills the blank; None when it cannot be asked cleanly: no subject, a list member, a number opening the
-    sentence ("___ chưa đạt …" does not say a number is wanted), or the value stated elsewhere in the sentence."""
-    parts = _parts(fact) if fact.kind in ASKABLE and askable(fact) and not _listed(fact) else None
+    sentence ("___ chưa đạt …" does not say a number is wanted), the value stated elsewhere in the sentence, or a
+    body or person ("Chánh Thanh tra tỉnh", "người ra quyết định thanh tra", "Chánh Thanh tra" are all right: a
+    typed name cannot be graded fairly, so bodies are asked with options)."""
+    typed = fact.kind in ASKABLE and fact.kind is not FactKind.AGENCY  # a body has too many right names to type
+    parts = _parts(fact) if typed and askable(fact) and not _listed(fact) else None
     if parts is None:
         return None
     label, body = parts
@@ -455,8 +458,9 @@ def fill_blank(fact: Fact) -> QuizItem | None:
         return None
     explanation = f"Đáp án: {fact.value}. {_quote(fact.source, fact)}."
     answers = spellings(fact.value)
-    if fact.kind is FactKind.COUNT:  # the counted noun stays in the stem: the number alone answers
-        answers += tuple(a for a in spellings(fact.value.split(" ", 1)[0]) if a not in answers)
+    if fact.kind is FactKind.COUNT:  # the counted noun stays in the stem: the number alone answers ("1", "một")
+        number = fact.key.split(" ", 1)[0]
+        answers += tuple(a for a in (*spellings(fact.value.split(" ", 1)[0]), number) if a not in answers)
     return _new(ItemKind.FILL_BLANK, stem, explanation, (fact.source,), fact.kind, answers=answers)
 
 

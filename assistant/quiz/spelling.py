@@ -65,7 +65,7 @@ def number_words_to_digits(folded: str) -> str:
 
 _WRITTEN_DATE = re.compile(r"\b(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 # "ngày 15 tháng 12" and "ngày 15/12" without a year (after the dates with one are rewritten).
-_DAY_MONTH = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2})\b(?! nam)|\bngay (\d{1,2})/(\d{1,2})\b(?!/)")
+_DAY_MONTH = re.compile(r"\b(?:ngay )?(\d{1,2}) thang (\d{1,2})\b(?! nam)|\bngay (\d{1,2})/(\d{1,2})\b(?!/)")
 _WRITTEN_MONTH = re.compile(r"\bthang (\d{1,2}) nam (\d{4})\b|\bthang (\d{1,2})/(\d{4})\b")
 
 
@@ -90,6 +90,15 @@ def date_form(folded: str) -> str:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_SCALE = {"nghin": 1_000, "ngan": 1_000, "trieu": 1_000_000, "ty": 1_000_000_000}
+
+
+def _scaled(match: re.Match[str]) -> str:
+    """ "300 nghin dong" → "300000 dong", "1,5 ty dong" → "1500000000 dong"."""
+    amount = float(match.group(1).replace(",", ".")) * _SCALE[match.group(2)]
+    return f"{round(amount)} dong"
+
+
 _QUARTER = re.compile(r"\bquy (iv|iii|ii|i)\b")
 
 
@@ -106,6 +115,8 @@ def canonical(text: str) -> str:
     folded = re.sub(r"\s*(?:phan tram|%)", "%", folded)  # "50 phần trăm" = "50 %" = "50%"
     folded = re.sub(r"(?<=\d)\s*(?:d|vnd|vnđ|dong)\b", " dong", folded)  # "300.000đ" = "300.000 đồng"
     folded = re.sub(r"\bcap (tinh|huyen|xa)\b", r"\1", folded)  # "UBND cấp tỉnh" = "UBND tỉnh"
+    folded = re.sub(r"\b(?:cac )?xa,? phuong\b|\bcac xa\b", "xa", folded)  # "UBND các xã, phường" = "UBND xã"
+    folded = re.sub(r"(\d+(?:,\d+)?)\s*(nghin|ngan|trieu|ty) dong", _scaled, folded)  # "300 nghìn đồng"
     folded = re.sub(r"\bnam (\d{4})\b", r"\1", folded)  # "năm 2025" = "2025"
     folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
     folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)
@@ -152,6 +163,9 @@ def answer_spellings(value: str) -> tuple[str, ...]:
     per_unit = re.match(r"^(.*\d\s*(?:đồng|VNĐ|VND))/\S.*$", value)
     if per_unit:  # "300.000 đồng/chứng chỉ": the blank asks the amount, "300.000 đồng" says it
         bases.append(per_unit.group(1))
+    bare = re.match(r"^([\d.,]+)\s*(?:đồng|VNĐ|VND)\b", value)
+    if bare:  # the hint asks for a sum of money: the number alone says it
+        bases.append(bare.group(1))
     for base in (form for b in bases for form in _abbreviation_forms(b)):
         forms += [base, *_number_forms(base)]
         forms.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", base))

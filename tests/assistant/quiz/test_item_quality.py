@@ -334,3 +334,22 @@ def test_a_commune_decision_names_its_commune_and_an_article_title_frames_the_cl
 def test_a_place_name_after_its_level_may_be_left_out_of_a_fill_in() -> None:
     forms = answer_spellings("Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn")
     assert "Trung tâm Phục vụ hành chính công tỉnh" in forms
+
+
+def test_bodies_are_asked_with_options_never_typed() -> None:
+    found = facts(SECURITY, "Điều 6. Báo cáo\n1. Hằng tháng, cơ quan báo cáo kết quả về Sở Nội vụ trước ngày 25.", "6")
+    assert fill_blank(one(found, "Sở Nội vụ")) is None and question_stem(one(found, "Sở Nội vụ")) is not None
+
+
+def test_a_share_of_bodies_and_e_government_are_no_body_to_ask() -> None:
+    found = facts(RESOLUTION, "Điều 3. Chỉ tiêu\n1. 100% Sở Xây dựng và các cơ quan dùng chữ ký số; chỉ số phát triển "
+                  "Chính phủ điện tử đạt mức khá.", "3")  # fmt: skip
+    assert question_stem(one(found, "Sở Xây dựng")) is None
+    assert not any(f.value == "Chính phủ" for f in found)
+
+
+def test_a_count_fill_in_takes_the_number_in_digits() -> None:
+    found = facts(SECURITY, "Điều 7. Diễn tập\n1. Diễn tập ứng cứu sự cố ít nhất một lần trong năm.", "7")
+    item = fill_blank(one(found, "một lần"))
+    assert item is not None and "ít nhất ___ lần" in item.stem
+    assert all(grade(item, Response(text=typed)).correct for typed in ("1", "một", "01 lần"))

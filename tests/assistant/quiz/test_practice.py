@@ -7,7 +7,7 @@ import pytest
 from assistant.errors import InvalidRequest
 from assistant.quiz.model import FactKind, ItemKind, MatchPair, QuizItem, ReviewStatus, SourceRef
 from assistant.quiz.practice import Response, grade, grade_all, practice_items, right_answer
-from assistant.quiz.spelling import answer_spellings
+from assistant.quiz.spelling import answer_spellings, canonical
 
 SOURCE = SourceRef(
     "hd:muc-ii-khoan-2", "hd", "12/HD-STTTT", "Hướng dẫn chữ ký số", "Hướng dẫn", "khoản 2 mục II", 1,
@@ -122,3 +122,16 @@ def test_a_typed_answer_a_person_would_count_as_right_is_right(kind: FactKind, v
 )
 def test_a_wrong_or_vaguer_typed_answer_is_wrong(kind: FactKind, value: str, typed: str) -> None:
     assert not grade(blank(kind, value), Response(text=typed)).correct
+
+
+@pytest.mark.parametrize(
+    ("value", "typed"),
+    [("300.000 đồng/chứng chỉ", "300 nghìn đồng"), ("68.000.000 đồng", "68 triệu đồng"), ("300.000 đồng", "300.000")],
+)
+def test_amounts_in_words_of_scale_or_bare_are_right(value: str, typed: str) -> None:
+    assert grade(blank(FactKind.AMOUNT, value), Response(text=typed)).correct
+
+
+def test_communes_and_wards_name_the_commune_level() -> None:
+    assert canonical("UBND các xã, phường") == canonical("UBND cấp xã") == canonical("UBND xã, phường")
+    assert canonical("15 tháng 12") == canonical("ngày 15/12")
