@@ -108,5 +108,6 @@ class CatalogComposer:
         by_chunk = {p.chunk.chunk_id: p for _, p in cited.values()}
         lines = [text, *(w for _, w in validity_warnings(citations[:1], by_chunk, self.prompts, lang))]
         evidence = Evidence(1.0, 0.0, "catalog")
-        shown = (named, *(p for n, p in cited.values() if n > 1), *(p for p in passages if p is not named))
+        ranked = {p.chunk.chunk_id for p in passages}  # the ranked order stays; related passages come after it
+        shown = (*passages, *(p for n, p in cited.values() if n > 1 and p.chunk.chunk_id not in ranked))
         return Answer("\n".join(lines), tuple(citations), shown, False, lang, evidence.score, self.name)

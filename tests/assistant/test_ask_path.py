@@ -17,7 +17,8 @@ def test_what_a_decision_replaces_is_answered_from_the_catalog(service: Assistan
     assert "thay thế 12/2024/QĐ-UBND" in answer.text and answer.text.splitlines()[0].endswith("[2]. [1]")
     # the replaced decision it names is cited too, by its own passage
     assert [c.doc_id for c in answer.citations] == ["qd-30-2025", "qd-12-2024"]
-    assert [c.n for c in answer.citations] == [1, 2] and answer.passages[1].document.doc_id == "qd-12-2024"
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert "qd-12-2024" in {p.document.doc_id for p in answer.passages}
 
 
 def test_what_replaced_an_old_decision_and_its_validity(service: AssistantService) -> None:
