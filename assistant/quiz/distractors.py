@@ -33,6 +33,14 @@ def _level_free(key: str) -> str:
     return _LEVEL.sub("", key)
 
 
+_ONE_STOP = re.compile(r"\b(?:trung tam phuc vu hanh chinh cong|bo phan mot cua|bo phan tiep nhan va tra ket qua)\b")
+
+
+def _one_stop(key: str) -> bool:
+    """Whether an agency key names the one-stop office, under any of its names."""
+    return bool(_ONE_STOP.search(key))
+
+
 def clause_id(fact: Fact) -> tuple[str, str]:
     """The clause a fact is stated in: its chunk and citation path."""
     return fact.source.chunk_id, fact.source.path
@@ -94,6 +102,8 @@ def pick_distractors(
             continue
         if answer.kind is FactKind.AGENCY and _level_free(fact.key) == _level_free(answer.key):
             continue  # the same body at another level: after a reform of levels the swap may well be true
+        if answer.kind is FactKind.AGENCY and _one_stop(fact.key) and _one_stop(answer.key):
+            continue  # "Bộ phận Một cửa" is the generic name of what a Trung tâm Phục vụ hành chính công is
         same_doc = fact.source.doc_id == answer.source.doc_id
         if difficulty is Difficulty.RECALL and same_doc:
             continue

@@ -33,6 +33,7 @@ _KEEP_CAPITAL = frozenset(
     "Ủy Uỷ Hội Quy Nghị Luật Quyết Thông Kế Hướng Chính Trung Ban Bộ Cổng Hệ Nhà Đảng Trưởng Chánh Giám".split()
 )
 _MAX_WORDS = 45
+_MIN_WORDS = 6
 
 
 _ISSUING_TYPES = {"QĐ": "Quyết định", "NQ": "Nghị quyết", "TT": "Thông tư", "NĐ": "Nghị định"}
@@ -116,9 +117,13 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
         label, body = label_match.group(1).strip(), _LIST_MARKER.sub("", sentence[label_match.end() :])
     colon = _list_colon(body, fact.value)
     if colon > 0:  # "công bố 03 thủ tục …: (1) Cấp …": what follows lists, the question ends before it
+        if fact.kind is not FactKind.COUNT:
+            return None  # "Tầm nhìn đến năm 2045: …" is a heading of what follows, no statement of its own
         body = body[:colon].rstrip(" ,")
     if fact.value not in body or len(body.split()) > _MAX_WORDS or _QUOTE_MARK.search(body):
         return None
+    if len(f"{label} {body}".split()) < _MIN_WORDS:
+        return None  # "Thời hạn: 05 ngày" says too little to judge
     if body.count("(") != body.count(")"):
         return None  # "30 ngày (vùng sâu, vùng xa" would drop the exception
     if _UNRESOLVED.search(body):
@@ -127,7 +132,7 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
         return None  # "Nơi nộp: Trung tâm … nơi xây dựng nhà ở" says nothing the value does
     if not _measured(fact, label, body):
         return None  # "về cấp giấy chứng nhận: bao lâu?" does not say what lasts that long
-    if opens_with_predicate(body):
+    if opens_with_predicate(body) or _duty_without_agent(fact, body):
         agent = _agent(fact, label)
         if agent is None:
             return None
@@ -173,6 +178,13 @@ _DUTIES_OF = re.compile(
 LIST_TITLES = re.compile(
     r"\b(?:doi tuong ap dung|pham vi dieu chinh|giai thich tu ngu|thanh phan(?:, so luong)? ho so)"
 )
+
+
+def _duty_without_agent(fact: Fact, body: str) -> bool:
+    """Whether a clause under "Nhiệm vụ, quyền hạn của X" does not name X ("Lãnh đạo, điều hành Đoàn thanh tra …",
+    which the tagger may read as opening with a noun): the duty is X's, so X is its subject."""
+    titled = _DUTIES_OF.match(fact.title.strip())
+    return bool(titled) and fold_diacritics(titled.group("agent")) not in fold_diacritics(body)  # type: ignore[union-attr]
 
 
 def _agent(fact: Fact, label: str) -> str | None:
@@ -417,7 +429,9 @@ def true_false(
     """The clause's statement as written (true) or with its value replaced by another clause's (false)."""
     if fact.kind not in ASKABLE or fact.kind is FactKind.AGENCY or _has_exception(fact):
         return None  # another body "is responsible" may well be true too; an exception makes the rule arguable
-    wrong = [] if truth else pick_distractors(fact, pool, 1, rng, difficulty=difficulty, related=related)
+    said = {f.key for f in pool if f.kind is fact.kind and f.source.doc_id == fact.source.doc_id}
+    candidates = [] if truth else pick_distractors(fact, pool, 4, rng, difficulty=difficulty, related=related)
+    wrong = [w for w in candidates if w.key not in said][:1]  # a value its document states elsewhere may be true
     if not truth and not wrong:
         return None
     stem = statement(fact, fact.value if truth else wrong[0].value)

@@ -91,10 +91,11 @@ def date_form(folded: str) -> str:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _SCALE = {"nghin": 1_000, "ngan": 1_000, "trieu": 1_000_000, "ty": 1_000_000_000}
+_DIGIT_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4}
 
 
 def _scaled(match: re.Match[str]) -> str:
-    """ "300 nghin dong" → "300000 dong", "1,5 ty dong" → "1500000000 dong"."""
+    """ "300 nghin dong" → "300000 dong", "1,5 ty" and "1.5 ty dong" → "1500000000 dong"."""
     amount = float(match.group(1).replace(",", ".")) * _SCALE[match.group(2)]
     return f"{round(amount)} dong"
 
@@ -116,7 +117,10 @@ def canonical(text: str) -> str:
     folded = re.sub(r"(?<=\d)\s*(?:d|vnd|vnđ|dong)\b", " dong", folded)  # "300.000đ" = "300.000 đồng"
     folded = re.sub(r"\bcap (tinh|huyen|xa)\b", r"\1", folded)  # "UBND cấp tỉnh" = "UBND tỉnh"
     folded = re.sub(r"\b(?:cac )?xa,? phuong\b|\bcac xa\b", "xa", folded)  # "UBND các xã, phường" = "UBND xã"
-    folded = re.sub(r"(\d+(?:,\d+)?)\s*(nghin|ngan|trieu|ty) dong", _scaled, folded)  # "300 nghìn đồng"
+    folded = re.sub(r"\b(\d{1,3}(?:,\d{3})+)\b", lambda m: m.group(1).replace(",", ""), folded)  # "1,500,000"
+    folded = re.sub(r"(\d+(?:[.,]\d{1,2})?)\s*(nghin|ngan|trieu|ty)\b(?: dong)?", _scaled, folded)  # "1,5 triệu"
+    folded = re.sub(r"(?<=\d)\s*(?:tieng|h)\b", " gio", folded)  # "24 tiếng" = "24h" = "24 giờ"
+    folded = re.sub(r"\bquy (mot|hai|ba|bon|tu)\b", lambda m: f"quy {_DIGIT_WORDS[m.group(1)]}", folded)
     folded = re.sub(r"\bnam (\d{4})\b", r"\1", folded)  # "năm 2025" = "2025"
     folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
     folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)

@@ -353,3 +353,37 @@ def test_a_count_fill_in_takes_the_number_in_digits() -> None:
     item = fill_blank(one(found, "một lần"))
     assert item is not None and "ít nhất ___ lần" in item.stem
     assert all(grade(item, Response(text=typed)).correct for typed in ("1", "một", "01 lần"))
+
+
+def test_a_heading_of_a_list_is_no_statement() -> None:
+    found = facts(RESOLUTION, "Điều 1. Mục tiêu\n4. Tầm nhìn đến năm 2045: quy mô kinh tế số đạt tối thiểu 50% GDP; "
+                  "Việt Nam thuộc nhóm 30 nước dẫn đầu.", "1")  # fmt: skip
+    heading = one(found, "năm 2045")
+    assert statement(heading, "năm 2030") is None and question_stem(heading) is None
+
+
+def test_a_false_statement_never_uses_a_value_its_document_states_elsewhere() -> None:
+    found = facts(SECURITY, "Điều 6. Mật khẩu\n1. Mật khẩu truy cập phải được thay đổi ít nhất 90 ngày một lần.\n"
+                  "2. Tài khoản không dùng quá 60 ngày bị khóa.", "6")  # fmt: skip
+    other = facts(TEAM_RULES, "Điều 9. Báo cáo\n1. Trưởng đoàn báo cáo Chánh Thanh tra tỉnh sau 45 ngày kể từ ngày "
+                  "kết thúc thanh tra.", "9")  # fmt: skip
+    for seed in range(8):
+        item = true_false(one(found, "90 ngày"), [*found, *other], random.Random(seed), Difficulty.DISCRIMINATE,
+                          frozenset({SECURITY.doc_id, TEAM_RULES.doc_id}), truth=False)  # fmt: skip
+        assert item is None or "60 ngày" not in item.stem  # 60 ngày is a rule of the same Quy định
+
+
+def test_a_duty_under_a_duties_title_takes_its_agent_even_when_it_opens_with_a_noun() -> None:
+    found = facts(TEAM_RULES, "Điều 3. Nhiệm vụ, quyền hạn của Trưởng đoàn thanh tra\n1. Lãnh đạo, điều hành Đoàn "
+                  "thanh tra thực hiện đúng nội dung trong thời hạn 45 ngày.", "3")  # fmt: skip
+    asked = question_stem(one(found, "45 ngày"))
+    assert asked is not None and ", Trưởng đoàn thanh tra lãnh đạo, điều hành Đoàn thanh tra" in asked
+
+
+def test_the_one_stop_office_under_another_name_is_no_distractor() -> None:
+    found = facts(SECURITY, "Điều 2. Nơi nộp\n1. Kết quả được trả tại Trung tâm Phục vụ hành chính công tỉnh trong "
+                  "thời hạn 05 ngày.\n2. Hồ sơ nộp qua Bộ phận Một cửa của Sở Y tế.\n3. Sở Tư pháp thẩm định hồ sơ.\n"
+                  "4. Sở Nội vụ thẩm định biên chế.\n5. Sở Xây dựng cấp phép.", "2")  # fmt: skip
+    answer = one(found, "Trung tâm Phục vụ hành chính công tỉnh")
+    picked = pick_distractors(answer, found, 3, random.Random(0), difficulty=Difficulty.DISCRIMINATE)
+    assert "Bộ phận Một cửa" not in {f.value for f in picked}

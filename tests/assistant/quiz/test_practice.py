@@ -135,3 +135,19 @@ def test_amounts_in_words_of_scale_or_bare_are_right(value: str, typed: str) -> 
 def test_communes_and_wards_name_the_commune_level() -> None:
     assert canonical("UBND các xã, phường") == canonical("UBND cấp xã") == canonical("UBND xã, phường")
     assert canonical("15 tháng 12") == canonical("ngày 15/12")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [
+        (FactKind.AMOUNT, "1.500.000 đồng", "1,5 triệu"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "1.5 triệu đồng"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "1,500,000 đồng"),
+        (FactKind.DURATION, "24 giờ", "24 tiếng"),
+        (FactKind.DURATION, "24 giờ", "24h"),
+        (FactKind.DATE, "quý III", "quý ba"),
+    ],
+)
+def test_more_ways_people_write_amounts_hours_and_quarters(kind: FactKind, value: str, typed: str) -> None:
+    assert grade(blank(kind, value), Response(text=typed)).correct
+    assert not grade(blank(kind, value), Response(text="2 triệu" if kind is FactKind.AMOUNT else "quý 2")).correct
