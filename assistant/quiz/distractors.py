@@ -36,6 +36,9 @@ def _level_free(key: str) -> str:
 _ONE_STOP = re.compile(r"\b(?:trung tam phuc vu hanh chinh cong|bo phan mot cua|bo phan tiep nhan va tra ket qua)\b")
 
 
+_GENERIC_HEAD = re.compile(r"^(?:thu truong|nguoi dung dau|lanh dao) (?:cac )?(?:co quan|don vi)\b")
+
+
 def _one_stop(key: str) -> bool:
     """Whether an agency key names the one-stop office, under any of its names."""
     return bool(_ONE_STOP.search(key))
@@ -104,6 +107,8 @@ def pick_distractors(
             continue  # the same body at another level: after a reform of levels the swap may well be true
         if answer.kind is FactKind.AGENCY and _one_stop(fact.key) and _one_stop(answer.key):
             continue  # "Bộ phận Một cửa" is the generic name of what a Trung tâm Phục vụ hành chính công is
+        if answer.kind is FactKind.AGENCY and (_GENERIC_HEAD.match(fact.key) or _GENERIC_HEAD.match(answer.key)):
+            continue  # "Thủ trưởng cơ quan" may name the very head the answer names
         same_doc = fact.source.doc_id == answer.source.doc_id
         if difficulty is Difficulty.RECALL and same_doc:
             continue

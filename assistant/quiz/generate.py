@@ -547,12 +547,18 @@ def matching(facts: Sequence[Fact], rng: random.Random, size: int = 4) -> QuizIt
 
 
 def _one(
-    kind: ItemKind, fact: Fact, pool: Sequence[Fact], rng: random.Random, level: Difficulty, related: frozenset[str]
+    kind: ItemKind,
+    fact: Fact,
+    pool: Sequence[Fact],
+    rng: random.Random,
+    level: Difficulty,
+    related: frozenset[str],
+    truth: bool,
 ) -> QuizItem | None:
     if kind is ItemKind.MULTIPLE_CHOICE:
         return multiple_choice(fact, pool, rng, level, related)
     if kind is ItemKind.TRUE_FALSE:
-        return true_false(fact, pool, rng, level, related, truth=rng.random() < 0.5)
+        return true_false(fact, pool, rng, level, related, truth=truth)
     if kind is ItemKind.FILL_BLANK:
         return fill_blank(fact)
     return None
@@ -580,18 +586,22 @@ def generate_items(
     made = dict.fromkeys(single, 0)
     items: list[QuizItem] = []
     asked: set[tuple[str, str]] = set()
+    verdicts = {True: 0, False: 0}  # true/false items: as many "Sai" as "Đúng", or "Đúng" always scores
     for fact in order:
         if len(items) >= limit:
             break
         if clause_id(fact) in asked:
             continue  # one item per clause: a second reads as a near-copy of the first
         levels = [difficulty] if difficulty else rng.sample(list(Difficulty), 2)
+        truth = verdicts[True] < verdicts[False] or (verdicts[True] == verdicts[False] and rng.random() < 0.5)
         for kind in sorted(single, key=lambda k: (made[k], single.index(k))):
-            item = next((i for level in levels if (i := _one(kind, fact, pool, rng, level, related))), None)
+            item = next((i for level in levels if (i := _one(kind, fact, pool, rng, level, related, truth))), None)
             if item is not None:
                 items.append(item)
                 asked.add(clause_id(fact))
                 made[kind] += 1
+                if kind is ItemKind.TRUE_FALSE:
+                    verdicts[truth] += 1
                 break
     if ItemKind.MATCHING in kinds and difficulty in (None, Difficulty.DISCRIMINATE):
         groups: dict[tuple[str, FactKind], list[Fact]] = {}

@@ -122,6 +122,9 @@ def canonical(text: str) -> str:
     folded = re.sub(r"(?<=\d)\s*(?:tieng|h)\b", " gio", folded)  # "24 tiếng" = "24h" = "24 giờ"
     folded = re.sub(r"\bquy (mot|hai|ba|bon|tu)\b", lambda m: f"quy {_DIGIT_WORDS[m.group(1)]}", folded)
     folded = re.sub(r"\bnam (\d{4})\b", r"\1", folded)  # "năm 2025" = "2025"
+    folded = re.sub(r"\b(\d{1,2}) nam\b", lambda m: f"{12 * int(m.group(1))} thang", folded)  # "1 năm" = "12 tháng"
+    alone = _words_value(folded.split()) if re.fullmatch(rf"{_NUMBER_WORD}(?: {_NUMBER_WORD}){{0,2}}", folded) else None
+    folded = str(alone) if alone is not None else folded  # "năm" typed for "___ doanh nghiệp" = "5"
     folded = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", folded)
     folded = re.sub(r"(?<![\d,./])0+(?=\d)", "", folded)
     return folded.strip(" .,;:")

@@ -8,7 +8,7 @@ import random
 from assistant.quiz.currency import changed_provisions, dissolved_body, is_changed
 from assistant.quiz.distractors import pick_distractors
 from assistant.quiz.facts import _step_value, extract_facts, fact_key
-from assistant.quiz.generate import fill_blank, question_stem, reference, statement, true_false
+from assistant.quiz.generate import fill_blank, generate_items, question_stem, reference, statement, true_false
 from assistant.quiz.model import Difficulty, Fact, FactKind, ItemKind, QuizItem
 from assistant.quiz.practice import Response, grade
 from assistant.quiz.spelling import answer_spellings, canonical
@@ -387,3 +387,26 @@ def test_the_one_stop_office_under_another_name_is_no_distractor() -> None:
     answer = one(found, "Trung tâm Phục vụ hành chính công tỉnh")
     picked = pick_distractors(answer, found, 3, random.Random(0), difficulty=Difficulty.DISCRIMINATE)
     assert "Bộ phận Một cửa" not in {f.value for f in picked}
+
+
+def test_a_generic_head_is_no_distractor_for_a_named_one() -> None:
+    found = facts(SECURITY, "Điều 8. Trực\n1. Giám đốc Sở Y tế duyệt lịch trực trong thời hạn 05 ngày.\n"
+                  "2. Thủ trưởng cơ quan phân công người trực.\n3. Chánh Văn phòng lập lịch.\n"
+                  "4. Trưởng đoàn báo cáo.\n5. Chủ tịch UBND tỉnh chỉ đạo.", "8")  # fmt: skip
+    picked = pick_distractors(one(found, "Giám đốc Sở Y tế"), found, 3, random.Random(0),
+                              difficulty=Difficulty.DISCRIMINATE)  # fmt: skip
+    assert "Thủ trưởng cơ quan" not in {f.value for f in picked}
+
+
+def test_true_false_items_of_a_bank_are_as_often_false_as_true() -> None:
+    found = facts(SECURITY, "Điều 6. Mật khẩu\n1. Mật khẩu phải được thay đổi ít nhất 90 ngày một lần.\n"
+                  "2. Tài khoản không dùng quá 60 ngày bị khóa tạm thời.\n"
+                  "3. Nhật ký hệ thống được lưu trữ tối thiểu 06 tháng.\n"
+                  "4. Bản vá bảo mật được cập nhật trong thời hạn 07 ngày kể từ ngày phát hành.", "6")  # fmt: skip
+    pool = [*found, *facts(TEAM_RULES, "Điều 9. Báo cáo\n1. Trưởng đoàn báo cáo sau 45 ngày kể từ ngày kết thúc.\n"
+                           "2. Thành viên báo cáo sau 10 ngày kể từ ngày kết thúc.\n"
+                           "3. Kết luận được công khai trong thời hạn 15 ngày kể từ ngày ký.", "9")]  # fmt: skip
+    for seed in range(6):
+        items = generate_items(found, pool, kinds=(ItemKind.TRUE_FALSE,), seed=seed)
+        verdicts = [item.correct[0] for item in items]
+        assert items and abs(verdicts.count(0) - verdicts.count(1)) <= 1, verdicts

@@ -151,3 +151,18 @@ def test_communes_and_wards_name_the_commune_level() -> None:
 def test_more_ways_people_write_amounts_hours_and_quarters(kind: FactKind, value: str, typed: str) -> None:
     assert grade(blank(kind, value), Response(text=typed)).correct
     assert not grade(blank(kind, value), Response(text="2 triệu" if kind is FactKind.AMOUNT else "quý 2")).correct
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [(FactKind.DURATION, "12 tháng", "1 năm"), (FactKind.DURATION, "12 tháng", "một năm"),
+     (FactKind.COUNT, "5 doanh nghiệp", "năm")],
+)  # fmt: skip
+def test_a_year_is_twelve_months_and_a_number_in_words_alone_is_its_number(
+    kind: FactKind, value: str, typed: str
+) -> None:
+    item = blank(kind, value)
+    if kind is FactKind.COUNT:  # the generator adds the bare number for a count; here by hand
+        item = QuizItem("fb", ItemKind.FILL_BLANK, "… ___ doanh nghiệp …", "…", (SOURCE,), kind, answers=(value, "5"))
+    assert grade(item, Response(text=typed)).correct
+    assert not grade(item, Response(text="2 năm")).correct
