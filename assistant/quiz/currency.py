@@ -24,6 +24,13 @@ __all__ = ["changed_provisions", "dissolved_body", "is_changed"]
 _DISSOLVED = (
     ("cấp huyện (chính quyền địa phương hai cấp từ 01/7/2025)", re.compile(r"\bhuyen\b")),
     (
+        "thành phố, thị xã thuộc tỉnh (cấp huyện, chính quyền địa phương hai cấp từ 01/7/2025)",
+        re.compile(
+            r"\b(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) (?:thanh pho|thi xa|quan) (?!ha noi|ho chi minh"
+            r"|hai phong|da nang|can tho|hue)\w"
+        ),
+    ),
+    (
         "Bộ, Sở Thông tin và Truyền thông (hợp nhất vào Khoa học và Công nghệ từ 01/3/2025)",
         re.compile(r"\b(?:bo|so) (?:thong tin va truyen thong|tt ?& ?tt|tttt)\b"),
     ),

@@ -291,7 +291,8 @@ def blank_stem(fact: Fact) -> str | None:
     sentence ("___ chưa đạt …" does not say a number is wanted), the value stated elsewhere in the sentence, or a
     body or person ("Chánh Thanh tra tỉnh", "người ra quyết định thanh tra", "Chánh Thanh tra" are all right: a
     typed name cannot be graded fairly, so bodies are asked with options)."""
-    typed = fact.kind in ASKABLE and fact.kind is not FactKind.AGENCY  # a body has too many right names to type
+    # a body has too many right names to type, and so has a time said in words ("trong ngày", "ngay trong ngày")
+    typed = fact.kind in ASKABLE and fact.kind is not FactKind.AGENCY and any(c.isdigit() for c in fact.key)
     parts = _parts(fact) if typed and askable(fact) and not _listed(fact) else None
     if parts is None:
         return None
@@ -429,6 +430,8 @@ def true_false(
     """The clause's statement as written (true) or with its value replaced by another clause's (false)."""
     if fact.kind not in ASKABLE or fact.kind is FactKind.AGENCY or _has_exception(fact):
         return None  # another body "is responsible" may well be true too; an exception makes the rule arguable
+    if not truth and _bounded(fact):
+        return None  # "không quá 45 ngày" follows from "không quá 30 ngày": a changed bound may still be true
     said = {f.key for f in pool if f.kind is fact.kind and f.source.doc_id == fact.source.doc_id}
     candidates = [] if truth else pick_distractors(fact, pool, 4, rng, difficulty=difficulty, related=related)
     wrong = [w for w in candidates if w.key not in said][:1]  # a value its document states elsewhere may be true
@@ -451,6 +454,17 @@ def true_false(
         options=(TRUE, FALSE),
         correct=(0 if truth else 1,),
     )
+
+
+_BOUND_BEFORE = re.compile(r"\b(?:toi thieu|it nhat|khong qua|toi da|cham nhat|duoi|tren|hon|khong duoi)\s*$")
+_BOUND_AFTER = re.compile(r"^\s*(?:tro len|tro xuong|tro ve truoc|tro ve sau)\b")
+
+
+def _bounded(fact: Fact) -> bool:
+    """Whether the value is a bound ("không quá 30 ngày", "từ 10 người trở lên") rather than an exact figure."""
+    before, _, after = fact.sentence.partition(fact.value)
+    return bool(_BOUND_BEFORE.search(fold_diacritics(before).lower()) or
+                _BOUND_AFTER.match(fold_diacritics(after).lower()))  # fmt: skip
 
 
 _EXCEPTION = re.compile(r"\b(?:truong hop|tru |ngoai tru|rieng doi voi)")

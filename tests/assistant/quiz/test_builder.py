@@ -78,10 +78,10 @@ def test_unit_b_draws_from_its_plan_and_the_bank_is_unit_only(service: Assistant
 
 
 def test_bank_is_deterministic_for_a_seed_and_items_pass(service: AssistantService) -> None:
-    first = QuizBuilder(service, seed=5).generate(UNIT_A, topic="chữ ký số", count=5)
-    again = QuizBuilder(service, seed=5).generate(UNIT_A, topic="chữ ký số", count=5)
+    first = QuizBuilder(service, seed=5).generate(UNIT_A, topic="chữ ký số", count=4)
+    again = QuizBuilder(service, seed=5).generate(UNIT_A, topic="chữ ký số", count=4)
     assert [i.item_id for i in first.items] == [i.item_id for i in again.items]
-    assert len(first.items) == 5 and all(
+    assert len(first.items) == 4 and all(
         c.passed for c in first.checks if c.item_id in {i.item_id for i in first.items}
     )
     assert len(first.checks) == len(first.items) + first.rejected

@@ -410,3 +410,14 @@ def test_true_false_items_of_a_bank_are_as_often_false_as_true() -> None:
         items = generate_items(found, pool, kinds=(ItemKind.TRUE_FALSE,), seed=seed)
         verdicts = [item.correct[0] for item in items]
         assert items and abs(verdicts.count(0) - verdicts.count(1)) <= 1, verdicts
+
+
+def test_bounds_are_never_falsified_and_times_in_words_never_typed() -> None:
+    found = facts(SECURITY, "Điều 4. Báo cáo\n1. Vụ ngộ độc từ 10 người trở lên được báo cáo trong vòng 30 phút.\n"
+                  "2. Văn bản đến được đăng ký trong ngày.", "4")  # fmt: skip
+    pool = [*found, *facts(TEAM_RULES, "Điều 9. Báo cáo\n1. Đoàn có 12 người; báo cáo sau 45 phút.", "9")]
+    for seed in range(6):
+        assert true_false(one(found, "10 người"), pool, random.Random(seed), Difficulty.RECALL, frozenset(),
+                          truth=False) is None  # 12 người "trở lên" would still have to report  # fmt: skip
+    assert fill_blank(one(found, "trong ngày")) is None
+    assert dissolved_body("UBND thành phố Lạng Sơn tiếp nhận") and not dissolved_body("UBND thành phố Hà Nội")
