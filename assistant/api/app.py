@@ -29,7 +29,19 @@ from assistant.api.hardening import (
 from assistant.api.ingest_jobs import IngestRunner
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
-from assistant.api.routes import admin, ask, auth, chat, documents, feedback, health, inspection, quiz, stream
+from assistant.api.routes import (
+    admin,
+    ask,
+    auth,
+    chat,
+    documents,
+    feedback,
+    health,
+    inspection,
+    quiz,
+    stream,
+    widget,
+)
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
     AssistantError,
@@ -137,6 +149,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.include_router(health.router)
+    app.include_router(widget.router)
     app.include_router(auth.router, responses=_INVALID)
     app.include_router(ask.router, responses=_INVALID)
     app.include_router(stream.router, responses=_INVALID)

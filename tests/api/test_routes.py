@@ -352,6 +352,7 @@ OTHER_ROUTES = {
     ("/v1/quiz/banks", "post"),  # 201
     ("/v1/quiz/banks/{bank_id}", "delete"),  # 204
     ("/v1/quiz/banks/{bank_id}/export", "get"),  # a file
+    ("/widget.js", "get"),  # the portal chat box (tests/ui/test_widget.py)
 }
 
 

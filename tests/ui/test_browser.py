@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,6 @@ from ingest.report import IngestReport
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.real_model]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 REPO = Path(__file__).resolve().parents[2]
 LEAD_SHOTS = REPO / "out" / "ui-screenshots"
 ADMIN, ADMIN_PASSWORD = "quan-tri", "mat-khau-quan-tri-1"
@@ -99,19 +94,6 @@ def stack(
     uploads = tmp_path / "to-upload"
     uploads.mkdir()
     return Stack(ui_url, api_url, shots, uploads, api)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
