@@ -26,7 +26,12 @@ PROVINCES = frozenset(
     |quang ngai|quang ninh|quang tri|soc trang|son la|tay ninh|thai binh|thai nguyen|thanh hoa|thua thien hue|hue
     |tien giang|tra vinh|tuyen quang|vinh long|vinh phuc|yen bai|ho chi minh""".split("|")
 )  # fmt: skip
-_PROVINCE = re.compile(r"\b(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + r")\b")
+_PROVINCE = re.compile(
+    r"\b(?:" + "|".join(n.replace(" ", r"\s+") for n in sorted(PROVINCES, key=len, reverse=True)) + r")\b"
+)
+# Names that are also common words ("hòa bình" peace, "long an", "thanh hóa" in "thành hóa đơn"): a province only
+# when written with a capital.
+_COMMON_WORDS = frozenset({"hoa binh", "thanh hoa", "long an", "hue", "son la", "ha nam", "ninh binh", "gia lai"})
 # A level word and the words after it ("xã Chi Lăng", "phường Đông Kinh", "huyện Lộc Bình"): the capitalised ones
 # are the name; English puts the name first ("Loc Binh district").
 _LOCAL = re.compile(r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã|commune|ward|district)\s+(\w+(?:\s+\w+){0,2})")
@@ -44,7 +49,15 @@ def _capitalised_run(words: list[str]) -> str:
 
 def provinces_in(text: str) -> set[str]:
     """The provinces ``text`` names, folded ("lang son"); spelt with or without diacritics."""
-    return set(_PROVINCE.findall(" ".join(fold_diacritics(nfc(text)).lower().replace("-", " ").split())))
+    text = nfc(text)
+    folded = fold_diacritics(text).lower().replace("-", " ")
+    found = set()
+    for match in _PROVINCE.finditer(folded):
+        name = " ".join(match.group().split())
+        if name in _COMMON_WORDS and (len(folded) != len(text) or not text[match.start()].isupper()):
+            continue
+        found.add(name)
+    return found
 
 
 def named_places(text: str) -> set[str]:

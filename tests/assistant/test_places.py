@@ -27,3 +27,9 @@ def test_a_local_text_covers_its_own_places_a_national_one_every_place() -> None
     # a place the passage itself names is covered, whoever issued the document
     named = ("Cao Bằng có 1.241 tổ công nghệ số cộng đồng.", "Công văn trao đổi kinh nghiệm UBND tỉnh Lạng Sơn")
     assert uncovered_places("Cao Bằng có bao nhiêu tổ công nghệ số?", [named]) == ()
+
+
+def test_a_province_named_like_a_common_word_needs_its_capital() -> None:
+    assert named_places("Bảo vệ hòa bình, ổn định ở cơ sở") == set()
+    assert named_places("Tỉnh Hòa Bình có bao nhiêu xã?") == {"hoa binh"}
+    assert named_places("Hòa Bình xếp thứ mấy về DTI?") == {"hoa binh"}

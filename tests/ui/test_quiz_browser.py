@@ -22,9 +22,9 @@ from assistant.accounts.service import AccountService
 from assistant.settings import Settings
 from eval.datasets import Dataset
 from ingest.report import IngestReport
-from tests.ui.test_browser import LEAD_SHOTS, STAFF, TIMEOUT_MS, Stack, browser, stack
+from tests.ui.test_browser import LEAD_SHOTS, STAFF, TIMEOUT_MS, Stack, stack
 
-__all__ = ["browser", "stack"]  # fixtures of test_browser.py, used here
+__all__ = ["stack"]  # the fixture of test_browser.py used here (``browser`` comes from tests/ui/conftest.py)
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.real_model]
 
 TRAINER = "gv-bdhvs"
