@@ -104,6 +104,15 @@ def blank(kind: FactKind, value: str) -> QuizItem:
         (FactKind.AGENCY, "Chánh Thanh tra tỉnh", "Chánh Thanh tra tỉnh Lạng Sơn"),
         (FactKind.AGENCY, "Trung tâm Phục vụ hành chính công xã Chi Lăng", "TTPVHCC xã Chi Lăng"),
         (FactKind.AGENCY, "Trung tâm Phục vụ hành chính công xã Chi Lăng", "Trung tâm Phục vụ hành chính công cấp xã"),
+        (FactKind.AMOUNT, "300.000 đồng/chứng chỉ", "300 nghìn đồng"),
+        (FactKind.AMOUNT, "68.000.000 đồng", "68 triệu đồng"),
+        (FactKind.AMOUNT, "300.000 đồng", "300.000"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "1,5 triệu"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "1.5 triệu đồng"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "1,500,000 đồng"),
+        (FactKind.DURATION, "24 giờ", "24 tiếng"),
+        (FactKind.DURATION, "24 giờ", "24h"),
+        (FactKind.DATE, "quý III", "quý ba"),
     ],
 )
 def test_a_typed_answer_a_person_would_count_as_right_is_right(kind: FactKind, value: str, typed: str) -> None:
@@ -118,39 +127,17 @@ def test_a_typed_answer_a_person_would_count_as_right_is_right(kind: FactKind, v
         (FactKind.AGENCY, "Chủ tịch UBND tỉnh", "Chủ tịch UBND"),  # the level matters since the 2025 reform
         (FactKind.AGENCY, "Chủ tịch UBND tỉnh", "Chủ tịch UBND xã"),
         (FactKind.AGENCY, "Sở Y tế", "Sở Y tế và Sở Xây dựng cùng thực hiện"),
+        (FactKind.AMOUNT, "1.500.000 đồng", "2 triệu"),
+        (FactKind.DURATION, "24 giờ", "12 tiếng"),
     ],
 )
 def test_a_wrong_or_vaguer_typed_answer_is_wrong(kind: FactKind, value: str, typed: str) -> None:
     assert not grade(blank(kind, value), Response(text=typed)).correct
 
 
-@pytest.mark.parametrize(
-    ("value", "typed"),
-    [("300.000 đồng/chứng chỉ", "300 nghìn đồng"), ("68.000.000 đồng", "68 triệu đồng"), ("300.000 đồng", "300.000")],
-)
-def test_amounts_in_words_of_scale_or_bare_are_right(value: str, typed: str) -> None:
-    assert grade(blank(FactKind.AMOUNT, value), Response(text=typed)).correct
-
-
 def test_communes_and_wards_name_the_commune_level() -> None:
     assert canonical("UBND các xã, phường") == canonical("UBND cấp xã") == canonical("UBND xã, phường")
     assert canonical("15 tháng 12") == canonical("ngày 15/12")
-
-
-@pytest.mark.parametrize(
-    ("kind", "value", "typed"),
-    [
-        (FactKind.AMOUNT, "1.500.000 đồng", "1,5 triệu"),
-        (FactKind.AMOUNT, "1.500.000 đồng", "1.5 triệu đồng"),
-        (FactKind.AMOUNT, "1.500.000 đồng", "1,500,000 đồng"),
-        (FactKind.DURATION, "24 giờ", "24 tiếng"),
-        (FactKind.DURATION, "24 giờ", "24h"),
-        (FactKind.DATE, "quý III", "quý ba"),
-    ],
-)
-def test_more_ways_people_write_amounts_hours_and_quarters(kind: FactKind, value: str, typed: str) -> None:
-    assert grade(blank(kind, value), Response(text=typed)).correct
-    assert not grade(blank(kind, value), Response(text="2 triệu" if kind is FactKind.AMOUNT else "quý 2")).correct
 
 
 @pytest.mark.parametrize(
