@@ -132,7 +132,7 @@ def _parts(fact: Fact) -> tuple[str, str] | None:
         return None  # "Nơi nộp: Trung tâm … nơi xây dựng nhà ở" says nothing the value does
     if not _measured(fact, label, body):
         return None  # "về cấp giấy chứng nhận: bao lâu?" does not say what lasts that long
-    if opens_with_predicate(body) or _duty_without_agent(fact, body):
+    if opens_with_predicate(body) or _duties_agent(fact, body):
         agent = _agent(fact, label)
         if agent is None:
             return None
@@ -180,11 +180,13 @@ LIST_TITLES = re.compile(
 )
 
 
-def _duty_without_agent(fact: Fact, body: str) -> bool:
-    """Whether a clause under "Nhiệm vụ, quyền hạn của X" does not name X ("Lãnh đạo, điều hành Đoàn thanh tra …",
-    which the tagger may read as opening with a noun): the duty is X's, so X is its subject."""
+def _duties_agent(fact: Fact, text: str) -> str:
+    """X of a clause under "Nhiệm vụ, quyền hạn của X" when ``text`` does not name X ("Lãnh đạo, điều hành Đoàn
+    thanh tra …", which the tagger may read as opening with a noun): the duty is X's, so X is its subject."""
     titled = _DUTIES_OF.match(fact.title.strip())
-    return bool(titled) and fold_diacritics(titled.group("agent")) not in fold_diacritics(body)  # type: ignore[union-attr]
+    if titled is None or fold_diacritics(titled.group("agent")) in fold_diacritics(text):
+        return ""
+    return titled.group("agent").strip()
 
 
 def _agent(fact: Fact, label: str) -> str | None:
@@ -193,10 +195,7 @@ def _agent(fact: Fact, label: str) -> str | None:
     sentence; None when there is none."""
     if label:  # "về tầm nhìn đến năm 2045: quy mô …", "về nhiệm vụ của Sở: chủ trì …" say what it is of
         return ""
-    titled = _DUTIES_OF.match(fact.title.strip())
-    if titled and fold_diacritics(titled.group("agent")) not in fold_diacritics(fact.sentence):
-        return titled.group("agent").strip()
-    return leading_noun_phrase(fact.opening) or None if fact.opening else None
+    return _duties_agent(fact, fact.sentence) or (leading_noun_phrase(fact.opening) or None if fact.opening else None)
 
 
 # Words after an agency that make it part of a longer name ("Chủ tịch UBND các cấp", "Thanh tra tỉnh Lạng Sơn"),
@@ -281,7 +280,6 @@ _BLANK_HINT = {
     FactKind.DURATION: "một thời hạn",
     FactKind.DATE: "một ngày, tháng, quý hoặc năm",
     FactKind.COUNT: "một con số",
-    FactKind.AGENCY: "tên cơ quan hoặc chức danh",
 }
 
 
@@ -297,10 +295,10 @@ def blank_stem(fact: Fact) -> str | None:
     if parts is None:
         return None
     label, body = parts
-    opening = not body.split(fact.value, 1)[0].strip() or body.split(fact.value, 1)[0].rstrip().endswith(":")
-    if opening and (not label or fact.kind is FactKind.AGENCY):
-        return None  # "___ chưa đạt …" does not say a number is wanted; "bước 3: ___ thẩm định …" fits many actors
-    number, _, noun = fact.value.partition(" ")
+    before = body.split(fact.value, 1)[0].rstrip()
+    if not label and (not before or before.endswith(":")):
+        return None  # "___ chưa đạt …" does not say a number is wanted
+    noun = fact.value.partition(" ")[2]
     blank = f"___ {noun}" if fact.kind is FactKind.COUNT and noun else "___"  # "có ít nhất ___ doanh nghiệp"
     blanked = body.replace(fact.value, blank, 1)
     if stated_in(fact.kind, fact.value, blanked.replace("___", " ")):
@@ -432,11 +430,13 @@ def true_false(
         return None  # another body "is responsible" may well be true too; an exception makes the rule arguable
     if not truth and _bounded(fact):
         return None  # "không quá 45 ngày" follows from "không quá 30 ngày": a changed bound may still be true
-    said = {f.key for f in pool if f.kind is fact.kind and f.source.doc_id == fact.source.doc_id}
-    candidates = [] if truth else pick_distractors(fact, pool, 4, rng, difficulty=difficulty, related=related)
-    wrong = [w for w in candidates if w.key not in said][:1]  # a value its document states elsewhere may be true
-    if not truth and not wrong:
-        return None
+    wrong: list[Fact] = []
+    if not truth:
+        said = {f.key for f in pool if f.kind is fact.kind and f.source.doc_id == fact.source.doc_id}
+        candidates = pick_distractors(fact, pool, 4, rng, difficulty=difficulty, related=related)
+        wrong = [w for w in candidates if w.key not in said][:1]  # a value its document states elsewhere may be true
+        if not wrong:
+            return None
     stem = statement(fact, fact.value if truth else wrong[0].value)
     if stem is None:
         return None

@@ -88,7 +88,7 @@ def grade(item: QuizItem, response: Response) -> Graded:
     """Whether ``response`` answers ``item``: the chosen option is the right one; the typed text equals an accepted
     answer ignoring case, diacritics, spacing and leading zeros, a number in words or digits and an administrative
     name written out or abbreviated ("Ủy ban nhân dân tỉnh" = "UBND tỉnh"), or names the same body with its place
-    added or its level left out; every matching pair is right."""
+    or parent added (never with its level left out); every matching pair is right."""
     if item.kind == ItemKind.MATCHING:
         expected = {pair.left: pair.right for pair in item.pairs}
         correct = bool(expected) and all(response.pairs.get(left) == right for left, right in expected.items())

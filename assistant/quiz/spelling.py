@@ -91,7 +91,6 @@ def date_form(folded: str) -> str:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _SCALE = {"nghin": 1_000, "ngan": 1_000, "trieu": 1_000_000, "ty": 1_000_000_000}
-_DIGIT_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4}
 
 
 def _scaled(match: re.Match[str]) -> str:
@@ -120,7 +119,7 @@ def canonical(text: str) -> str:
     folded = re.sub(r"\b(\d{1,3}(?:,\d{3})+)\b", lambda m: m.group(1).replace(",", ""), folded)  # "1,500,000"
     folded = re.sub(r"(\d+(?:[.,]\d{1,2})?)\s*(nghin|ngan|trieu|ty)\b(?: dong)?", _scaled, folded)  # "1,5 triệu"
     folded = re.sub(r"(?<=\d)\s*(?:tieng|h)\b", " gio", folded)  # "24 tiếng" = "24h" = "24 giờ"
-    folded = re.sub(r"\bquy (mot|hai|ba|bon|tu)\b", lambda m: f"quy {_DIGIT_WORDS[m.group(1)]}", folded)
+    folded = re.sub(r"\bquy (mot|hai|ba|bon|tu)\b", lambda m: f"quy {_DIGITS[m.group(1)]}", folded)
     folded = re.sub(r"\bnam (\d{4})\b", r"\1", folded)  # "năm 2025" = "2025"
     folded = re.sub(r"\b(\d{1,2}) nam\b", lambda m: f"{12 * int(m.group(1))} thang", folded)  # "1 năm" = "12 tháng"
     alone = _words_value(folded.split()) if re.fullmatch(rf"{_NUMBER_WORD}(?: {_NUMBER_WORD}){{0,2}}", folded) else None
