@@ -35,10 +35,17 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
         return response.body()
 
     def enter(selector: str, text: str) -> None:
-        """Type into a box and leave it, so the value is in Gradio's state before a button reads it."""
+        """Type into a box and leave it, so the value is in Gradio's state before a button reads it. A box Gradio
+        re-renders right after the typing (an update from the step before) loses it: type again, up to 3 times."""
         box = page.locator(selector)
-        box.fill(text)
-        expect(box).to_have_value(text)
+        for attempt in range(3):
+            box.fill(text)
+            try:
+                expect(box).to_have_value(text, timeout=5_000 if attempt < 2 else TIMEOUT_MS)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         box.blur()
 
     page.goto(stack.ui_url)
