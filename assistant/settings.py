@@ -198,6 +198,9 @@ class Settings(BaseSettings):
         default=None, description="Anonymous callers see public documents; default: only in development."
     )
     audit_retention_days: int = 365
+    conversations_kept: int = Field(
+        default=50, ge=1, le=1000, description="Saved chat conversations kept per user; one more drops the oldest"
+    )
 
     # Directory logins (see README "Logging in with the directory"); local accounts are tried first.
     directory_map_file: Path | None = Field(

@@ -15,6 +15,7 @@ from ui.admin import DocumentsTab, FeedbackTab
 from ui.admin_undo import RecoveryTab
 from ui.chat import ChatTab
 from ui.client import ApiClient, ApiError
+from ui.gradio_strings import gradio_i18n
 from ui.inspection import InspectionTab
 from ui.labels import Labels
 from ui.models import Session
@@ -151,7 +152,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             admin = gr.update(visible=new_session.is_admin)
             return (
                 new_session, gr.update(visible=False), gr.update(visible=True), _who(new_session, lang_value), admin,
-                admin, admin, "", "", gr.update(choices=types, value=[]), *chat.reset(lang_value, new_session),
+                admin, admin, "", "", gr.update(choices=types, value=[]), *chat.restore(lang_value, new_session),
                 *trainer.reset(new_session, lang_value), *learner.reset(new_session, lang_value),
                 *inspection.reset(new_session, lang_value),
             )  # fmt: skip
@@ -237,7 +238,7 @@ def create_server(settings: UiSettings | None = None, client: ApiClient | None =
 
     return gr.mount_gradio_app(
         server, ui.blocks, path="/", footer_links=[], ssr_mode=False, theme=THEME, css=CSS, show_error=False,
-        mcp_server=False,
+        mcp_server=False, i18n=gradio_i18n(),
     )  # fmt: skip
 
 

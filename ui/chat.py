@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -13,7 +15,7 @@ import gradio as gr
 from ui.citations import citation_label, copy_text, render_panel, render_transcript
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
-from ui.models import Citation, Citations, Delta, Meta, Session, Turn
+from ui.models import Citation, Citations, Delta, Meta, SavedConversation, Session, Turn
 from ui.sources import SourceLinks
 from ui.starters import starters_for
 from ui.strings import error_text, t
@@ -57,6 +59,32 @@ element.addEventListener('click', (event) => {
 """
 
 
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """The "in force on" date typed as day/month/year (or ISO); None when empty; ValueError when unreadable."""
+    if not (text or "").strip():
+        return None
+    if match := _DATE.match(text or ""):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO_DATE.match(text or ""):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    return dt.date(year, month, day)  # ValueError for 31/02/2025
+
+
+def past_choices(saved: list[SavedConversation]) -> list[tuple[str, str]]:
+    """The history list: the first question and the day it was last saved ("dd/mm")."""
+    out = []
+    for c in saved:
+        when = c.updated[8:10] + "/" + c.updated[5:7] if len(c.updated) >= 10 else ""
+        out.append((f"{when} · {c.title}" if when else c.title, c.id))
+    return out
+
+
 def rating_choices(lang: str) -> list[tuple[str, str]]:
     return [(t(lang, "chat.rate_up"), "up"), (t(lang, "chat.rate_down"), "down")]
 
@@ -94,6 +122,8 @@ class ChatView:
     new: gr.Button
     doc_types: gr.Dropdown
     in_force: gr.Checkbox
+    as_of: gr.Textbox
+    past: gr.Dropdown
     notice: gr.Markdown
     copy: gr.Textbox
     cite_choice: gr.Dropdown
@@ -106,6 +136,7 @@ class ChatView:
     turns: gr.State
     selected: gr.State
     fb_target: gr.State
+    conversation: gr.State  # the saved conversation's id; None until its first answer is saved
 
 
 class ChatTab:
@@ -136,6 +167,15 @@ class ChatTab:
                         info="chat.doc_types_info",
                     )
                     in_force = labels.add(gr.Checkbox(elem_id="tl-in-force"), label="chat.in_force")
+                    as_of = labels.add(
+                        gr.Textbox(max_lines=1, max_length=20, min_width=160, elem_id="tl-as-of"),
+                        label="chat.as_of",
+                        placeholder="chat.as_of_placeholder",
+                        info="chat.as_of_info",
+                    )
+                past = labels.add(
+                    gr.Dropdown(choices=[], value=None, elem_id="tl-past"), label="chat.past", info="chat.past_info"
+                )
                 with labels.add(gr.Accordion(open=False, elem_id="tl-copy-box"), label="chat.copy"):
                     copy = gr.Textbox(
                         lines=3, max_lines=12, interactive=False, buttons=["copy"], show_label=False, elem_id="tl-copy"
@@ -158,22 +198,27 @@ class ChatTab:
                     fb_send = labels.add(gr.Button(size="sm", elem_id="tl-fb-send"), value="fb.send")
                 fb_status = gr.Markdown(elem_id="tl-fb-status")
         self.view = ChatView(
-            starters, transcript, question, ask, new, doc_types, in_force, notice, copy, cite_choice, panel,
-            fb_info, fb_rating, fb_comment, fb_send, fb_status, gr.State([]), gr.State(None), gr.State(None),
+            starters, transcript, question, ask, new, doc_types, in_force, as_of, past, notice, copy, cite_choice,
+            panel, fb_info, fb_rating, fb_comment, fb_send, fb_status, gr.State([]), gr.State(None), gr.State(None),
+            gr.State(None),
         )  # fmt: skip
         return self.view
 
     # -- events ------------------------------------------------------------------------------------
     def wire(self, session: gr.State, lang: gr.State) -> None:
         v = self.view
-        ask_inputs = [v.question, v.doc_types, v.in_force, v.turns, session, lang]
-        ask_outputs = [v.transcript, v.turns, v.question, v.notice, v.copy, v.cite_choice, v.ask, v.starters]
+        ask_inputs = [v.question, v.doc_types, v.in_force, v.as_of, v.turns, v.conversation, session, lang]
+        ask_outputs = [
+            v.transcript, v.turns, v.question, v.notice, v.copy, v.cite_choice, v.ask, v.starters, v.conversation,
+            v.past,
+        ]  # fmt: skip
         v.ask.click(self.ask, ask_inputs, ask_outputs, show_progress="hidden")
         v.question.submit(self.ask, ask_inputs, ask_outputs, show_progress="hidden")
         v.starters.click(self.starter_question, None, v.question).then(
             self.ask, ask_inputs, ask_outputs, show_progress="hidden"
         )
         v.new.click(self.reset, [lang, session], self.reset_targets())
+        v.past.input(self.open_saved, [v.past, lang, session], self.reset_targets())
         v.transcript.click(
             self.on_transcript,
             [v.turns, v.selected, v.fb_target, session, lang],
@@ -187,14 +232,20 @@ class ChatTab:
         )
 
     def ask(
-        self, question: str, doc_types: list[str] | None, in_force: bool, turns: list[Turn], session: Session | None,
-        lang: str,
+        self, question: str, doc_types: list[str] | None, in_force: bool, as_of_text: str, turns: list[Turn],
+        conversation: str | None, session: Session | None, lang: str,
     ) -> Iterator[dict[Any, Any]]:  # fmt: skip
-        """Stream one answer into the conversation (a generator: Gradio sends each yield to the browser)."""
+        """Stream one answer into the conversation (a generator: Gradio sends each yield to the browser), then
+        save the conversation for a signed-in user."""
         v = self.view
         question = (question or "").strip()
         if not question:
             yield {v.notice: f"⚠ {t(lang, 'chat.empty_question')}"}
+            return
+        try:
+            as_of = parse_as_of(as_of_text)
+        except ValueError:
+            yield {v.notice: f"⚠ {t(lang, 'chat.as_of_bad', value=(as_of_text or '').strip()[:20])}"}
             return
         history = [turn.question for turn in turns if turn.answered][-HISTORY_TURNS:]
         turn = Turn(question=question)
@@ -207,7 +258,12 @@ class ChatTab:
         token = session.token if session else None
         try:
             for event in self.client.ask_stream(
-                question, token=token, history=history, doc_types=doc_types or (), in_force_only=bool(in_force)
+                question,
+                token=token,
+                history=history,
+                doc_types=doc_types or (),
+                in_force_only=bool(in_force),
+                as_of=as_of,
             ):
                 if isinstance(event, Meta):
                     turn.abstained, turn.index_version, turn.language = (
@@ -222,10 +278,19 @@ class ChatTab:
             turn.error = error_text(lang, exc.code, exc.message, api_url=self.client.base_url)
         turn.pending = False
         choices = citation_choices(turns, index)
-        yield {
+        done: dict[Any, Any] = {
             v.transcript: render_transcript(turns, lang), v.turns: turns, v.copy: copy_text(turn, lang),
             v.cite_choice: gr.update(choices=choices, value=None), v.ask: gr.update(interactive=True),
         }  # fmt: skip
+        if session is not None and session.token and session.user is not None:
+            try:
+                conversation = self.client.save_conversation(session.token, conversation, turns)
+                saved = self.client.conversations(session.token)
+                done |= {v.conversation: conversation, v.past: gr.update(choices=past_choices(saved), value=None)}
+            except ApiError as exc:
+                reason = error_text(lang, exc.code, exc.message, api_url=self.client.base_url)
+                done[v.notice] = f"⚠ {t(lang, 'chat.not_saved', reason=reason)}"
+        yield done
 
     def starter_question(self, evt: gr.EventData) -> str:
         data = evt._data if isinstance(evt._data, dict) else {}
@@ -236,23 +301,69 @@ class ChatTab:
         v = self.view
         return [
             v.transcript, v.turns, v.copy, v.cite_choice, v.panel, v.selected, v.notice, v.starters, v.fb_target,
-            v.fb_info, v.fb_rating, v.fb_comment, v.fb_status,
+            v.fb_info, v.fb_rating, v.fb_comment, v.fb_status, v.conversation, v.past,
         ]  # fmt: skip
 
     def reset(self, lang: str, session: Session | None = None) -> tuple[Any, ...]:
-        """An empty conversation, with no citation open and no answer to rate (new conversation, sign-in/out)."""
+        """An empty conversation, with no citation open and no answer to rate (new conversation, sign-out)."""
+        return self._show([], None, self._saved(session), lang, session)
+
+    def restore(self, lang: str, session: Session | None) -> tuple[Any, ...]:
+        """At sign-in: the user's latest saved conversation, as they left it (an empty one when there is none)."""
+        saved = self._saved(session)
+        if saved and session is not None and session.token:
+            try:
+                return self._show(
+                    self.client.conversation(session.token, saved[0].id), saved[0].id, saved, lang, session
+                )
+            except ApiError as exc:
+                logger.info("saved conversation %s not opened: %s", saved[0].id, exc)
+        return self._show([], None, saved, lang, session)
+
+    def open_saved(self, conversation: str | None, lang: str, session: Session | None) -> tuple[Any, ...]:
+        """The history list: reopen one of the user's saved conversations and go on asking in it."""
+        saved = self._saved(session)
+        if not conversation or session is None or not session.token:
+            return self._show([], None, saved, lang, session)
+        try:
+            turns = self.client.conversation(session.token, conversation)
+        except ApiError as exc:
+            shown = list(self._show([], None, saved, lang, session))
+            shown[6] = f"⚠ {error_text(lang, exc.code, exc.message, api_url=self.client.base_url)}"
+            return tuple(shown)
+        return self._show(turns, conversation, saved, lang, session)
+
+    def _saved(self, session: Session | None) -> list[SavedConversation]:
+        if session is None or not session.token or session.user is None:
+            return []
+        try:
+            return self.client.conversations(session.token)
+        except ApiError as exc:
+            logger.info("saved conversations not listed: %s", exc)
+            return []
+
+    def _show(
+        self, turns: list[Turn], conversation: str | None, saved: list[SavedConversation], lang: str,
+        session: Session | None,
+    ) -> tuple[Any, ...]:  # fmt: skip
+        """Values for ``reset_targets``: ``turns`` shown, no citation open and no answer to rate."""
+        last = len(turns) - 1 if turns else None
         return (
-            render_transcript([], lang), [], "", gr.update(choices=[], value=None), render_panel(None, lang), None, "",
-            gr.update(value=starters_html(session, lang), visible=True), None,
-            f"**{t(lang, 'fb.heading')}** — {t(lang, 'fb.none')}", None, "", "",
+            render_transcript(turns, lang), turns, copy_text(turns[-1], lang) if turns else "",
+            gr.update(choices=citation_choices(turns, last), value=None), render_panel(None, lang), None, "",
+            gr.update(value=starters_html(session, lang), visible=not turns), None,
+            f"**{t(lang, 'fb.heading')}** — {t(lang, 'fb.none')}", None, "", "", conversation,
+            gr.update(choices=past_choices(saved), value=conversation),
         )  # fmt: skip
 
     def panel_html(self, turns: list[Turn], key: str | None, session: Session | None, lang: str) -> str:
         citation = _citation(turns, key)
         if citation is None:
             return render_panel(None, lang)
-        link = self.links.url(session.token if session else None, citation.doc_id, citation.page)
-        return render_panel(citation, lang, link)
+        token = session.token if session else None
+        link = self.links.url(token, citation.doc_id, citation.page)
+        reader = self.links.reader_url(token, citation.doc_id, citation.chunk_id, quote=citation.snippet, lang=lang)
+        return render_panel(citation, lang, link, reader)
 
     def on_transcript(
         self, turns: list[Turn], selected: str | None, fb_target: int | None, session: Session | None, lang: str,

@@ -139,9 +139,10 @@ def render_transcript(turns: Sequence[Turn], lang: str) -> str:
     return f'<div class="tl-transcript" role="log" aria-live="polite">{body}</div>'
 
 
-def render_panel(citation: Citation | None, lang: str, link: str = "") -> str:
+def render_panel(citation: Citation | None, lang: str, link: str = "", reader: str = "") -> str:
     """The side panel for one citation: title, number, location, page, validity (warned when not in force),
-    the cited passage and a link that opens the source (at the page, for a PDF)."""
+    the cited passage, a link to the reading view (the clause highlighted in the document's text) and one that
+    opens the original file (at the page, for a PDF)."""
     if citation is None:
         return f'<div class="tl-panel tl-panel-empty"><p>{escape(t(lang, "cite.empty"))}</p></div>'
     c = citation
@@ -160,11 +161,11 @@ def render_panel(citation: Citation | None, lang: str, link: str = "") -> str:
         detail = f"<br>{escape(c.warning)}" if c.warning else ""
         warning = f'<div class="tl-warning" role="alert">⚠ {escape(t(lang, "cite.not_current"))}{detail}</div>'
     open_text = t(lang, "cite.open_page", page=c.page) if c.page else t(lang, "cite.open")
-    anchor = (
-        f'<a class="tl-source" href="{escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">'
-        f"{escape(open_text)} ↗</a>"
-        if link
-        else ""
+    anchor = "".join(
+        f'<a class="{cls}" href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        f"{escape(text)} ↗</a>"
+        for cls, href, text in (("tl-reader", reader, t(lang, "cite.read")), ("tl-source", link, open_text))
+        if href
     )
     return (
         f'<div class="tl-panel" data-n="{c.n}"><p class="tl-panel-n">[{c.n}]</p><h3>{escape(c.title)}</h3>'

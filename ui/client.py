@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -21,6 +22,7 @@ from ui.models import (
     Comparison,
     Delta,
     Document,
+    DocumentText,
     Done,
     DownloadedFile,
     Draft,
@@ -42,11 +44,13 @@ from ui.models import (
     QuizBank,
     Readiness,
     Restored,
+    SavedConversation,
     Session,
     SourceFile,
     StreamEvent,
     Trash,
     TrashEntry,
+    Turn,
     User,
 )
 
@@ -159,11 +163,14 @@ class ApiClient:
         history: Sequence[str] = (),
         doc_types: Sequence[str] = (),
         in_force_only: bool = False,
+        as_of: dt.date | None = None,
     ) -> Iterator[StreamEvent]:
         """The events of POST /v1/ask/stream as they arrive: Meta, Delta…, the citations, Done."""
         body: dict[str, Any] = {"question": question, "history": list(history)[-10:]}
-        if doc_types or in_force_only:
+        if doc_types or in_force_only or as_of:
             body["filters"] = {"doc_types": list(doc_types), "in_force_only": in_force_only}
+            if as_of:
+                body["filters"]["as_of"] = as_of.isoformat()
         try:
             with self.http.stream("POST", "/v1/ask/stream", json=body, headers=self._headers(token)) as response:
                 if response.status_code >= 400:
@@ -178,6 +185,9 @@ class ApiClient:
     def documents(self, token: str | None = None, *, limit: int = 1000) -> list[Document]:
         body = self._json("GET", "/v1/documents", token, params={"limit": limit})
         return [Document.from_api(d) for d in body.get("documents", [])]
+
+    def document_text(self, doc_id: str, token: str | None = None) -> DocumentText:
+        return DocumentText.from_api(self._json("GET", f"/v1/documents/{quote(doc_id, safe='')}", token))
 
     def source(self, doc_id: str, token: str | None = None) -> SourceFile:
         response = self._request("GET", f"/v1/documents/{quote(doc_id, safe='')}/source", token)
@@ -228,6 +238,23 @@ class ApiClient:
         return _download(self._request("POST", "/v1/backup", token), "tro-ly-sao-luu.tar.gz")
 
     # -- feedback --------------------------------------------------------------------------------------
+    # -- saved conversations -------------------------------------------------------------------------
+    def conversations(self, token: str, *, limit: int = 20) -> list[SavedConversation]:
+        body = self._json("GET", "/v1/me/conversations", token, params={"limit": limit})
+        return [SavedConversation.from_api(c) for c in body.get("conversations", [])]
+
+    def conversation(self, token: str, conversation_id: str) -> list[Turn]:
+        body = self._json("GET", f"/v1/me/conversations/{quote(conversation_id, safe='')}", token)
+        return [Turn.from_saved(turn) for turn in body.get("turns", [])]
+
+    def save_conversation(self, token: str, conversation_id: str | None, turns: Sequence[Turn]) -> str:
+        """Save the finished turns (a new conversation when ``conversation_id`` is None); the conversation's id."""
+        body = {"turns": [turn.to_saved() for turn in turns if not turn.pending][-100:]}
+        if conversation_id is None:
+            return str(self._json("POST", "/v1/me/conversations", token, json=body)["id"])
+        path = f"/v1/me/conversations/{quote(conversation_id, safe='')}"
+        return str(self._json("PUT", path, token, json=body)["id"])
+
     def send_feedback(
         self,
         token: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ADMIN_ROLE = "admin"
@@ -154,6 +154,41 @@ class Document:
 
 
 @dataclass(frozen=True)
+class DocumentPart:
+    """One chunk of a document's text, in reading order (an article, clause or section)."""
+
+    chunk_id: str
+    path: str
+    heading_path: tuple[str, ...]
+    page: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """A document's metadata and its whole text by parts (GET /v1/documents/{doc_id})."""
+
+    document: Document
+    source_format: str
+    parts: tuple[DocumentPart, ...]
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> DocumentText:
+        doc = body["document"]
+        parts = tuple(
+            DocumentPart(
+                chunk_id=str(c["chunk_id"]),
+                path=str(c.get("path", "")),
+                heading_path=tuple(str(h) for h in c.get("heading_path", ())),
+                page=int(c["page_start"]) if c.get("page_start") is not None else None,
+                text=str(c.get("text", "")),
+            )  # fmt: skip
+            for c in sorted(body.get("chunks", []), key=lambda c: int(c.get("ordinal", 0)))
+        )
+        return cls(Document.from_api(doc), str(doc.get("source_format", "")), parts)
+
+
+@dataclass(frozen=True)
 class FileError:
     file: str
     reason: str
@@ -288,6 +323,41 @@ class Turn:
     @property
     def outdated_citations(self) -> tuple[Citation, ...]:
         return tuple(c for c in self.citations if not c.current or c.status in ("expired", "partly_expired"))
+
+    def to_saved(self) -> dict[str, Any]:
+        """The turn as /v1/me/conversations keeps it (a finished turn: nothing pending is saved)."""
+        return {
+            "question": self.question, "answer": self.answer, "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations], "index_version": self.index_version,
+            "language": self.language, "error": self.error,
+        }  # fmt: skip
+
+    @classmethod
+    def from_saved(cls, body: dict[str, Any]) -> Turn:
+        return cls(
+            question=str(body.get("question", "")), answer=str(body.get("answer", "")),
+            abstained=bool(body.get("abstained", False)),
+            citations=tuple(Citation.from_api(c) for c in body.get("citations", [])),
+            index_version=str(body.get("index_version", "")), language=str(body.get("language", "vi")),
+            pending=False, error=str(body.get("error", "")),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SavedConversation:
+    """One of the user's saved conversations, as the history list shows it."""
+
+    id: str
+    title: str
+    updated: str  # ISO time
+    turn_count: int
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> SavedConversation:
+        return cls(
+            id=str(body["id"]), title=str(body.get("title", "")), updated=str(body.get("updated", "")),
+            turn_count=int(body.get("turn_count", 0)),
+        )  # fmt: skip
 
 
 # -- trainer mode (/v1/quiz) ---------------------------------------------------------------------------

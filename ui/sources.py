@@ -1,5 +1,6 @@
 """Source links: the browser opens ``source/<doc_id>?t=<ticket>#page=N`` on the UI server, which fetches the file
-from the API with the session's token and passes it on.
+from the API with the session's token and passes it on; ``source/<doc_id>/read?t=…&c=<chunk_id>`` shows the
+document's text with the cited clause highlighted (``ui.reader``).
 
 The API token never reaches the browser. A ticket is a random, unguessable key that the UI process maps to
 (token, document) for ``source_link_minutes``; it opens only that document, only while the session that asked
@@ -16,13 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote as quote_url
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ui.client import ApiClient, ApiError
-from ui.strings import error_text
+from ui.reader import CITED_ID, READER_CSP, render_reader
+from ui.strings import LANGUAGES, error_text
 
 MAX_TICKETS = 20_000
 _SECURITY_HEADERS = {"cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"}
@@ -33,6 +35,7 @@ class _Grant:
     token: str | None
     doc_id: str
     expires: float
+    quote: str = ""  # the cited excerpt, marked in the reading view
 
 
 class SourceLinks:
@@ -46,7 +49,7 @@ class SourceLinks:
         self._grants: dict[str, _Grant] = {}
         self._lock = threading.Lock()
 
-    def issue(self, token: str | None, doc_id: str) -> str:
+    def issue(self, token: str | None, doc_id: str, quote: str = "") -> str:
         now = self.clock()
         ticket = secrets.token_urlsafe(24)
         with self._lock:
@@ -54,13 +57,20 @@ class SourceLinks:
                 self._grants = {k: g for k, g in self._grants.items() if g.expires > now}
                 while len(self._grants) >= MAX_TICKETS:
                     self._grants.pop(next(iter(self._grants)))
-            self._grants[ticket] = _Grant(token, doc_id, now + self.ttl)
+            self._grants[ticket] = _Grant(token, doc_id, now + self.ttl, quote[:2000])
         return ticket
 
     def url(self, token: str | None, doc_id: str, page: int | None = None) -> str:
         """A relative link (it works wherever the UI is mounted) to the source, at ``page`` for a PDF viewer."""
         fragment = f"#page={page}" if page else ""
-        return f"source/{quote(doc_id, safe='')}?t={self.issue(token, doc_id)}{fragment}"
+        return f"source/{quote_url(doc_id, safe='')}?t={self.issue(token, doc_id)}{fragment}"
+
+    def reader_url(self, token: str | None, doc_id: str, chunk_id: str, *, quote: str = "", lang: str = "vi") -> str:
+        """A relative link to the reading view: the document's text with ``chunk_id`` highlighted and in view."""
+        ticket = self.issue(token, doc_id, quote)
+        return (
+            f"source/{quote_url(doc_id, safe='')}/read?t={ticket}&c={quote_url(chunk_id, safe='')}&l={lang}#{CITED_ID}"
+        )
 
     def resolve(self, ticket: str, doc_id: str) -> _Grant | None:
         with self._lock:
@@ -68,6 +78,12 @@ class SourceLinks:
         if grant is None or grant.doc_id != doc_id or grant.expires <= self.clock():
             return None
         return grant
+
+
+_EXPIRED = (
+    "Liên kết này đã hết hạn hoặc không hợp lệ. Hãy quay lại trang hỏi đáp và bấm lại vào trích dẫn để mở văn bản. "
+    "/ This link has expired: press the citation again in the assistant."
+)
 
 
 def _page(status: int, message: str) -> HTMLResponse:
@@ -87,11 +103,7 @@ def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
     def source(doc_id: str, t: str = "") -> Response:
         grant = links.resolve(t, doc_id)
         if grant is None:
-            return _page(
-                403,
-                "Liên kết này đã hết hạn hoặc không hợp lệ. Hãy quay lại trang hỏi đáp và bấm lại vào trích dẫn "
-                "để mở văn bản. / This link has expired: press the citation again in the assistant.",
-            )
+            return _page(403, _EXPIRED)
         try:
             file = client.source(doc_id, grant.token)
         except ApiError as exc:
@@ -101,5 +113,23 @@ def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
         headers.pop("content-type", None)
         media_type = file.headers.get("content-type", "application/octet-stream")
         return Response(file.content, media_type=media_type, headers=headers)
+
+    @router.get("/source/{doc_id}/read", include_in_schema=False)
+    def read(doc_id: str, t: str = "", c: str = "", l: str = "vi") -> Response:  # noqa: E741
+        """The reading view: the cited clause highlighted in the document's text, the original one click away."""
+        lang = l if l in LANGUAGES.values() else "vi"
+        grant = links.resolve(t, doc_id)
+        if grant is None:
+            return _page(403, _EXPIRED)
+        try:
+            document = client.document_text(doc_id, grant.token)
+        except ApiError as exc:
+            status = exc.status if 400 <= exc.status < 600 else 502
+            return _page(status, error_text(lang, exc.code, exc.message, api_url=client.base_url))
+        cited = next((p for p in document.parts if p.chunk_id == c), None)
+        page = f"#page={cited.page}" if cited and cited.page and document.source_format == "pdf" else ""
+        original = f"../{quote_url(doc_id, safe='')}?t={t}{page}"
+        html = render_reader(document, c, original, lang, grant.quote)
+        return HTMLResponse(html, headers={**_SECURITY_HEADERS, "content-security-policy": READER_CSP})
 
     return router

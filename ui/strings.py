@@ -48,6 +48,14 @@ VI: dict[str, str] = {
     "chat.doc_types": "Loại văn bản",
     "chat.doc_types_info": "Để trống: mọi loại văn bản.",
     "chat.in_force": "Chỉ văn bản còn hiệu lực",
+    "chat.as_of": "Hiệu lực tại ngày",
+    "chat.as_of_placeholder": "vd. 01/07/2025",
+    "chat.as_of_info": "Ngày/tháng/năm; để trống: hôm nay. Không dùng văn bản ban hành sau ngày này.",
+    "chat.as_of_bad": "Ô «Hiệu lực tại ngày»: không đọc được «{value}». Ghi theo dạng ngày/tháng/năm, ví dụ "
+    "01/07/2025, hoặc để trống.",
+    "chat.past": "Các cuộc hỏi đáp đã lưu",
+    "chat.past_info": "Cuộc hỏi đáp được lưu theo tài khoản: tải lại trang, đăng nhập lại là thấy.",
+    "chat.not_saved": "Chưa lưu được cuộc hỏi đáp này: {reason}",
     "chat.starters": "Câu hỏi gợi ý",
     "chat.welcome": "Đặt câu hỏi về văn bản, thủ tục hành chính. Mỗi ý trả lời đều ghi nguồn [n]: bấm vào [n] để "
     "xem đoạn trích, số hiệu, điều khoản, trang và mở văn bản gốc.",
@@ -76,6 +84,10 @@ VI: dict[str, str] = {
     "cite.status": "Hiệu lực",
     "cite.excerpt": "Đoạn trích",
     "cite.open": "Mở văn bản gốc",
+    "cite.read": "Xem điều khoản được trích trong văn bản",
+    "reader.cited": "Đoạn được trích dẫn: {path}",
+    "reader.page": "Trang {page}",
+    "reader.missing": "Đoạn được trích không còn trong phiên bản văn bản hiện tại; văn bản có thể đã được nạp lại.",
     "cite.open_page": "Mở văn bản gốc tại trang {page}",
     "cite.not_current": "Văn bản này không còn hiệu lực đầy đủ — không dùng làm căn cứ khi chưa đối chiếu văn bản "
     "thay thế.",
@@ -373,6 +385,13 @@ EN: dict[str, str] = {
     "chat.doc_types": "Document type",
     "chat.doc_types_info": "Empty: all document types.",
     "chat.in_force": "Documents in force only",
+    "chat.as_of": "In force on",
+    "chat.as_of_placeholder": "e.g. 01/07/2025",
+    "chat.as_of_info": "Day/month/year; empty: today. Documents issued later are not used.",
+    "chat.as_of_bad": "“In force on”: cannot read “{value}”. Write day/month/year, e.g. 01/07/2025, or leave it empty.",
+    "chat.past": "Saved conversations",
+    "chat.past_info": "Conversations are saved with your account: they come back after a reload and sign-in.",
+    "chat.not_saved": "This conversation was not saved: {reason}",
     "chat.starters": "Suggested questions",
     "chat.welcome": "Ask about documents and administrative procedures. Every point of an answer names its "
     "source [n]: press [n] to see the excerpt, number, article, page, and to open the original document.",
@@ -400,6 +419,11 @@ EN: dict[str, str] = {
     "cite.status": "Validity",
     "cite.excerpt": "Excerpt",
     "cite.open": "Open the original document",
+    "cite.read": "Read the cited clause in the document",
+    "reader.cited": "Cited passage: {path}",
+    "reader.page": "Page {page}",
+    "reader.missing": "The cited passage is no longer in the current version of the document; it may have been "
+    "ingested again.",
     "cite.open_page": "Open the original document at page {page}",
     "cite.not_current": "This document is no longer fully in force — do not rely on it before checking the "
     "document that replaced it.",

@@ -1,4 +1,5 @@
-"""The store's tables (SQLAlchemy 2 declarative): users, tokens, audit, feedback and ingest jobs.
+"""The store's tables (SQLAlchemy 2 declarative): users, tokens, audit, feedback, saved conversations and ingest
+jobs.
 
 The same models run on SQLite (default) and PostgreSQL; times are stored as UTC and read back timezone-aware.
 """
@@ -93,6 +94,19 @@ class Feedback(Base):
     rating: Mapped[str] = mapped_column(String(8))
     comment: Mapped[str] = mapped_column(Text, default="")
     index_version: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Conversation(Base):
+    """A user's saved conversation with the chat (the turns as the UI shows them), so it survives a reload."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class IngestJob(Base):

@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.accounts.errors import AuthenticationRequired, DirectoryUnavailable
 from assistant.accounts.service import AccountService
-from assistant.api.errors import JobNotFound, PayloadTooLarge, RateLimited, UnsupportedUpload
+from assistant.api.conversation_store import ConversationStore
+from assistant.api.errors import ConversationNotFound, JobNotFound, PayloadTooLarge, RateLimited, UnsupportedUpload
 from assistant.api.feedback_store import FeedbackStore
 from assistant.api.hardening import (
     BodyLimitMiddleware,
@@ -34,6 +35,7 @@ from assistant.api.routes import (
     ask,
     auth,
     chat,
+    conversations,
     documents,
     feedback,
     health,
@@ -65,6 +67,7 @@ _STATUS: list[tuple[type[AssistantError], int, str]] = [
     (DirectoryUnavailable, 503, "directory_unavailable"),
     (DocumentNotFound, 404, "not_found"),
     (JobNotFound, 404, "not_found"),
+    (ConversationNotFound, 404, "not_found"),
     (BankNotFound, 404, "not_found"),
     (VersionConflict, 409, "conflict"),
     (NoQuizSource, 422, "no_source"),
@@ -128,6 +131,7 @@ def create_app(
         app.state.settings = settings
         app.state.accounts = store
         app.state.feedback = FeedbackStore(store.db)
+        app.state.conversations = ConversationStore(store.db, keep=settings.conversations_kept)
         app.state.quiz = QuizStore(store.db)
         app.state.limits = limits
         app.state.ingest_runner = runner
@@ -157,6 +161,7 @@ def create_app(
     app.include_router(documents.router, responses=_INVALID)
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)
+    app.include_router(conversations.router, responses=_INVALID)
     app.include_router(quiz.router, responses=_INVALID)
     app.include_router(inspection.router, responses=_INVALID)
     _add_middleware(app, settings, limits)

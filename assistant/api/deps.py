@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant.accounts.errors import AuthenticationRequired, InvalidToken
 from assistant.accounts.service import AccountService
 from assistant.accounts.users import UserInfo
+from assistant.api.conversation_store import ConversationStore
 from assistant.api.feedback_store import FeedbackStore
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
@@ -38,6 +39,11 @@ def get_settings(request: Request) -> Settings:
 def get_accounts(request: Request) -> AccountService:
     accounts: AccountService = request.app.state.accounts
     return accounts
+
+
+def get_conversations(request: Request) -> ConversationStore:
+    conversations: ConversationStore = request.app.state.conversations
+    return conversations
 
 
 def get_feedback(request: Request) -> FeedbackStore:
@@ -129,6 +135,7 @@ ServiceDep = Annotated[AssistantService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+ConversationsDep = Annotated[ConversationStore, Depends(get_conversations)]
 QuizStoreDep = Annotated[QuizStore, Depends(get_quiz_store)]
 LimitsDep = Annotated[RateLimits, Depends(get_limits)]
 UserDep = Annotated[UserInfo, Depends(require_user)]

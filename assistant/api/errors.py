@@ -1,5 +1,6 @@
-"""Errors of the HTTP edge: request limits, refused uploads and unknown ingest jobs. ``create_app`` maps them to
-status codes (429, 413, 415, 404) like the core's domain errors; nothing below the edge raises them."""
+"""Errors of the HTTP edge: request limits, refused uploads, unknown ingest jobs and saved conversations.
+``create_app`` maps them to status codes (429, 413, 415, 404) like the core's domain errors; nothing below the
+edge raises them."""
 
 from __future__ import annotations
 
@@ -27,3 +28,13 @@ class JobNotFound(AssistantError):
 
     def __init__(self, job_id: str) -> None:
         super().__init__(f"Không có lượt nạp '{job_id[:64]}'. Kiểm tra mã job_id nhận được khi tải tệp lên.")
+
+
+class ConversationNotFound(AssistantError):
+    """No saved conversation with this id among the caller's own (another user's is reported the same way)."""
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(
+            f"Không có cuộc hỏi đáp đã lưu '{conversation_id[:64]}' của bạn. Xem danh sách tại "
+            "GET /v1/me/conversations."
+        )

@@ -45,7 +45,11 @@ def v1_operations(client: TestClient) -> list[tuple[str, str]]:
 
 
 def concrete(path: str) -> str:
-    return path.replace("{doc_id}", "qd-30-2025").replace("{job_id}", "0123456789abcdef")
+    return (
+        path.replace("{doc_id}", "qd-30-2025")
+        .replace("{job_id}", "0123456789abcdef")
+        .replace("{conversation_id}", "0123456789abcdef01234567")
+    )
 
 
 def test_every_v1_route_but_login_needs_a_token(client: TestClient) -> None:

@@ -320,6 +320,9 @@ JSON_ROUTES = {
     ("/v1/documents/{doc_id}", "delete"): "RemoveResponse",
     ("/v1/ingest/jobs/{job_id}", "get"): "JobOut",
     ("/v1/feedback", "get"): "FeedbackList",
+    ("/v1/me/conversations", "get"): "ConversationList",
+    ("/v1/me/conversations/{conversation_id}", "get"): "ConversationOut",
+    ("/v1/me/conversations/{conversation_id}", "put"): "ConversationOut",
     ("/v1/index/rollback", "post"): "RollbackResponse",
     ("/v1/index/versions", "get"): "assistant__api__admin_schemas__VersionList",
     ("/v1/trash", "get"): "TrashList",
@@ -351,6 +354,8 @@ OTHER_ROUTES = {
     ("/v1/backup", "post"),  # an archive download
     ("/v1/quiz/banks", "post"),  # 201
     ("/v1/quiz/banks/{bank_id}", "delete"),  # 204
+    ("/v1/me/conversations/{conversation_id}", "delete"),  # 204
+    ("/v1/me/conversations", "post"),  # 201
     ("/v1/quiz/banks/{bank_id}/export", "get"),  # a file
     ("/widget.js", "get"),  # the portal chat box (tests/ui/test_widget.py)
 }

@@ -169,6 +169,25 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     assert pdf.body().startswith(b"%PDF")
     source_page.close()
 
+    # -- the reading view: the cited clause highlighted in the document's text, at its page -------------
+    with context.expect_page() as opened:
+        panel.locator("a.tl-reader").click()
+    reader = opened.value
+    reader.wait_for_load_state()
+    assert "/source/hdnd-nq-le-phi-gpxd-2023/read?t=" in reader.url and reader.url.endswith("#dieu-duoc-trich")
+    cited = reader.locator("#dieu-duoc-trich")
+    expect(cited).to_contain_text("Điều 3")
+    expect(cited.locator("mark")).to_contain_text("75.000 đồng")
+    expect(reader.locator("p.page").first).to_have_text("Trang 1")
+    assert reader.evaluate("document.getElementById('dieu-duoc-trich').getBoundingClientRect().top") < 768
+    expect(reader.locator("a.original")).to_contain_text("trang 1")
+    reader.screenshot(path=str(stack.shots / "02b-source-clause-1366x768.png"))
+    reader.set_viewport_size({"width": 390, "height": 844})
+    reader.locator("#dieu-duoc-trich").scroll_into_view_if_needed()
+    assert reader.evaluate("document.documentElement.scrollWidth") <= 392
+    reader.screenshot(path=str(stack.shots / "02c-source-clause-390.png"))
+    reader.close()
+
     # -- feedback on that answer ----------------------------------------------------------------------
     turn.locator("button.tl-rate[data-rating='down']").click()
     expect(page.locator("#tl-fb-info")).to_contain_text("Câu trả lời số 1")
@@ -195,6 +214,29 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     expect(follow_up.locator(".tl-abstain")).to_have_count(0)
     expect(follow_up.locator(".tl-a")).to_contain_text("Lệ phí")
 
+    # -- "in force on" a date: a wrong date names the field; before the shelf existed, nothing answers ----
+    as_of = page.locator("#tl-as-of :is(input, textarea)")
+    as_of.fill("31/02/2025")
+    page.locator("#tl-question textarea").fill(FEE)
+    page.locator("#tl-ask").click()
+    expect(page.locator("#tl-notice")).to_contain_text("Hiệu lực tại ngày")
+    as_of.fill("01/01/2000")
+    before = ask(FEE)
+    expect(before.locator(".tl-abstain")).to_contain_text("Không tìm thấy căn cứ")
+    as_of.fill("")
+
+    # -- a reload keeps the conversation: it comes back at the next sign-in, and stays in the history -----
+    asked = page.locator("article.tl-turn").count()
+    page.reload(wait_until="load")
+    expect(page.locator("#tl-banner")).to_contain_text("Máy chủ yêu cầu đăng nhập")
+    sign_in(STAFF, PASSWORD)
+    expect(page.locator("#tl-who")).to_contain_text("Nguyễn Văn An")
+    expect(page.locator("article.tl-turn")).to_have_count(asked)
+    expect(page.locator("article.tl-turn").first.locator(".tl-a")).to_contain_text("75.000 đồng")
+    expect(page.locator("#tl-past input")).to_have_value(re.compile(re.escape(FEE[:40])))
+    page.locator("article.tl-turn").first.locator("button.tl-cite").first.click()
+    expect(panel).to_contain_text("12/2023/NQ-HĐND")  # its citations still open
+
     # -- phone width ---------------------------------------------------------------------------------
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)
@@ -218,6 +260,8 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     plan.write_text(NEW_PLAN, encoding="utf-8")
     broken = stack.uploads / "hong.pdf"
     broken.write_bytes(b"%PDF-1.4\nday khong phai mot tep PDF hop le\n")
+    expect(page.locator("#tl-upload-files")).to_contain_text("Thả tệp vào đây")  # Gradio's own texts too
+    expect(page.locator("#tl-upload-files")).not_to_contain_text("Drop File Here")
     page.locator("#tl-upload-files input[type=file]").set_input_files([str(plan), str(broken)])
     page.locator("#tl-up-title :is(input, textarea)").fill("Kế hoạch Ngày hội chuyển đổi số huyện Văn Quan")
     page.locator("#tl-up-number :is(input, textarea)").fill("45/KH-UBND")
@@ -295,7 +339,8 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
 
     assert errors == [], errors
     LEAD_SHOTS.mkdir(parents=True, exist_ok=True)
-    for path in (warning_shot, upload_shot):  # the two that show the most
+    reader_shots = [stack.shots / "02b-source-clause-1366x768.png", stack.shots / "02c-source-clause-390.png"]
+    for path in (chat_shot, warning_shot, upload_shot, phone_shot, *reader_shots):  # the ones that show the most
         shutil.copy2(path, LEAD_SHOTS / path.name)
     for path in (chat_shot, phone_shot):
         assert path.stat().st_size > 10_000

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from ui.citations import copy_text, render_panel, render_transcript
-from ui.models import Citation, Turn
+from ui.models import Citation, Document, DocumentPart, DocumentText, Turn
+from ui.reader import render_reader
 from ui.starters import starters_for
 from ui.strings import EN, VI, error_text, t
 
@@ -130,3 +131,25 @@ def test_the_documents_table_names_who_may_see_a_restricted_document() -> None:
     rows = documents_table([Document.from_api(body), Document.from_api(public)], "vi")["data"]
     assert rows[0][5] == f"{t('vi', 'vis.restricted')}: TTT, inspector" and rows[0][6].endswith("⚠")
     assert rows[1][5] == t("vi", "vis.public")
+
+
+def pdf_document(*parts: DocumentPart, title: str = "Quy chế quản lý văn bản") -> DocumentText:
+    doc = Document("qd-30-2025", title, "30/2025/QĐ-UBND", "Quyết định", "UBND tỉnh", "expired", "", False, "", "")
+    return DocumentText(doc, "pdf", parts)
+
+
+def test_the_reading_view_shows_pages_escapes_everything_and_warns_when_not_in_force() -> None:
+    parts = (
+        DocumentPart("qd-30-2025:dieu-1", "Điều 1", ("Chương I",), 1, "Điều 1. Phạm vi\n<script>alert(1)</script>"),
+        DocumentPart("qd-30-2025:dieu-2", "Điều 2", ("Chương I",), 2, "Điều 2. Thời hạn\nVăn bản khẩn: trong 2 giờ."),
+        DocumentPart("qd-30-2025:dieu-3", "Điều 3", ("Chương II",), 2, "Điều 3. Hiệu lực"),
+    )
+    html = render_reader(pdf_document(*parts, title="<img src=x>"), "qd-30-2025:dieu-2", "../x?t=a#page=2", "vi",
+                         "Văn bản khẩn: trong 2 giờ")  # fmt: skip
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert [m for m in re.findall(r'class="page">([^<]+)<', html)] == ["Trang 1", "Trang 2"]  # each page once
+    assert "Mở văn bản gốc tại trang 2" in html and 'href="../x?t=a#page=2"' in html
+    assert re.search(r'id="dieu-duoc-trich" class="cited"[^>]*>.*<mark>Văn bản khẩn: trong 2 giờ</mark>', html)
+    assert 'class="old">' in html  # the document is no longer in force: its status stands out
+    english = render_reader(pdf_document(*parts), "qd-30-2025:dieu-2", "../x?t=a#page=2", "en")
+    assert "Cited passage: Điều 2" in english and "<mark>" not in english  # no excerpt given: the part stands out

@@ -3,6 +3,9 @@ UI with the session's token, one document per ticket, for a limited time."""
 
 from __future__ import annotations
 
+import re
+from html import escape, unescape
+
 import gradio as gr
 import pytest
 from auth_support import PASSWORD, accounts_of
@@ -98,3 +101,34 @@ def test_the_ui_page_and_health_are_served(ui_server: tuple[TestClient, TestClie
     assert ui.get("/healthz").json() == {"status": "ok"}
     page = ui.get("/")
     assert page.status_code == 200 and "Trợ lý công chức số" in page.text
+
+
+def test_the_reading_view_highlights_the_cited_clause(ui_server: tuple[TestClient, TestClient]) -> None:
+    api, ui = ui_server
+    accounts_of(api).users.add("nv-stttt", roles=["staff"], units=["STTTT"], password=PASSWORD)
+    token = ApiClient(api).login("nv-stttt", PASSWORD).token
+    document = ApiClient(api).document_text("kh-77-stttt", token)
+    cited = document.parts[-1]
+    quote = cited.text.splitlines()[-1].strip()
+    links: SourceLinks = ui.app.state.source_links  # type: ignore[attr-defined]
+    url = links.reader_url(token, "kh-77-stttt", cited.chunk_id, quote=f"… {quote} …")
+    assert url.endswith("#dieu-duoc-trich")
+
+    page = ui.get("/" + url.split("#", 1)[0])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none': no script runs
+    assert "<script" not in page.text.lower()
+    html = page.text
+    section = html[html.index('id="dieu-duoc-trich"') :]
+    assert f"<mark>{escape(quote.rstrip('.'))}</mark>" in section.split("</section>", 1)[0]
+    assert html.count('class="cited"') == 1 and html.count("<mark>") == 1
+    assert all(escape(p.text.splitlines()[0].strip()) in html for p in document.parts)  # the whole text, in order
+    original = re.search(r'class="original" href="([^"]+)"', html)
+    assert original is not None and original.group(1).startswith("../kh-77-stttt?t=")
+    assert ui.get("/source/kh-77-stttt/" + unescape(original.group(1))).status_code == 200
+
+    assert ui.get("/source/kh-77-stttt/read?t=doan-bua&c=x").status_code == 403
+    anonymous = links.reader_url(None, "kh-77-stttt", cited.chunk_id)
+    assert ui.get("/" + anonymous.split("#", 1)[0]).status_code == 401  # the API requires a login here
+    gone = ui.get("/" + links.reader_url(token, "kh-77-stttt", "kh-77-stttt:khong-co").split("#", 1)[0])
+    assert gone.status_code == 200 and "không còn trong phiên bản" in gone.text and 'class="cited"' not in gone.text
