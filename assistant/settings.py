@@ -185,6 +185,10 @@ class Settings(BaseSettings):
         "default: SQLite at <data_dir>/app.sqlite.",
     )
     units_file: Path = Path(__file__).resolve().parents[1] / "corpus" / "units.yaml"
+    eval_questions_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "corpus" / "questions",
+        description="The question set an admin's evaluation run calls 'shelf' (project JSONL files)",
+    )
     admin_username: str = "admin"
     admin_password: SecretStr = SecretStr("")
     min_password_length: int = Field(

@@ -161,37 +161,55 @@ def content_hash(dataset: Dataset) -> str:
 # --- layouts ----------------------------------------------------------------------------------------------
 
 
+def read_question_file(file: Path, seen: dict[str, str] | None = None) -> list[EvalQuestion]:
+    """The questions of one project-format JSONL file; an error names the file, line and field. ``seen`` (id →
+    where) carries ids across files, so that an id given twice is refused."""
+    seen = {} if seen is None else seen
+    questions: list[EvalQuestion] = []
+    for line_no, obj in fr.read_jsonl(file, DatasetError):
+        where = fr.Where(file, line_no, DatasetError)
+        _claim_id(seen, where.string(obj, "id", allow_int=True), where)
+        questions.append(
+            EvalQuestion(
+                qid=where.string(obj, "id", allow_int=True),
+                question=where.string(obj, "question", non_empty=True),
+                gold_doc_ids=where.string_list(obj, "gold_doc_ids"),
+                gold_chunk_ids=where.string_list(obj, "gold_chunk_ids", required=False),
+                answer=where.string(obj, "answer", required=False),
+                categories=where.string_list(obj, "categories", required=False),
+                language=where.string(obj, "language", required=False) or "vi",
+                asker_unit=where.string(obj, "asker_unit", required=False),
+                question_type=where.string(obj, "question_type", required=False),
+                choices=where.string_dict(obj, "choices"),
+                split=where.string(obj, "split", required=False),
+                history=where.string_list(obj, "history", required=False),
+            )
+        )
+    return questions
+
+
+def select_split(questions: list[EvalQuestion], split: str | None, where: Path) -> tuple[EvalQuestion, ...]:
+    """The questions of ``split`` (all when None); DatasetError naming the splits there are when none match."""
+    if split is None:
+        return tuple(questions)
+    kept = tuple(q for q in questions if q.split == split)
+    if not kept:
+        splits = ", ".join(sorted({q.split for q in questions if q.split})) or "none (no 'split' field)"
+        raise DatasetError(f"{where}: no question has split '{split}'; available splits: {splits}")
+    return kept
+
+
 def _load_project(root: Path, split: str | None) -> Dataset:
     files = sorted((root / "questions").glob("*.jsonl"))
     if not files:
         raise DatasetError(f"{root / 'questions'}: no *.jsonl question files; add at least one")
-    questions: list[EvalQuestion] = []
     seen: dict[str, str] = {}
-    for file in files:
-        for line_no, obj in fr.read_jsonl(file, DatasetError):
-            where = fr.Where(file, line_no, DatasetError)
-            _claim_id(seen, where.string(obj, "id", allow_int=True), where)
-            questions.append(
-                EvalQuestion(
-                    qid=where.string(obj, "id", allow_int=True),
-                    question=where.string(obj, "question", non_empty=True),
-                    gold_doc_ids=where.string_list(obj, "gold_doc_ids"),
-                    gold_chunk_ids=where.string_list(obj, "gold_chunk_ids", required=False),
-                    answer=where.string(obj, "answer", required=False),
-                    categories=where.string_list(obj, "categories", required=False),
-                    language=where.string(obj, "language", required=False) or "vi",
-                    asker_unit=where.string(obj, "asker_unit", required=False),
-                    question_type=where.string(obj, "question_type", required=False),
-                    choices=where.string_dict(obj, "choices"),
-                    split=where.string(obj, "split", required=False),
-                    history=where.string_list(obj, "history", required=False),
-                )
-            )
+    questions = [q for file in files for q in read_question_file(file, seen)]
     return Dataset(
         root.name,
         root,
         "project",
-        _filter_split(questions, split, root / "questions"),
+        select_split(questions, split, root / "questions"),
         records=None,
         files_dir=root / "shelf",
     )
@@ -255,7 +273,7 @@ def _load_alqac(root: Path, split: str | None) -> Dataset:
             )
         )
     _warn_unknown_gold(questions, records, file)
-    return Dataset(root.name, root, "alqac", _filter_split(questions, split, file), records=records, files_dir=None)
+    return Dataset(root.name, root, "alqac", select_split(questions, split, file), records=records, files_dir=None)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -303,16 +321,6 @@ def _claim_id(seen: dict[str, str], qid: str, where: fr.Where) -> None:
     if qid in seen:
         where.fail("id", f"= '{qid}' is already used at {seen[qid]}; give every question its own id")
     seen[qid] = f"{where.file} line {where.line}"
-
-
-def _filter_split(questions: list[EvalQuestion], split: str | None, where: Path) -> tuple[EvalQuestion, ...]:
-    if split is None:
-        return tuple(questions)
-    kept = tuple(q for q in questions if q.split == split)
-    if not kept:
-        splits = ", ".join(sorted({q.split for q in questions if q.split})) or "none (no 'split' field)"
-        raise DatasetError(f"{where}: no question has split '{split}'; available splits: {splits}")
-    return kept
 
 
 def _warn_unknown_gold(questions: list[EvalQuestion], records: tuple[CorpusRecord, ...], where: Path) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from assistant.embedding.factory import create_embedder
 from assistant.errors import NoQuizSource
 from assistant.quiz.builder import QuizBuilder
@@ -66,7 +68,7 @@ def run_quiz_check(
         for doc in service.documents(principal=SYSTEM)
         if doc.language == "vi" and doc.is_current()
     ]
-    for request in requests:
+    for request in tqdm(requests, desc="bộ câu hỏi", unit="bộ", disable=not progress):
         try:
             bank = builder.generate(SYSTEM, **request)
         except NoQuizSource as error:

@@ -15,6 +15,7 @@ from ui.admin import DocumentsTab, FeedbackTab
 from ui.admin_undo import RecoveryTab
 from ui.chat import ChatTab
 from ui.client import ApiClient, ApiError
+from ui.evaluation import EvalTab
 from ui.gradio_strings import gradio_i18n
 from ui.inspection import InspectionTab
 from ui.labels import Labels
@@ -64,6 +65,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
     )
     feedback = FeedbackTab(client)
     recovery = RecoveryTab(client)
+    evaluation = EvalTab(client, poll_seconds=settings.job_poll_seconds, timeout_seconds=settings.eval_timeout_seconds)
     trainer, learner = TrainerTab(client), PracticeTab(client)
     inspection = InspectionTab(client)
     labels = Labels(settings.language)
@@ -114,11 +116,16 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
                     gr.Tab(id="recovery", visible=False, elem_id="tl-tab-undo"), label="undo.tab"
                 ) as undo_tab:
                     recovery.build(labels, lang0)
+                with labels.add(
+                    gr.Tab(id="evaluation", visible=False, elem_id="tl-tab-eval"), label="eval.tab"
+                ) as eval_tab:
+                    evaluation.build(labels, lang0)
 
         chat.wire(session, lang)
         documents.wire(session, lang)
         feedback.wire(session, lang)
         recovery.wire(session, lang)
+        evaluation.wire(session, lang)
         trainer.wire(session, lang)
         learner.wire(session, lang)
         inspection.wire(session, lang)
@@ -139,7 +146,7 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
         retry.click(probe, [lang], [banner, anonymous])
 
         enter_outputs = [
-            session, login_box, main, who, docs_tab, fb_tab, undo_tab, banner, password, view.doc_types,
+            session, login_box, main, who, docs_tab, fb_tab, undo_tab, eval_tab, banner, password, view.doc_types,
             *chat.reset_targets(), *tab_targets,
         ]  # fmt: skip
         banner_at, password_at = enter_outputs.index(banner), enter_outputs.index(password)
@@ -152,7 +159,8 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
             admin = gr.update(visible=new_session.is_admin)
             return (
                 new_session, gr.update(visible=False), gr.update(visible=True), _who(new_session, lang_value), admin,
-                admin, admin, "", "", gr.update(choices=types, value=[]), *chat.restore(lang_value, new_session),
+                admin, admin, admin, "", "", gr.update(choices=types, value=[]),
+                *chat.restore(lang_value, new_session),
                 *trainer.reset(new_session, lang_value), *learner.reset(new_session, lang_value),
                 *inspection.reset(new_session, lang_value),
             )  # fmt: skip
@@ -186,19 +194,22 @@ def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:
                     logger.info("logout failed: %s", exc)
             hidden = gr.update(visible=False)
             return (
-                None, gr.update(visible=True), hidden, "", hidden, hidden, hidden, t(lang_value, "login.logged_out"),
+                None, gr.update(visible=True), hidden, "", hidden, hidden, hidden, hidden,
+                t(lang_value, "login.logged_out"),
                 *chat.reset(lang_value), *trainer.reset(None, lang_value), *learner.reset(None, lang_value),
                 *inspection.reset(None, lang_value),
             )  # fmt: skip
 
         sign_out_outputs = [
-            session, login_box, main, who, docs_tab, fb_tab, undo_tab, banner, *chat.reset_targets(), *tab_targets,
+            session, login_box, main, who, docs_tab, fb_tab, undo_tab, eval_tab, banner, *chat.reset_targets(),
+            *tab_targets,
         ]  # fmt: skip
         logout.click(sign_out, [session, lang], sign_out_outputs).then(probe, [lang], [banner, anonymous])
         docs_tab.select(documents.load, [session, lang], [documents.table, documents.docs, documents.select,
                                                            documents.doc_type, documents.message])  # fmt: skip
         fb_tab.select(feedback.load, [session, lang], [feedback.table, feedback.select, feedback.message])
         undo_tab.select(recovery.load, [session, lang], recovery.listing)
+        eval_tab.select(evaluation.load, [session, lang], evaluation.runs)
 
         def switch(choice: str, current: Session | None, turns: list[Any], selected: str | None) -> tuple[Any, ...]:
             new = LANGUAGES.get(choice, "vi")

@@ -27,6 +27,7 @@ from ui.models import (
     DownloadedFile,
     Draft,
     DraftForm,
+    EvalRun,
     FeedbackItem,
     GeneratedBank,
     GradedItem,
@@ -238,6 +239,28 @@ class ApiClient:
         return _download(self._request("POST", "/v1/backup", token), "tro-ly-sao-luu.tar.gz")
 
     # -- feedback --------------------------------------------------------------------------------------
+    # -- evaluation runs (admins) ---------------------------------------------------------------------
+    def start_eval(
+        self, token: str, *, questions_jsonl: str = "", split: str | None = None, limit: int | None = None,
+        configs: Sequence[str] = ("hybrid",),
+    ) -> EvalRun:  # fmt: skip
+        """Start an evaluation of the served shelf: its own questions, or ``questions_jsonl`` when given."""
+        body: dict[str, Any] = {"question_set": "upload" if questions_jsonl else "shelf", "configs": list(configs)}
+        if questions_jsonl:
+            body["questions_jsonl"] = questions_jsonl
+        if split:
+            body["split"] = split
+        if limit:
+            body["limit"] = limit
+        return EvalRun.from_api(self._json("POST", "/v1/eval/runs", token, json=body))
+
+    def eval_run(self, token: str, run_id: str) -> EvalRun:
+        return EvalRun.from_api(self._json("GET", f"/v1/eval/runs/{quote(run_id, safe='')}", token))
+
+    def eval_runs(self, token: str, *, limit: int = 20) -> list[EvalRun]:
+        body = self._json("GET", "/v1/eval/runs", token, params={"limit": limit})
+        return [EvalRun.from_api(r) for r in body.get("runs", [])]
+
     # -- saved conversations -------------------------------------------------------------------------
     def conversations(self, token: str, *, limit: int = 20) -> list[SavedConversation]:
         body = self._json("GET", "/v1/me/conversations", token, params={"limit": limit})

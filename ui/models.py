@@ -154,6 +154,39 @@ class Document:
 
 
 @dataclass(frozen=True)
+class EvalRun:
+    """An evaluation run an admin started (/v1/eval/runs): its progress, then its figures per configuration."""
+
+    run_id: str
+    label: str
+    status: str  # queued | running | done | failed
+    configs: tuple[str, ...]
+    done: int
+    total: int
+    created: str
+    username: str = ""
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    misses: tuple[dict[str, Any], ...] = ()
+    index_version: str = ""
+    error: str = ""
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any]) -> EvalRun:
+        return cls(
+            run_id=str(body["id"]), label=str(body.get("label", "")), status=str(body.get("status", "")),
+            configs=tuple(body.get("configs", ())), done=int(body.get("done", 0)), total=int(body.get("total", 0)),
+            created=str(body.get("created", "")), username=str(body.get("username", "")),
+            metrics={k: dict(v) for k, v in body.get("metrics", {}).items()},
+            misses=tuple(body.get("misses", ())), index_version=str(body.get("index_version", "")),
+            error=str(body.get("error", "")),
+        )  # fmt: skip
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+@dataclass(frozen=True)
 class DocumentPart:
     """One chunk of a document's text, in reading order (an article, clause or section)."""
 

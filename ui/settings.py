@@ -20,6 +20,9 @@ class UiSettings(BaseSettings):
     request_timeout_seconds: float = 60.0
     job_poll_seconds: float = 1.0
     job_timeout_seconds: float = 900.0
+    eval_timeout_seconds: float = Field(
+        default=1800.0, description="How long the page follows an evaluation run (it goes on in the API after)."
+    )
     source_link_minutes: float = Field(
         default=60.0,
         description="Lifetime of a source link (a ticket that lets the UI fetch the file with the session token).",
@@ -33,7 +36,10 @@ class UiSettings(BaseSettings):
             raise ValueError(f"api_url must start with http:// or https://, got {value!r}")
         return value
 
-    @field_validator("request_timeout_seconds", "job_poll_seconds", "job_timeout_seconds", "source_link_minutes")
+    @field_validator(
+        "request_timeout_seconds", "job_poll_seconds", "job_timeout_seconds", "eval_timeout_seconds",
+        "source_link_minutes",
+    )  # fmt: skip
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

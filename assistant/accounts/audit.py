@@ -51,6 +51,7 @@ class Action:
     AUDIT_EXPORT = "admin.audit.export"
     AUDIT_PURGE = "admin.audit.purge"
     FEEDBACK_EXPORT = "admin.feedback.export"
+    EVAL_RUN = "admin.eval.run"
     QUIZ_GENERATE = "quiz.bank.generate"
     QUIZ_REVIEW = "quiz.bank.review"
     QUIZ_EXPORT = "quiz.bank.export"

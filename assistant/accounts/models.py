@@ -1,5 +1,5 @@
-"""The store's tables (SQLAlchemy 2 declarative): users, tokens, audit, feedback, saved conversations and ingest
-jobs.
+"""The store's tables (SQLAlchemy 2 declarative): users, tokens, audit, feedback, saved conversations, and the
+jobs of ingest and evaluation.
 
 The same models run on SQLite (default) and PostgreSQL; times are stored as UTC and read back timezone-aware.
 """
@@ -107,6 +107,23 @@ class Conversation(Base):
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class EvalJob(Base):
+    """An evaluation run an admin started: a question set asked of the served shelf in the background."""
+
+    __tablename__ = "eval_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    configs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class IngestJob(Base):

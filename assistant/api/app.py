@@ -19,6 +19,7 @@ from assistant.accounts.errors import AuthenticationRequired, DirectoryUnavailab
 from assistant.accounts.service import AccountService
 from assistant.api.conversation_store import ConversationStore
 from assistant.api.errors import ConversationNotFound, JobNotFound, PayloadTooLarge, RateLimited, UnsupportedUpload
+from assistant.api.eval_jobs import EvalJobStore, EvalRunner
 from assistant.api.feedback_store import FeedbackStore
 from assistant.api.hardening import (
     BodyLimitMiddleware,
@@ -37,6 +38,7 @@ from assistant.api.routes import (
     chat,
     conversations,
     documents,
+    evaluation,
     feedback,
     health,
     inspection,
@@ -135,6 +137,7 @@ def create_app(
         app.state.quiz = QuizStore(store.db)
         app.state.limits = limits
         app.state.ingest_runner = runner
+        app.state.eval_runner = evaluations = EvalRunner(svc, EvalJobStore(store.db))
         watcher = asyncio.create_task(_watch_index(svc, settings.reload_check_seconds))
         try:
             yield
@@ -143,6 +146,7 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
             await asyncio.to_thread(runner.shutdown)
+            await asyncio.to_thread(evaluations.shutdown)
             if accounts is None:
                 store.close()
 
@@ -162,6 +166,7 @@ def create_app(
     app.include_router(admin.router, responses=_INVALID)
     app.include_router(feedback.router, responses=_INVALID)
     app.include_router(conversations.router, responses=_INVALID)
+    app.include_router(evaluation.router, responses=_INVALID)
     app.include_router(quiz.router, responses=_INVALID)
     app.include_router(inspection.router, responses=_INVALID)
     _add_middleware(app, settings, limits)

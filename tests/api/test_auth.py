@@ -30,6 +30,9 @@ ADMIN_ROUTES = [
     ("GET", "/v1/index/versions"),
     ("POST", "/v1/index/rollback"),
     ("POST", "/v1/backup"),
+    ("POST", "/v1/eval/runs"),
+    ("GET", "/v1/eval/runs"),
+    ("GET", "/v1/eval/runs/0123456789abcdef"),
 ]
 URGENT = "Văn bản khẩn phải được xử lý trong bao lâu?"
 
@@ -49,6 +52,7 @@ def concrete(path: str) -> str:
         path.replace("{doc_id}", "qd-30-2025")
         .replace("{job_id}", "0123456789abcdef")
         .replace("{conversation_id}", "0123456789abcdef01234567")
+        .replace("{run_id}", "0123456789abcdef")
     )
 
 

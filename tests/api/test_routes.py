@@ -321,6 +321,8 @@ JSON_ROUTES = {
     ("/v1/ingest/jobs/{job_id}", "get"): "JobOut",
     ("/v1/feedback", "get"): "FeedbackList",
     ("/v1/me/conversations", "get"): "ConversationList",
+    ("/v1/eval/runs", "get"): "EvalRunList",
+    ("/v1/eval/runs/{run_id}", "get"): "EvalRunOut",
     ("/v1/me/conversations/{conversation_id}", "get"): "ConversationOut",
     ("/v1/me/conversations/{conversation_id}", "put"): "ConversationOut",
     ("/v1/index/rollback", "post"): "RollbackResponse",
@@ -356,6 +358,7 @@ OTHER_ROUTES = {
     ("/v1/quiz/banks/{bank_id}", "delete"),  # 204
     ("/v1/me/conversations/{conversation_id}", "delete"),  # 204
     ("/v1/me/conversations", "post"),  # 201
+    ("/v1/eval/runs", "post"),  # 202
     ("/v1/quiz/banks/{bank_id}/export", "get"),  # a file
     ("/widget.js", "get"),  # the portal chat box (tests/ui/test_widget.py)
 }

@@ -290,6 +290,20 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     assert len(exported) == 1 and "Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ" in exported[0]
     shot("06-feedback-export")
 
+    # -- admin: an evaluation of the served shelf, its progress, then its figures ---------------------------
+    page.get_by_role("tab", name="Đánh giá").click()
+    page.locator("#tl-eval-limit input").fill("4")
+    page.locator("#tl-eval-configs label", has_text="bm25").click()
+    page.locator("#tl-eval-start").click()
+    evaluation = page.locator("#tl-eval-progress .tl-eval")
+    expect(evaluation.locator("progress")).to_be_visible()
+    expect(evaluation).to_have_attribute("data-status", "done", timeout=120_000)
+    expect(evaluation).to_contain_text("(8/8)")
+    expect(evaluation.locator("table.tl-eval-table thead")).to_contain_text("hybrid")
+    expect(evaluation.locator("table.tl-eval-table thead")).to_contain_text("bm25")
+    expect(evaluation.locator("table.tl-eval-table")).to_contain_text("Văn bản đúng đứng đầu (R@1)")
+    eval_shot = shot("06c-admin-evaluation", full_page=True)
+
     # -- admin: re-ingest prefills the form from the chosen document; remove it -----------------------
     page.get_by_role("tab", name="Văn bản").click()
     chooser = page.locator("#tl-docs-select input")
@@ -340,7 +354,7 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     assert errors == [], errors
     LEAD_SHOTS.mkdir(parents=True, exist_ok=True)
     reader_shots = [stack.shots / "02b-source-clause-1366x768.png", stack.shots / "02c-source-clause-390.png"]
-    for path in (chat_shot, warning_shot, upload_shot, phone_shot, *reader_shots):  # the ones that show the most
+    for path in (chat_shot, warning_shot, upload_shot, phone_shot, eval_shot, *reader_shots):  # the ones that show the most
         shutil.copy2(path, LEAD_SHOTS / path.name)
     for path in (chat_shot, phone_shot):
         assert path.stat().st_size > 10_000
