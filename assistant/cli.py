@@ -181,9 +181,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.api.app import create_app
     from assistant.api.hardening import server_options
+    from assistant.api.observability import configure_logging
 
     host, port = args.host or settings.host, args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, **server_options(settings))
+    configure_logging(json_lines=settings.log_format == "json")  # request lines with their id; uvicorn's own off
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_config=None, access_log=False, **server_options(settings)
+    )
     return 0
 
 

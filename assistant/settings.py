@@ -176,6 +176,15 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     reload_check_seconds: float = 2.0
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="'json': one JSON object per log line, with the request id (for a log shipper)"
+    )
+    log_questions: bool = Field(
+        default=False, description="Write each question's text to the log (off: logs never hold question text)"
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token a Prometheus scraper sends to GET /metrics (admins may too)"
+    )
     max_question_chars: int = 2000
 
     # Accounts and access (see README "Accounts and access")

@@ -16,7 +16,7 @@ from ui.admin_undo import RecoveryTab
 from ui.chat import ChatTab
 from ui.client import ApiClient, ApiError
 from ui.evaluation import EvalTab
-from ui.gradio_strings import gradio_i18n
+from ui.gradio_strings import gradio_i18n, labels_head
 from ui.inspection import InspectionTab
 from ui.labels import Labels
 from ui.models import Session
@@ -249,7 +249,7 @@ def create_server(settings: UiSettings | None = None, client: ApiClient | None =
 
     return gr.mount_gradio_app(
         server, ui.blocks, path="/", footer_links=[], ssr_mode=False, theme=THEME, css=CSS, show_error=False,
-        mcp_server=False, i18n=gradio_i18n(),
+        mcp_server=False, i18n=gradio_i18n(), head=labels_head(),
     )  # fmt: skip
 
 

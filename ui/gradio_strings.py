@@ -4,10 +4,13 @@ Gradio translates its components on the page by the browser's language and has n
 browser falls back to English ("Drop File Here"). The product speaks Vietnamese first, so these texts are given
 for every language Gradio knows: a staff member's browser language does not switch Gradio's part of the page to
 English, French or Chinese while the product's own texts stay Vietnamese. Keys are Gradio's (``gradio``'s
-frontend locale files, flattened with dots); a key Gradio no longer uses is harmless.
+frontend locale files, flattened with dots); a key Gradio no longer uses is harmless. A few labels of Gradio's
+buttons carry no key at all; a small script in the page's head puts those in Vietnamese as they are drawn.
 """
 
 from __future__ import annotations
+
+import json
 
 import gradio as gr
 
@@ -88,6 +91,39 @@ GRADIO_LOCALES = (
     "ar", "ca", "ckb", "de", "en", "es", "et", "eu", "fa", "fi", "fr", "he", "hi", "id", "ja", "ko", "lt", "nb",
     "nl", "pl", "pt-BR", "pt", "ro", "ru", "sv", "ta", "th", "tr", "uk", "ur", "uz", "vi", "zh-CN", "zh-TW",
 )  # fmt: skip
+
+
+# Labels Gradio's frontend writes in English with no translation key (aria-label / title of its own buttons).
+UNTRANSLATED_LABELS: dict[str, str] = {
+    "Copy table data": "Chép dữ liệu của bảng",
+    "Copied to clipboard": "Đã chép",
+    "Click to upload or drop files": "Bấm để chọn tệp hoặc thả tệp vào đây",
+    "Empty value": "Trống",
+    "No value": "Không có giá trị",
+    "Copy": "Sao chép",
+    "Copied": "Đã sao chép",
+    "Clear": "Xóa",
+    "Download": "Tải về",
+    "Remove": "Bỏ",
+}
+
+
+def labels_head() -> str:
+    """A script for the page's head that puts those labels in Vietnamese as Gradio draws them."""
+    table = json.dumps(UNTRANSLATED_LABELS, ensure_ascii=False)
+    return (
+        "<script>(() => {\n"
+        f"const vi = {table};\n"
+        "const fix = (el) => { for (const a of ['aria-label', 'title']) {\n"
+        "  const v = el.getAttribute && el.getAttribute(a); if (v && vi[v]) { el.setAttribute(a, vi[v]); } } };\n"
+        "const sweep = (root) => { if (root.querySelectorAll) {\n"
+        "  fix(root); root.querySelectorAll('[aria-label],[title]').forEach(fix); } };\n"
+        "new MutationObserver((changes) => { for (const c of changes) {\n"
+        "  if (c.type === 'attributes') { fix(c.target); } else { c.addedNodes.forEach(sweep); } } })\n"
+        "  .observe(document.documentElement, {subtree: true, childList: true, attributes: true,\n"
+        "           attributeFilter: ['aria-label', 'title']});\n"
+        "})();</script>"
+    )
 
 
 def gradio_i18n() -> gr.I18n:

@@ -29,6 +29,7 @@ from assistant.api.hardening import (
     StartupErrorMiddleware,
 )
 from assistant.api.ingest_jobs import IngestRunner
+from assistant.api.observability import AnswerObserver, Metrics, ObservabilityMiddleware
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
 from assistant.api.routes import (
@@ -45,6 +46,9 @@ from assistant.api.routes import (
     quiz,
     stream,
     widget,
+)
+from assistant.api.routes import (
+    metrics as metrics_route,
 )
 from assistant.api.schemas import ErrorResponse
 from assistant.errors import (
@@ -121,6 +125,7 @@ def create_app(
     at startup (the accounts store is opened, the first admin created and old audit events purged)."""
     settings = settings or Settings()
     limits = RateLimits.from_settings(settings)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -138,6 +143,7 @@ def create_app(
         app.state.limits = limits
         app.state.ingest_runner = runner
         app.state.eval_runner = evaluations = EvalRunner(svc, EvalJobStore(store.db))
+        metrics.watch_shelf(lambda: svc, runner.jobs.pending)
         watcher = asyncio.create_task(_watch_index(svc, settings.reload_check_seconds))
         try:
             yield
@@ -156,7 +162,10 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.metrics = metrics
+    app.state.observer = AnswerObserver(metrics, log_questions=settings.log_questions)
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     app.include_router(widget.router)
     app.include_router(auth.router, responses=_INVALID)
     app.include_router(ask.router, responses=_INVALID)
@@ -169,7 +178,7 @@ def create_app(
     app.include_router(evaluation.router, responses=_INVALID)
     app.include_router(quiz.router, responses=_INVALID)
     app.include_router(inspection.router, responses=_INVALID)
-    _add_middleware(app, settings, limits)
+    _add_middleware(app, settings, limits, metrics)
 
     @app.exception_handler(AssistantError)
     async def domain_error(request: Request, exc: AssistantError) -> JSONResponse:
@@ -202,9 +211,9 @@ def create_app(
     return app
 
 
-def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> None:
-    """Outermost first on the way in: start-up errors as one line, CORS, security headers, request line and header
-    limits, body size limit, rate limit per client address."""
+def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits, metrics: Metrics) -> None:
+    """Outermost first on the way in: start-up errors as one line, request id and metrics, CORS, security headers,
+    request line and header limits, body size limit, rate limit per client address."""
     app.add_middleware(IpRateLimitMiddleware, limiter=limits.ip)
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_kb * 1024, max_upload=settings.max_file_bytes + 1024 * 1024
@@ -223,4 +232,5 @@ def _add_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> Non
             allow_credentials=False,
             max_age=600,
         )
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(StartupErrorMiddleware)

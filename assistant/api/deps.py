@@ -13,6 +13,7 @@ from assistant.accounts.service import AccountService
 from assistant.accounts.users import UserInfo
 from assistant.api.conversation_store import ConversationStore
 from assistant.api.feedback_store import FeedbackStore
+from assistant.api.observability import AnswerObserver
 from assistant.api.quiz_store import QuizStore
 from assistant.api.ratelimit import RateLimits
 from assistant.errors import PermissionDenied
@@ -54,6 +55,11 @@ def get_feedback(request: Request) -> FeedbackStore:
 def get_quiz_store(request: Request) -> QuizStore:
     store: QuizStore = request.app.state.quiz
     return store
+
+
+def get_observer(request: Request) -> AnswerObserver:
+    observer: AnswerObserver = request.app.state.observer
+    return observer
 
 
 def get_limits(request: Request) -> RateLimits:
@@ -135,6 +141,7 @@ ServiceDep = Annotated[AssistantService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+ObserverDep = Annotated[AnswerObserver, Depends(get_observer)]
 ConversationsDep = Annotated[ConversationStore, Depends(get_conversations)]
 QuizStoreDep = Annotated[QuizStore, Depends(get_quiz_store)]
 LimitsDep = Annotated[RateLimits, Depends(get_limits)]

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from assistant.accounts.db import Database
 from assistant.accounts.models import IngestJob, utcnow
 
@@ -47,6 +49,12 @@ class JobStore:
                 row.result = result
             if status in ("done", "failed"):
                 row.finished = utcnow()
+
+    def pending(self) -> int:
+        """Jobs queued or running, in every API process."""
+        query = select(func.count()).select_from(IngestJob).where(IngestJob.status.in_(("queued", "running")))
+        with self.db.session() as session:
+            return int(session.scalar(query) or 0)
 
     def get(self, job_id: str) -> JobInfo | None:
         with self.db.session() as session:

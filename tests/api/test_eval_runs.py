@@ -94,7 +94,9 @@ def test_the_shelf_question_set_by_split_and_limit(client: TestClient) -> None:
         ({"limit": 0}, ["limit"]),
     ],
 )  # fmt: skip
-def test_bad_requests_name_what_to_fix_and_start_nothing(client: TestClient, body: dict[str, Any], says: list[str]) -> None:
+def test_bad_requests_name_what_to_fix_and_start_nothing(
+    client: TestClient, body: dict[str, Any], says: list[str]
+) -> None:
     admin = bearer(client, "quan-tri", roles=["admin"])
     response = client.post("/v1/eval/runs", json=body, headers=admin)
     assert response.status_code == 422, response.text

@@ -262,6 +262,9 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     broken.write_bytes(b"%PDF-1.4\nday khong phai mot tep PDF hop le\n")
     expect(page.locator("#tl-upload-files")).to_contain_text("Thả tệp vào đây")  # Gradio's own texts too
     expect(page.locator("#tl-upload-files")).not_to_contain_text("Drop File Here")
+    expect(page.locator("#tl-upload-files [aria-label='Bấm để chọn tệp hoặc thả tệp vào đây']")).to_have_count(1)
+    english = page.locator("[aria-label='Copy table data'], [aria-label='Click to upload or drop files']")
+    expect(english).to_have_count(0)
     page.locator("#tl-upload-files input[type=file]").set_input_files([str(plan), str(broken)])
     page.locator("#tl-up-title :is(input, textarea)").fill("Kế hoạch Ngày hội chuyển đổi số huyện Văn Quan")
     page.locator("#tl-up-number :is(input, textarea)").fill("45/KH-UBND")
@@ -354,7 +357,7 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     assert errors == [], errors
     LEAD_SHOTS.mkdir(parents=True, exist_ok=True)
     reader_shots = [stack.shots / "02b-source-clause-1366x768.png", stack.shots / "02c-source-clause-390.png"]
-    for path in (chat_shot, warning_shot, upload_shot, phone_shot, eval_shot, *reader_shots):  # the ones that show the most
+    for path in (chat_shot, warning_shot, upload_shot, phone_shot, eval_shot, *reader_shots):  # the most telling
         shutil.copy2(path, LEAD_SHOTS / path.name)
     for path in (chat_shot, phone_shot):
         assert path.stat().st_size > 10_000

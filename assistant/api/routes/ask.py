@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.audit import Action
-from assistant.api.deps import Auditor, AuditorDep, PrincipalDep, ServiceDep
+from assistant.api.deps import Auditor, AuditorDep, ObserverDep, PrincipalDep, ServiceDep
+from assistant.api.observability import AnswerObserver
 from assistant.api.schemas import AskRequest, AskResponse, CitationOut, PassageOut, SearchRequest, SearchResponse
 from assistant.service import AskResult, AssistantService
 from assistant.types import Passage, Principal
@@ -23,9 +24,9 @@ def _passage_out(passage: Passage, principal: Principal) -> PassageOut:
 
 
 async def answer_and_audit(
-    body: AskRequest, service: AssistantService, principal: Principal, auditor: Auditor
+    body: AskRequest, service: AssistantService, principal: Principal, auditor: Auditor, observer: AnswerObserver
 ) -> AskResult:
-    """Answer ``body`` (with its conversation context) and record the question and cited documents."""
+    """Answer ``body`` (with its conversation context), record the question and cited documents, count it."""
     filters = body.filters.to_core() if body.filters else None
     result = await run_in_threadpool(
         service.ask, body.question, principal=principal, history=body.history, filters=filters, top_k=body.top_k
@@ -34,12 +35,15 @@ async def answer_and_audit(
     cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
     detail = {"question": body.question, "cited_doc_ids": cited, "abstained": answer.abstained}
     await run_in_threadpool(auditor.record, Action.ASK, {**detail, "index_version": result.index_version})
+    observer.observe(body.question, result)
     return result
 
 
 @router.post("/ask", response_model=AskResponse, summary="Answer a question with cited sources")
-async def ask(body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep) -> AskResponse:
-    result = await answer_and_audit(body, service, principal, auditor)
+async def ask(
+    body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep, observer: ObserverDep
+) -> AskResponse:
+    result = await answer_and_audit(body, service, principal, auditor, observer)
     answer = result.answer
     return AskResponse(
         answer=answer.text,

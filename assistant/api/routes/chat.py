@@ -31,7 +31,7 @@ from assistant.api.chat_schemas import (
     ModelList,
     Usage,
 )
-from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
+from assistant.api.deps import AuditorDep, ObserverDep, PrincipalDep, ServiceDep
 from assistant.api.routes.ask import answer_and_audit
 from assistant.api.routes.stream import MEDIA_TYPE, STREAM_HEADERS, answer_pieces
 from assistant.api.schemas import AskRequest, CitationOut
@@ -122,10 +122,14 @@ async def _chunks(result: AskResult, text: str) -> AsyncIterator[bytes]:
     summary="OpenAI-compatible chat: the cited answer of /v1/ask to the conversation's last question",
 )
 async def chat_completions(
-    body: ChatCompletionRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep
+    body: ChatCompletionRequest,
+    service: ServiceDep,
+    principal: PrincipalDep,
+    auditor: AuditorDep,
+    observer: ObserverDep,
 ) -> ChatCompletion | StreamingResponse:
     question = ask_request(body)
-    result = await answer_and_audit(question, service, principal, auditor)
+    result = await answer_and_audit(question, service, principal, auditor, observer)
     text = reply_text(result.answer, service.prompts)
     if body.stream:
         return StreamingResponse(_chunks(result, text), media_type=MEDIA_TYPE, headers=STREAM_HEADERS)

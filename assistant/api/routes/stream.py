@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.responses import StreamingResponse
 
-from assistant.api.deps import AuditorDep, PrincipalDep, ServiceDep
+from assistant.api.deps import AuditorDep, ObserverDep, PrincipalDep, ServiceDep
 from assistant.api.routes.ask import answer_and_audit
 from assistant.api.schemas import AskRequest, CitationOut
 from assistant.service import AskResult
@@ -98,7 +98,7 @@ async def _events(result: AskResult) -> AsyncIterator[bytes]:
     summary="Answer a question with cited sources, streamed as Server-Sent Events",
 )
 async def ask_stream(
-    body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep
+    body: AskRequest, service: ServiceDep, principal: PrincipalDep, auditor: AuditorDep, observer: ObserverDep
 ) -> StreamingResponse:
-    result = await answer_and_audit(body, service, principal, auditor)
+    result = await answer_and_audit(body, service, principal, auditor, observer)
     return StreamingResponse(_events(result), media_type=MEDIA_TYPE, headers=STREAM_HEADERS)
