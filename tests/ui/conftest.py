@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,18 +49,6 @@ def api(api_app: ApiFactory) -> TestClient:
 @pytest.fixture
 def client(api: TestClient) -> ApiClient:
     return ApiClient(api)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def free_port() -> Callable[[], int]:
-    """A function returning a loopback port that nothing listens on (at the time of the call)."""
-    return _free_port
 
 
 def _clean_env(**values: str) -> dict[str, str]:
