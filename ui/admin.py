@@ -129,7 +129,9 @@ class DocumentsTab:
                 label="docs.visibility",
             )
             self.allowed_units = labels.add(gr.Textbox(min_width=200), label="docs.allowed_units")
-            self.allowed_roles = labels.add(gr.CheckboxGroup(choices=list(ROLES)), label="docs.allowed_roles")
+            self.allowed_roles = labels.add(
+                gr.CheckboxGroup(choices=[(t(lang, f"role.{r}"), r) for r in ROLES]), label="docs.allowed_roles"
+            )
         self.submit = labels.add(gr.Button(variant="primary", elem_id="tl-upload"), value="docs.submit")
         self.progress = gr.HTML(elem_id="tl-progress")
 

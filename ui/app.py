@@ -52,7 +52,13 @@ def _who(session: Session | None, lang: str) -> str:
     if session.user is None:
         return t(lang, "login.signed_in_anonymous")
     user = session.user
-    return t(lang, "login.signed_in", name=user.name, units=", ".join(user.units) or "—", roles=", ".join(user.roles))
+    return t(
+        lang,
+        "login.signed_in",
+        name=user.name,
+        units=", ".join(user.units) or "—",
+        roles=", ".join(t(lang, f"role.{r}") for r in user.roles),
+    )
 
 
 def build_ui(settings: UiSettings, client: ApiClient | None = None) -> Ui:

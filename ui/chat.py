@@ -18,18 +18,21 @@ from ui.labels import Labels
 from ui.models import Citation, Citations, Delta, Meta, SavedConversation, Session, Turn
 from ui.sources import SourceLinks
 from ui.starters import starters_for
-from ui.strings import error_text, t
+from ui.strings import error_text, short_time, t
 
 logger = logging.getLogger(__name__)
 
 HISTORY_TURNS = 3
 # Event delegation on the component's root: it survives every re-render of the conversation. After a re-render
-# the newest question is scrolled to the top of the conversation box.
+# (an answer, or a saved conversation reopened) the newest question is scrolled to the top of the conversation box.
 TRANSCRIPT_JS = """
 watch('value', () => {
-  const box = element.querySelector('.tl-transcript');
-  const last = box && box.querySelector('article.tl-turn:last-of-type');
-  if (last) { box.scrollTop = last.offsetTop - 8; }
+  // Later, not now: at sign-in the conversation is drawn while its tab is still hidden (no layout yet).
+  setTimeout(() => {
+    const box = element.querySelector('.tl-transcript');
+    const last = box && box.querySelector('article.tl-turn:last-of-type');
+    if (last) { box.scrollTop = last.offsetTop - 8; }
+  }, 150);
 });
 element.addEventListener('click', (event) => {
   const cite = event.target.closest('button.tl-cite');
@@ -76,13 +79,9 @@ def parse_as_of(text: str | None) -> dt.date | None:
     return dt.date(year, month, day)  # ValueError for 31/02/2025
 
 
-def past_choices(saved: list[SavedConversation]) -> list[tuple[str, str]]:
-    """The history list: the first question and the day it was last saved ("dd/mm")."""
-    out = []
-    for c in saved:
-        when = c.updated[8:10] + "/" + c.updated[5:7] if len(c.updated) >= 10 else ""
-        out.append((f"{when} · {c.title}" if when else c.title, c.id))
-    return out
+def past_choices(saved: list[SavedConversation], lang: str) -> list[tuple[str, str]]:
+    """The history list: when it was last saved, the first question and how many questions it holds."""
+    return [(f"{short_time(c.updated)} · {c.title} · {t(lang, 'chat.turns', n=c.turn_count)}", c.id) for c in saved]
 
 
 def rating_choices(lang: str) -> list[tuple[str, str]]:
@@ -286,7 +285,8 @@ class ChatTab:
             try:
                 conversation = self.client.save_conversation(session.token, conversation, turns)
                 saved = self.client.conversations(session.token)
-                done |= {v.conversation: conversation, v.past: gr.update(choices=past_choices(saved), value=None)}
+                listed = past_choices(saved, lang)
+                done |= {v.conversation: conversation, v.past: gr.update(choices=listed, value=conversation)}
             except ApiError as exc:
                 reason = error_text(lang, exc.code, exc.message, api_url=self.client.base_url)
                 done[v.notice] = f"⚠ {t(lang, 'chat.not_saved', reason=reason)}"
@@ -353,7 +353,7 @@ class ChatTab:
             gr.update(choices=citation_choices(turns, last), value=None), render_panel(None, lang), None, "",
             gr.update(value=starters_html(session, lang), visible=not turns), None,
             f"**{t(lang, 'fb.heading')}** — {t(lang, 'fb.none')}", None, "", "", conversation,
-            gr.update(choices=past_choices(saved), value=conversation),
+            gr.update(choices=past_choices(saved, lang), value=conversation),
         )  # fmt: skip
 
     def panel_html(self, turns: list[Turn], key: str | None, session: Session | None, lang: str) -> str:
@@ -362,7 +362,9 @@ class ChatTab:
             return render_panel(None, lang)
         token = session.token if session else None
         link = self.links.url(token, citation.doc_id, citation.page)
-        reader = self.links.reader_url(token, citation.doc_id, citation.chunk_id, quote=citation.snippet, lang=lang)
+        reader = self.links.reader_url(
+            token, citation.doc_id, citation.chunk_id, quote=citation.snippet, label=citation.path, lang=lang
+        )
         return render_panel(citation, lang, link, reader)
 
     def on_transcript(

@@ -15,7 +15,7 @@ import gradio as gr
 from ui.client import ApiClient, ApiError
 from ui.labels import Labels
 from ui.models import EvalRun, Session
-from ui.strings import error_text, t
+from ui.strings import error_text, short_time, t
 
 CONFIGS = ("hybrid", "hybrid-no-ranker", "bm25", "dense")  # the API's choices most worth comparing
 SPLITS = ("", "dev", "test")
@@ -42,10 +42,12 @@ def progress_html(run: EvalRun | None, lang: str, note: str = "") -> str:
         return f'<p class="tl-warning">⚠ {escape(note)}</p>' if note else ""
     share = run.done / run.total if run.total else 0.0
     state = t(lang, f"eval.status.{run.status}")
+    configs = max(1, len(run.configs))
+    progress = t(lang, "eval.progress", done=run.done, total=run.total, questions=run.total // configs, configs=configs)
     head = (
         f'<div class="tl-eval" aria-live="polite" data-status="{escape(run.status)}">'
         f"<p><strong>{escape(run.label)}</strong> — <span class='tl-eval-state'>{escape(state)}</span> "
-        f"({run.done}/{run.total})</p>"
+        f"({escape(progress)})</p>"
         f'<progress max="{run.total or 1}" value="{run.done}" aria-label="{escape(state, quote=True)}">'
         f"{share:.0%}</progress>"
     )
@@ -66,8 +68,8 @@ def progress_html(run: EvalRun | None, lang: str, note: str = "") -> str:
         first = next(iter(run.metrics.values()))
         counts = t(lang, "eval.counts", n=int(first.get("n", 0)), answerable=int(first.get("n_answerable", 0)))
         parts.append(
-            f"<p>{escape(counts)}</p><table class='tl-eval-table'><thead><tr><th></th>{columns}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"<p>{escape(counts)}</p><div class='tl-eval-scroll'><table class='tl-eval-table'><thead><tr><th></th>"
+            f"{columns}</tr></thead><tbody>{rows}</tbody></table></div>"
         )
     if run.misses:
         items = "".join(
@@ -83,9 +85,10 @@ def progress_html(run: EvalRun | None, lang: str, note: str = "") -> str:
 
 def run_choices(runs: list[EvalRun], lang: str) -> list[tuple[str, str]]:
     return [
-        (f"{r.created[:16].replace('T', ' ')} · {r.label} · {t(lang, f'eval.status.{r.status}')}", r.run_id)
+        (f"{short_time(r.created)} · {r.label} · {', '.join(r.configs)} · {t(lang, f'eval.status.{r.status}')}",
+         r.run_id)
         for r in runs
-    ]
+    ]  # fmt: skip
 
 
 class EvalTab:
@@ -113,7 +116,12 @@ class EvalTab:
                     info="eval.limit_info",
                 )
             self.configs = labels.add(
-                gr.CheckboxGroup(choices=list(CONFIGS), value=["hybrid"], min_width=240, elem_id="tl-eval-configs"),
+                gr.CheckboxGroup(
+                    choices=[(t(lang, f"eval.cfg.{c}"), c) for c in CONFIGS],
+                    value=["hybrid"],
+                    min_width=240,
+                    elem_id="tl-eval-configs",
+                ),
                 label="eval.configs",
                 info="eval.configs_info",
             )

@@ -16,6 +16,7 @@ import gradio as gr
 
 VI: dict[str, str] = {
     "common.clear": "Xóa",
+    "common.complete": "Hoàn tất",
     "common.download": "Tải về",
     "common.download_all": "Tải tất cả",
     "common.edit": "Sửa",
@@ -105,6 +106,13 @@ UNTRANSLATED_LABELS: dict[str, str] = {
     "Clear": "Xóa",
     "Download": "Tải về",
     "Remove": "Bỏ",
+    "Table actions": "Thao tác với bảng",
+    "Dataframe": "Bảng dữ liệu",
+    "Open cell menu": "Mở trình đơn của ô",
+    "Fullscreen": "Toàn màn hình",
+    "Exit fullscreen": "Thoát toàn màn hình",
+    "File upload": "Tải tệp lên",
+    "More tabs": "Các thẻ khác",
 }
 
 

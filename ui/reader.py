@@ -56,10 +56,10 @@ def _found(quote: str, text: str) -> str:
     return max(found, key=len, default="")
 
 
-def _part(part: DocumentPart, cited: bool, quote: str, lang: str) -> str:
+def _part(part: DocumentPart, cited: bool, quote: str, lang: str, where: str = "") -> str:
     if not cited:
         return f'<section><p class="path">{escape(part.path)}</p>{_paragraphs(part.text)}</section>'
-    label = t(lang, "reader.cited", path=part.path or "—")
+    label = t(lang, "reader.cited", path=where or part.path or "—")
     marked = _found(quote, part.text)
     return (
         f'<section id="{CITED_ID}" class="cited" aria-label="{escape(label, quote=True)}">'
@@ -67,8 +67,11 @@ def _part(part: DocumentPart, cited: bool, quote: str, lang: str) -> str:
     )
 
 
-def render_reader(doc: DocumentText, chunk_id: str, original_link: str, lang: str, quote: str = "") -> str:
-    """The whole page. ``quote`` is the cited excerpt: marked inside the cited part where it appears whole."""
+def render_reader(
+    doc: DocumentText, chunk_id: str, original_link: str, lang: str, quote: str = "", where: str = ""
+) -> str:
+    """The whole page. ``quote`` is the cited excerpt: marked inside the cited part where it appears whole;
+    ``where`` names the cited place ("khoản 1 Điều 3") when the part is larger (the whole Điều)."""
     d = doc.document
     cited = next((p for p in doc.parts if p.chunk_id == chunk_id), None)
     is_pdf = doc.source_format == "pdf"
@@ -83,7 +86,7 @@ def render_reader(doc: DocumentText, chunk_id: str, original_link: str, lang: st
         if is_pdf and part.page and part.page != last_page:
             body.append(f'<p class="page">{escape(t(lang, "reader.page", page=part.page))}</p>')
             last_page = part.page
-        body.append(_part(part, part is cited, quote, lang))
+        body.append(_part(part, part is cited, quote, lang, where))
     missing = "" if cited else f'<p class="meta old">{escape(t(lang, "reader.missing"))}</p>'
     return (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'

@@ -36,6 +36,7 @@ class _Grant:
     doc_id: str
     expires: float
     quote: str = ""  # the cited excerpt, marked in the reading view
+    label: str = ""  # where it is cited ("khoản 1 Điều 3"), the reading view's title of the cited part
 
 
 class SourceLinks:
@@ -49,7 +50,7 @@ class SourceLinks:
         self._grants: dict[str, _Grant] = {}
         self._lock = threading.Lock()
 
-    def issue(self, token: str | None, doc_id: str, quote: str = "") -> str:
+    def issue(self, token: str | None, doc_id: str, quote: str = "", label: str = "") -> str:
         now = self.clock()
         ticket = secrets.token_urlsafe(24)
         with self._lock:
@@ -57,7 +58,7 @@ class SourceLinks:
                 self._grants = {k: g for k, g in self._grants.items() if g.expires > now}
                 while len(self._grants) >= MAX_TICKETS:
                     self._grants.pop(next(iter(self._grants)))
-            self._grants[ticket] = _Grant(token, doc_id, now + self.ttl, quote[:2000])
+            self._grants[ticket] = _Grant(token, doc_id, now + self.ttl, quote[:2000], label[:200])
         return ticket
 
     def url(self, token: str | None, doc_id: str, page: int | None = None) -> str:
@@ -65,9 +66,11 @@ class SourceLinks:
         fragment = f"#page={page}" if page else ""
         return f"source/{quote_url(doc_id, safe='')}?t={self.issue(token, doc_id)}{fragment}"
 
-    def reader_url(self, token: str | None, doc_id: str, chunk_id: str, *, quote: str = "", lang: str = "vi") -> str:
+    def reader_url(
+        self, token: str | None, doc_id: str, chunk_id: str, *, quote: str = "", label: str = "", lang: str = "vi"
+    ) -> str:
         """A relative link to the reading view: the document's text with ``chunk_id`` highlighted and in view."""
-        ticket = self.issue(token, doc_id, quote)
+        ticket = self.issue(token, doc_id, quote, label)
         return (
             f"source/{quote_url(doc_id, safe='')}/read?t={ticket}&c={quote_url(chunk_id, safe='')}&l={lang}#{CITED_ID}"
         )
@@ -129,7 +132,7 @@ def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
         cited = next((p for p in document.parts if p.chunk_id == c), None)
         page = f"#page={cited.page}" if cited and cited.page and document.source_format == "pdf" else ""
         original = f"../{quote_url(doc_id, safe='')}?t={t}{page}"
-        html = render_reader(document, c, original, lang, grant.quote)
+        html = render_reader(document, c, original, lang, grant.quote, grant.label)
         return HTMLResponse(html, headers={**_SECURITY_HEADERS, "content-security-policy": READER_CSP})
 
     return router

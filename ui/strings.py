@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 Lang = Literal["vi", "en"]
@@ -236,6 +237,17 @@ VI: dict[str, str] = {
     # admin: feedback
     "fbadmin.tab": "Góp ý",
     "eval.tab": "Đánh giá",
+    "role.staff": "cán bộ",
+    "role.trainer": "giảng viên",
+    "role.inspector": "thanh tra viên",
+    "role.evaluator": "người đánh giá",
+    "role.admin": "quản trị viên",
+    "eval.cfg.hybrid": "hybrid — cấu hình đang phục vụ",
+    "eval.cfg.hybrid-no-ranker": "hybrid-no-ranker — không xếp hạng lại",
+    "eval.cfg.bm25": "bm25 — chỉ tìm theo từ",
+    "eval.cfg.dense": "dense — chỉ tìm theo nghĩa",
+    "eval.progress": "{done}/{total} lượt hỏi ({questions} câu × {configs} cấu hình)",
+    "chat.turns": "{n} câu",
     "eval.help": "Hỏi một bộ câu hỏi trên kho văn bản đang phục vụ và đo chất lượng: tìm đúng văn bản (R@1, R@5), "
     "trích dẫn đúng, từ chối khi không có căn cứ. Không chọn tệp: dùng bộ câu hỏi của kho mẫu. Có thể chọn tệp "
     "JSONL câu hỏi (mỗi dòng có id, question, gold_doc_ids), ví dụ tệp xuất từ thẻ Góp ý. Lượt đánh giá vẫn chạy "
@@ -609,6 +621,17 @@ EN: dict[str, str] = {
     "vis.restricted": "restricted",
     "fbadmin.tab": "Feedback",
     "eval.tab": "Evaluation",
+    "role.staff": "staff",
+    "role.trainer": "trainer",
+    "role.inspector": "inspector",
+    "role.evaluator": "evaluator",
+    "role.admin": "admin",
+    "eval.cfg.hybrid": "hybrid — the configuration served",
+    "eval.cfg.hybrid-no-ranker": "hybrid-no-ranker — without re-ranking",
+    "eval.cfg.bm25": "bm25 — words only",
+    "eval.cfg.dense": "dense — meaning only",
+    "eval.progress": "{done}/{total} asks ({questions} questions × {configs} configurations)",
+    "chat.turns": "{n} questions",
     "eval.help": "Ask a question set of the shelf being served and measure it: the right document found (R@1, "
     "R@5), right citations, refusals where there is no basis. No file: the sample shelf's own questions. A JSONL "
     "question file (id, question, gold_doc_ids per line) may be chosen, e.g. the Feedback tab's export. A run goes "
@@ -765,6 +788,20 @@ ERROR_KEYS = {
     "index_not_ready": "error.index_not_ready",
     "bad_response": "error.bad_response",
 }
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving
+
+
+def short_time(iso: str) -> str:
+    """ "06/12 14:05" in Vietnam's time from an ISO time the API gives (UTC); the text as given when unreadable."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(VIETNAM).strftime("%d/%m %H:%M")
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -42,7 +42,8 @@ def test_a_run_is_followed_to_its_figures_and_can_be_opened_again(api: TestClien
     updates = list(tab.run(None, "test", 3, ["hybrid", "bm25"], admin, "vi"))
     html, runs = updates[-1]
     assert "<progress" in updates[0][0] and 'max="6"' in updates[0][0]
-    assert 'data-status="done"' in html and "(6/6)" in html and "kho mẫu · test · 3 câu" in html
+    assert 'data-status="done"' in html and "(6/6 lượt hỏi (3 câu × 2 cấu hình))" in html
+    assert "kho mẫu · test · 3 câu" in html
     assert "<th>hybrid</th><th>bm25</th>" in html and "Văn bản đúng đứng đầu (R@1)" in html
     assert "%" in html
     run_id = runs["value"]

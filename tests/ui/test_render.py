@@ -153,3 +153,5 @@ def test_the_reading_view_shows_pages_escapes_everything_and_warns_when_not_in_f
     assert 'class="old">' in html  # the document is no longer in force: its status stands out
     english = render_reader(pdf_document(*parts), "qd-30-2025:dieu-2", "../x?t=a#page=2", "en")
     assert "Cited passage: Điều 2" in english and "<mark>" not in english  # no excerpt given: the part stands out
+    clause = render_reader(pdf_document(*parts), "qd-30-2025:dieu-2", "../x", "vi", where="khoản 1 Điều 2")
+    assert "▶ Đoạn được trích dẫn: khoản 1 Điều 2" in clause  # the citation's own place, not the whole Điều

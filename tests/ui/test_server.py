@@ -111,7 +111,7 @@ def test_the_reading_view_highlights_the_cited_clause(ui_server: tuple[TestClien
     cited = document.parts[-1]
     quote = cited.text.splitlines()[-1].strip()
     links: SourceLinks = ui.app.state.source_links  # type: ignore[attr-defined]
-    url = links.reader_url(token, "kh-77-stttt", cited.chunk_id, quote=f"… {quote} …")
+    url = links.reader_url(token, "kh-77-stttt", cited.chunk_id, quote=f"… {quote} …", label="khoản 9 Điều 2")
     assert url.endswith("#dieu-duoc-trich")
 
     page = ui.get("/" + url.split("#", 1)[0])
@@ -122,6 +122,7 @@ def test_the_reading_view_highlights_the_cited_clause(ui_server: tuple[TestClien
     section = html[html.index('id="dieu-duoc-trich"') :]
     assert f"<mark>{escape(quote.rstrip('.'))}</mark>" in section.split("</section>", 1)[0]
     assert html.count('class="cited"') == 1 and html.count("<mark>") == 1
+    assert "Đoạn được trích dẫn: khoản 9 Điều 2" in section
     assert all(escape(p.text.splitlines()[0].strip()) in html for p in document.parts)  # the whole text, in order
     original = re.search(r'class="original" href="([^"]+)"', html)
     assert original is not None and original.group(1).startswith("../kh-77-stttt?t=")
