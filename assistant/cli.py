@@ -191,6 +191,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.api.ingest_worker import serve_worker
+    from assistant.api.observability import configure_logging
+
+    configure_logging(json_lines=settings.log_format == "json")
+    serve_worker(settings)
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import serve  # the browser UI: a separate HTTP client of the API, imported only here
 
@@ -534,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "worker", help="ingest the uploads API replicas queue (ASSISTANT_INGEST_WORKER=true; shared data_dir and store)"
+    )
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("ui", help="start the browser UI (a client of the HTTP API; settings ASSISTANT_UI_*)")
     p.add_argument("--host", help="default: ASSISTANT_UI_HOST or 127.0.0.1")

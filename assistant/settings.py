@@ -101,6 +101,16 @@ class Settings(BaseSettings):
         description="An old index version is deleted only this long after it stopped being current "
         "(a server may still be loading it)",
     )
+    ingest_worker: bool = Field(
+        default=False,
+        description="Uploads wait in the store's queue for `assistant worker` (another process, maybe another "
+        "machine sharing data_dir) instead of being ingested in the API process",
+    )
+    worker_lease_seconds: float = Field(
+        default=60.0, gt=0, description="A job whose worker has not beaten its heartbeat this long is taken again"
+    )
+    worker_max_attempts: int = Field(default=3, ge=1, description="Then the job is failed, naming the reason")
+    worker_poll_seconds: float = Field(default=1.0, gt=0, description="How often an idle worker looks for jobs")
     trash_retention_days: int = Field(
         default=30, ge=1, description="Removed documents stay restorable from the trash this many days"
     )

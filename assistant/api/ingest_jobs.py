@@ -1,7 +1,9 @@
 """Runs admin uploads and removals through the ingest pipeline, one at a time, off the request threads.
 
 After a job publishes a new index version the served snapshot is refreshed at once, so the new document is
-answerable by the next request of this process (other processes pick it up on their index watch).
+answerable by the next request of this process (other processes pick it up on their index watch). With
+``ingest_worker`` on, uploads are only queued here and ``assistant worker`` runs them (``ingest_worker.py``);
+removals, restores and rollbacks stay quick synchronous calls of the API.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,46 @@ from assistant.accounts.service import AccountService
 from assistant.api.job_store import JobStore
 from assistant.api.uploads import access_vocabulary
 from assistant.errors import AssistantError, DocumentNotFound
-from assistant.index.versions import VersionStore
+from assistant.index.versions import IngestLocked, VersionStore
 from assistant.service import AssistantService
 from assistant.settings import Settings
+from assistant.types import Embedder
 from ingest.pipeline import IngestPipeline
 from ingest.trash import TrashBin, restore_document
 
 logger = logging.getLogger(__name__)
+
+
+def ingest_job(
+    settings: Settings, embedder: Embedder, accounts: AccountService, jobs: JobStore, job_id: str, path: Path,
+    username: str, *, on_published: Callable[[], None] | None = None,
+) -> None:  # fmt: skip
+    """Ingest the uploaded ``path`` as job ``job_id`` and record its outcome (the job ends done or failed and its
+    folder is removed), except when another process holds the index: IngestLocked is raised, the folder kept."""
+    jobs.update(job_id, status="running")
+    try:
+        vocabulary = access_vocabulary(accounts.tree)  # the same unit and role checks as the upload route
+        report = IngestPipeline(settings, embedder, progress=False, vocabulary=vocabulary).ingest_paths([path])
+        result = report.as_dict()
+        result["failed"] = [{"file": Path(f.path).name, "reason": f.reason} for f in report.failed]
+        result["files"] = [{**f, "path": Path(f["path"]).name} for f in result["files"]]  # no server paths
+        result["warnings"] = [w for f in report.files for w in f.warnings]
+        status = "failed" if report.failed or not (report.ingested or report.replaced or report.skipped) else "done"
+        if (report.ingested or report.replaced) and on_published is not None:
+            on_published()
+        jobs.update(job_id, status=status, result=result)
+        accounts.audit.record(
+            username,
+            Action.DOCUMENT_UPLOAD,
+            {"job": job_id, "file": path.name, "status": status, "doc_ids": report.ingested + report.replaced},
+        )
+    except IngestLocked:
+        raise
+    except Exception as exc:  # the job must end in a state the admin can read, whatever went wrong
+        logger.exception("ingest job %s failed", job_id)
+        reason = str(exc) if isinstance(exc, AssistantError) else f"lỗi không mong đợi ({type(exc).__name__})"
+        jobs.update(job_id, status="failed", result={"failed": [{"file": path.name, "reason": reason}]})
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 class IngestRunner:
@@ -44,9 +80,12 @@ class IngestRunner:
     def job_folder(self, job_id: str) -> Path:
         return self.settings.uploads_dir / job_id
 
-    def submit(self, job_id: str, path: Path, *, username: str) -> Future[None]:
-        """Queue the ingest of ``path`` (already stored in the job folder) as job ``job_id``."""
+    def submit(self, job_id: str, path: Path, *, username: str) -> Future[None] | None:
+        """Queue the ingest of ``path`` (already stored in the job folder) as job ``job_id``: on this process's
+        worker thread, or for ``assistant worker`` when ``ingest_worker`` is on (then None)."""
         self.jobs.create(job_id, username=username, filename=path.name)
+        if self.settings.ingest_worker:
+            return None
         return self._executor.submit(self._ingest, job_id, path, username)
 
     def remove(self, doc_id: str, *, username: str, reason: str = "") -> dict[str, Any]:
@@ -84,28 +123,13 @@ class IngestRunner:
         return IngestPipeline(self.settings, self.service.embedder, progress=False, vocabulary=vocabulary)
 
     def _ingest(self, job_id: str, path: Path, username: str) -> None:
-        jobs = self.jobs
-        jobs.update(job_id, status="running")
         try:
-            report = self._pipeline().ingest_paths([path])
-            result = report.as_dict()
-            result["failed"] = [{"file": Path(f.path).name, "reason": f.reason} for f in report.failed]
-            result["files"] = [{**f, "path": Path(f["path"]).name} for f in result["files"]]  # no server paths
-            result["warnings"] = [w for f in report.files for w in f.warnings]
-            status = "failed" if report.failed or not (report.ingested or report.replaced or report.skipped) else "done"
-            if report.ingested or report.replaced:
-                self._refresh()
-            jobs.update(job_id, status=status, result=result)
-            self.accounts.audit.record(
-                username,
-                Action.DOCUMENT_UPLOAD,
-                {"job": job_id, "file": path.name, "status": status, "doc_ids": report.ingested + report.replaced},
-            )
-        except Exception as exc:  # the job must end in a state the admin can read, whatever went wrong
-            logger.exception("ingest job %s failed", job_id)
-            reason = str(exc) if isinstance(exc, AssistantError) else f"lỗi không mong đợi ({type(exc).__name__})"
-            jobs.update(job_id, status="failed", result={"failed": [{"file": path.name, "reason": reason}]})
-        finally:
+            ingest_job(
+                self.settings, self.service.embedder, self.accounts, self.jobs, job_id, path, username,
+                on_published=self._refresh,
+            )  # fmt: skip
+        except IngestLocked as exc:  # another process (a CLI ingest) holds the index: say so, do not wait
+            self.jobs.update(job_id, status="failed", result={"failed": [{"file": path.name, "reason": str(exc)}]})
             shutil.rmtree(self.job_folder(job_id), ignore_errors=True)
 
     def _remove(self, doc_id: str, username: str, reason: str) -> dict[str, Any]:

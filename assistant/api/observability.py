@@ -156,14 +156,19 @@ class ObservabilityMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds ``request_id`` (empty outside a request) to every record."""
+    """Adds ``request_id`` (empty outside a request) to every record, and ``request_tag`` (" [id]" or nothing) for
+    the plain-text format."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = REQUEST_ID.get()
+        request_id = REQUEST_ID.get()
+        record.request_id = request_id
+        record.request_tag = f" [{request_id}]" if request_id else ""
         return True
 
 
-_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id"}
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message", "asctime", "request_id", "request_tag",
+}  # fmt: skip
 
 
 class JsonFormatter(logging.Formatter):
@@ -188,7 +193,7 @@ def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s [%(request_id)s]: %(message)s")
+        JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s%(request_tag)s: %(message)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

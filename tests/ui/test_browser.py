@@ -248,7 +248,7 @@ def test_staff_and_admin_in_the_browser(stack: Stack, browser: Any) -> None:
     page.locator("#tl-logout").click()
     expect(page.locator("#tl-banner")).to_contain_text("Đã đăng xuất")
     sign_in(ADMIN, ADMIN_PASSWORD)
-    expect(page.locator("#tl-who")).to_contain_text("admin")
+    expect(page.locator("#tl-who")).to_contain_text("vai trò quản trị viên")
     expect(page.locator("article.tl-turn")).to_have_count(0)  # nothing of the previous user is left
     expect(page.locator("#tl-fb-info")).not_to_contain_text("Câu trả lời số")
     docs_tab = page.get_by_role("tab", name="Văn bản")
