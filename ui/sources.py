@@ -98,6 +98,12 @@ def _page(status: int, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=_SECURITY_HEADERS)
 
 
+def _api_error_page(exc: ApiError, lang: str, client: ApiClient) -> HTMLResponse:
+    """The API's refusal (its status; 502 when it did not answer) as a page that says what to do."""
+    status = exc.status if 400 <= exc.status < 600 else 502
+    return _page(status, error_text(lang, exc.code, exc.message, api_url=client.base_url))
+
+
 def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
     """``GET /source/{doc_id}?t=<ticket>``: the document's original file, fetched with the ticket's token."""
     router = APIRouter()
@@ -110,8 +116,7 @@ def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
         try:
             file = client.source(doc_id, grant.token)
         except ApiError as exc:
-            status = exc.status if 400 <= exc.status < 600 else 502
-            return _page(status, error_text("vi", exc.code, exc.message, api_url=client.base_url))
+            return _api_error_page(exc, "vi", client)
         headers = {**file.headers, **_SECURITY_HEADERS}
         headers.pop("content-type", None)
         media_type = file.headers.get("content-type", "application/octet-stream")
@@ -127,8 +132,7 @@ def source_router(client: ApiClient, links: SourceLinks) -> APIRouter:
         try:
             document = client.document_text(doc_id, grant.token)
         except ApiError as exc:
-            status = exc.status if 400 <= exc.status < 600 else 502
-            return _page(status, error_text(lang, exc.code, exc.message, api_url=client.base_url))
+            return _api_error_page(exc, lang, client)
         cited = next((p for p in document.parts if p.chunk_id == c), None)
         page = f"#page={cited.page}" if cited and cited.page and document.source_format == "pdf" else ""
         original = f"../{quote_url(doc_id, safe='')}?t={t}{page}"

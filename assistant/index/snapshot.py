@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +24,7 @@ from assistant.text.numbers import group_by_number, number_key
 from assistant.types import Chunk, DocumentMeta, LexicalIndex, Passage, Principal, SearchFilters, VectorIndex
 
 logger = logging.getLogger(__name__)
+MASKS_KEPT = 64  # row masks kept per snapshot: one per (unit scope, roles, filters) asked recently
 
 
 class NumberedDocument(NamedTuple):
@@ -45,6 +48,9 @@ class IndexSnapshot:
     row_of_chunk_id: dict[str, int] = field(init=False)
     doc_rows: dict[str, list[int]] = field(init=False)
     docs_by_number: dict[str, list[str]] = field(init=False)
+    _sorted_documents: list[DocumentMeta] = field(init=False, repr=False)
+    _masks: OrderedDict[tuple[object, ...], npt.NDArray[np.bool_]] = field(init=False, repr=False)
+    _masks_lock: threading.Lock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.row_of_iid = {int(iid): row for row, iid in enumerate(self.iids)}
@@ -53,6 +59,9 @@ class IndexSnapshot:
         for row, chunk in enumerate(self.chunks):
             self.doc_rows.setdefault(chunk.doc_id, []).append(row)
         self.docs_by_number = group_by_number((doc_id, doc.number) for doc_id, doc in sorted(self.documents.items()))
+        self._sorted_documents = [doc for _, doc in sorted(self.documents.items())]
+        self._masks = OrderedDict()
+        self._masks_lock = threading.Lock()
 
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
@@ -107,14 +116,30 @@ class IndexSnapshot:
     def visible_documents(self, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
         """Documents the caller may see (as they see them) and the filters accept, ordered by id."""
         flt = filters or SearchFilters()
-        seen = (self.view(d, principal) for _, d in sorted(self.documents.items()) if principal.may_see(d))
+        seen = (self.view(d, principal) for d in self._sorted_documents if principal.may_see(d))
         return [d for d in seen if flt.accepts(d)]
 
     def allowed_mask(self, principal: Principal, filters: SearchFilters | None = None) -> npt.NDArray[np.bool_]:
-        """Boolean row mask of chunks that may appear in this caller's results."""
+        """Boolean row mask (read-only) of chunks that may appear in this caller's results.
+
+        What a caller may see depends only on their units, unit scope and roles, so the mask of each such scope
+        and filter set is kept (the ``MASKS_KEPT`` latest): with a province's shelf, building it walks every
+        document, which costs more than the search itself."""
+        flt = filters or SearchFilters()
+        key = (principal.units, principal.unit_scope, principal.roles, flt)
+        with self._masks_lock:
+            kept = self._masks.get(key)
+            if kept is not None:
+                self._masks.move_to_end(key)
+                return kept
         mask = np.zeros(len(self.chunks), dtype=bool)
-        for doc in self.visible_documents(principal, filters):
+        for doc in self.visible_documents(principal, flt):
             mask[self.doc_rows.get(doc.doc_id, [])] = True
+        mask.setflags(write=False)
+        with self._masks_lock:
+            self._masks[key] = mask
+            while len(self._masks) > MASKS_KEPT:
+                self._masks.popitem(last=False)
         return mask
 
     def row_mask(self, rows: list[int]) -> npt.NDArray[np.bool_]:

@@ -279,3 +279,15 @@ def test_a_hidden_replacement_is_not_named_to_those_who_cannot_see_it(
         assert {p.document.superseded_by for p in passages if p.document.doc_id == "qd-30-2025"} == {expected}
     answer = service.ask(URGENT, principal=outsider).answer
     assert "99/QĐ-STTTT" not in answer.text and all("99/QĐ" not in c.warning for c in answer.citations)
+
+
+def test_row_masks_are_kept_per_scope_and_filters_and_cannot_be_changed(service: AssistantService) -> None:
+    snapshot = service.holder.get()
+    public = snapshot.allowed_mask(ANONYMOUS)
+    assert snapshot.allowed_mask(Principal(user_id="khac")) is public  # same scope, another caller: kept
+    insider = snapshot.allowed_mask(Principal(user_id="lan", units=frozenset({"STTTT"})))
+    assert insider is not public and insider.sum() > public.sum()  # the unit's document is added
+    current = snapshot.allowed_mask(ANONYMOUS, SearchFilters(in_force_only=True))
+    assert current is not public and current.sum() < public.sum()
+    with pytest.raises(ValueError):
+        public[0] = not public[0]  # shared between requests: read-only
