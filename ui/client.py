@@ -56,6 +56,7 @@ from ui.models import (
 )
 
 logger = logging.getLogger(__name__)
+MAX_SAVED_BYTES = 200_000  # under the API's default body limit (256 KB)
 
 AuthMode = Literal["open", "login"]
 _PASSED_HEADERS = ("content-type", "content-disposition", "content-security-policy", "x-content-type-options")
@@ -272,7 +273,10 @@ class ApiClient:
 
     def save_conversation(self, token: str, conversation_id: str | None, turns: Sequence[Turn]) -> str:
         """Save the finished turns (a new conversation when ``conversation_id`` is None); the conversation's id."""
-        body = {"turns": [turn.to_saved() for turn in turns if not turn.pending][-100:]}
+        saved = [turn.to_saved() for turn in turns if not turn.pending][-100:]
+        while len(saved) > 1 and len(json.dumps({"turns": saved}, ensure_ascii=False).encode()) > MAX_SAVED_BYTES:
+            saved.pop(0)  # the API takes bodies of ASSISTANT_MAX_BODY_KB (256): a long conversation keeps its end
+        body = {"turns": saved}
         if conversation_id is None:
             return str(self._json("POST", "/v1/me/conversations", token, json=body)["id"])
         path = f"/v1/me/conversations/{quote(conversation_id, safe='')}"

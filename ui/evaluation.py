@@ -27,7 +27,7 @@ FIGURES = (
     ("abstain_auc", "eval.m.auc", "ratio"), ("english_recall@5", "eval.m.en", "%"),
     ("latency_p95_ms", "eval.m.p95", "ms"),
 )  # fmt: skip
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 250_000  # the API takes JSON bodies of ASSISTANT_MAX_BODY_KB (256)
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -157,7 +157,7 @@ class EvalTab:
             try:
                 if Path(file).stat().st_size > MAX_FILE_BYTES:
                     yield (
-                        progress_html(None, lang, t(lang, "eval.too_big", mb=MAX_FILE_BYTES // 1_000_000)),
+                        progress_html(None, lang, t(lang, "eval.too_big", kb=MAX_FILE_BYTES // 1000)),
                         gr.update(),
                     )
                     return

@@ -106,3 +106,12 @@ def test_as_of_leaves_out_documents_issued_later(client: ApiClient) -> None:
     assert isinstance(today, Meta) and isinstance(before, Meta)
     assert today.passages and not today.abstained
     assert before.abstained and before.passages == ()
+
+
+def test_a_long_conversation_keeps_its_newest_turns_within_the_apis_body_limit(api: TestClient) -> None:
+    lan = login(api, "lan", units=("STTTT",))
+    client = ApiClient(api)
+    turns = [Turn(f"Câu hỏi số {i}?", "Trả lời rất dài. " * 300, pending=False) for i in range(60)]
+    conversation = client.save_conversation(lan.token, None, turns)  # ~300 KB in all: over 256 KB
+    kept = client.conversation(lan.token, conversation)
+    assert 10 < len(kept) < 60 and kept[-1].question == "Câu hỏi số 59?"  # the oldest went first
