@@ -49,7 +49,10 @@ class IndexSnapshot:
     doc_rows: dict[str, list[int]] = field(init=False)
     docs_by_number: dict[str, list[str]] = field(init=False)
     _sorted_documents: list[DocumentMeta] = field(init=False, repr=False)
+    _doc_index: dict[str, int] = field(init=False, repr=False)
+    _row_doc: npt.NDArray[np.int64] = field(init=False, repr=False)
     _masks: OrderedDict[tuple[object, ...], npt.NDArray[np.bool_]] = field(init=False, repr=False)
+    _visible: OrderedDict[tuple[object, ...], list[DocumentMeta]] = field(init=False, repr=False)
     _masks_lock: threading.Lock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -60,7 +63,11 @@ class IndexSnapshot:
             self.doc_rows.setdefault(chunk.doc_id, []).append(row)
         self.docs_by_number = group_by_number((doc_id, doc.number) for doc_id, doc in sorted(self.documents.items()))
         self._sorted_documents = [doc for _, doc in sorted(self.documents.items())]
+        self._doc_index = {doc.doc_id: i for i, doc in enumerate(self._sorted_documents)}
+        unknown = len(self._sorted_documents)  # a chunk whose document is missing from the catalog: never allowed
+        self._row_doc = np.array([self._doc_index.get(c.doc_id, unknown) for c in self.chunks], dtype=np.int64)
         self._masks = OrderedDict()
+        self._visible = OrderedDict()
         self._masks_lock = threading.Lock()
 
     @classmethod
@@ -116,15 +123,31 @@ class IndexSnapshot:
     def visible_documents(self, principal: Principal, filters: SearchFilters | None = None) -> list[DocumentMeta]:
         """Documents the caller may see (as they see them) and the filters accept, ordered by id."""
         flt = filters or SearchFilters()
-        seen = (self.view(d, principal) for d in self._sorted_documents if principal.may_see(d))
-        return [d for d in seen if flt.accepts(d)]
+        seen = self._seen_by(principal)
+        return list(seen) if flt == SearchFilters() else [d for d in seen if flt.accepts(d)]
+
+    def _seen_by(self, principal: Principal) -> list[DocumentMeta]:
+        """The documents ``principal`` may see, as they see them: kept per (units, unit scope, roles)."""
+        key = (principal.units, principal.unit_scope, principal.roles)
+        with self._masks_lock:
+            kept = self._visible.get(key)
+            if kept is not None:
+                self._visible.move_to_end(key)
+                return kept
+        seen = [self.view(d, principal) for d in self._sorted_documents if principal.may_see(d)]
+        with self._masks_lock:
+            self._visible[key] = seen
+            while len(self._visible) > MASKS_KEPT:
+                self._visible.popitem(last=False)
+        return seen
 
     def allowed_mask(self, principal: Principal, filters: SearchFilters | None = None) -> npt.NDArray[np.bool_]:
         """Boolean row mask (read-only) of chunks that may appear in this caller's results.
 
-        What a caller may see depends only on their units, unit scope and roles, so the mask of each such scope
-        and filter set is kept (the ``MASKS_KEPT`` latest): with a province's shelf, building it walks every
-        document, which costs more than the search itself."""
+        What a caller may see depends only on their units, unit scope and roles, so the documents each such scope
+        sees, and the mask of each scope and filter set, are kept (the ``MASKS_KEPT`` latest): with a province's
+        shelf, walking every document costs more than the search itself. A question that sets its own date ("năm
+        2023") only filters the documents its scope sees."""
         flt = filters or SearchFilters()
         key = (principal.units, principal.unit_scope, principal.roles, flt)
         with self._masks_lock:
@@ -132,9 +155,9 @@ class IndexSnapshot:
             if kept is not None:
                 self._masks.move_to_end(key)
                 return kept
-        mask = np.zeros(len(self.chunks), dtype=bool)
-        for doc in self.visible_documents(principal, flt):
-            mask[self.doc_rows.get(doc.doc_id, [])] = True
+        allowed = np.zeros(len(self._sorted_documents) + 1, dtype=bool)
+        allowed[[self._doc_index[d.doc_id] for d in self.visible_documents(principal, flt)]] = True
+        mask = allowed[self._row_doc]
         mask.setflags(write=False)
         with self._masks_lock:
             self._masks[key] = mask

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import INTERNAL, ingest, write_doc
 
@@ -291,3 +292,6 @@ def test_row_masks_are_kept_per_scope_and_filters_and_cannot_be_changed(service:
     assert current is not public and current.sum() < public.sum()
     with pytest.raises(ValueError):
         public[0] = not public[0]  # shared between requests: read-only
+    assert not snapshot.allowed_mask(ANONYMOUS, SearchFilters(as_of=dt.date(1990, 1, 1))).any()  # nothing issued yet
+    rows = {row for d in snapshot.visible_documents(ANONYMOUS) for row in snapshot.doc_rows[d.doc_id]}
+    assert set(np.flatnonzero(public)) == rows  # the mask is exactly the rows of the documents the caller sees
