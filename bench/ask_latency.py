@@ -95,27 +95,35 @@ def ingest_sample(settings: Settings, dataset_dir: Path, n: int) -> dict[str, ob
     }
 
 
-def http_phase(env: dict[str, str], questions: list[str], name: str) -> dict[str, object]:
-    """Start the API under uvicorn with ``env`` and time /healthz, /v1/search and /v1/ask for each question."""
+def start_api(env: dict[str, str], ready_timeout: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+    """The API under uvicorn with ``env`` on a free loopback port, once /readyz answers 200; its base URL."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         env=env,
     )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + ready_timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=10).status_code == 200:
+                return server, url
+        except httpx.TransportError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit(f"the API exited with {server.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            server.terminate()
+            raise SystemExit(f"the API did not become ready in {ready_timeout:.0f} s")
+        time.sleep(0.2)
+
+
+def http_phase(env: dict[str, str], questions: list[str], name: str) -> dict[str, object]:
+    """Start the API under uvicorn with ``env`` and time /healthz, /v1/search and /v1/ask for each question."""
+    server, url = start_api(env)
     try:
-        url = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=url, timeout=60) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("API did not become ready in 120 s")
-                time.sleep(0.2)
             for q in questions[:5]:  # warm-up
                 client.post("/v1/ask", json={"question": q})
             timings: dict[str, list[float]] = {"healthz": [], "search": [], "ask": []}

@@ -28,9 +28,7 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -42,6 +40,7 @@ from typing import Any
 import faiss
 import httpx
 import numpy as np
+from ask_latency import start_api  # bench/ is on the path when a bench script runs
 
 from assistant.embedding.factory import create_embedder
 from assistant.index.catalog import Catalog
@@ -117,12 +116,6 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def ingest(settings: Settings, records: list[TextRecord]) -> dict[str, Any]:
     embedder = create_embedder(settings)
     embedder.load()
@@ -152,7 +145,6 @@ def ingest(settings: Settings, records: list[TextRecord]) -> dict[str, Any]:
 
 
 def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
-    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")},
         "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_EMBEDDER": settings.embedder,
@@ -160,26 +152,9 @@ def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) 
         "ASSISTANT_RATE_LIMIT_USER_PER_MINUTE": "0", "ASSISTANT_DATABASE_URL": f"sqlite:///{settings.data_dir}/app.sqlite",
         "ASSISTANT_ADMIN_PASSWORD": secrets.token_urlsafe(24), "PYTHONPATH": str(ROOT),
     }  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_api(env, ready_timeout=600)
     try:
         with httpx.Client(base_url=url, timeout=120) as client:
-            deadline = time.monotonic() + 600
-            while True:
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None:
-                    raise SystemExit(f"the API exited with {server.returncode} before it was ready")
-                if time.monotonic() > deadline:
-                    raise SystemExit("the API did not become ready in 600 s")
-                time.sleep(0.5)
             rss_ready = rss_mb(server.pid)
             for q in questions[:5]:
                 client.post("/v1/ask", json={"question": q["question"]})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from assistant.accounts.db import Database
 from assistant.accounts.models import Conversation, utcnow
@@ -40,6 +41,14 @@ def _title(turns: Sequence[dict[str, Any]]) -> str:
     return question if len(question) <= TITLE_CHARS else question[: TITLE_CHARS - 1] + "…"
 
 
+def _owned(session: Session, username: str, conversation_id: str) -> Conversation:
+    """The user's own conversation; another user's is reported exactly like one that does not exist."""
+    row = session.get(Conversation, conversation_id)
+    if row is None or row.username != username:
+        raise ConversationNotFound(conversation_id)
+    return row
+
+
 class ConversationStore:
     def __init__(self, db: Database, *, keep: int = 50) -> None:
         if keep < 1:
@@ -60,10 +69,7 @@ class ConversationStore:
 
     def get(self, username: str, conversation_id: str) -> ConversationInfo:
         with self.db.session() as session:
-            row = session.get(Conversation, conversation_id)
-            if row is None or row.username != username:
-                raise ConversationNotFound(conversation_id)
-            return ConversationInfo.of(row)
+            return ConversationInfo.of(_owned(session, username, conversation_id))
 
     def create(self, username: str, turns: Sequence[dict[str, Any]]) -> ConversationInfo:
         now = utcnow()
@@ -80,21 +86,16 @@ class ConversationStore:
     def replace(self, username: str, conversation_id: str, turns: Sequence[dict[str, Any]]) -> ConversationInfo:
         """Save the turns of one of the user's conversations (the whole list: the UI sends what it shows)."""
         with self.db.session() as session:
-            row = session.get(Conversation, conversation_id)
-            if row is None or row.username != username:
-                raise ConversationNotFound(conversation_id)
+            row = _owned(session, username, conversation_id)
             row.turns, row.title, row.updated = list(turns), _title(turns), utcnow()
             session.flush()
             return ConversationInfo.of(row)
 
     def delete(self, username: str, conversation_id: str) -> None:
         with self.db.session() as session:
-            row = session.get(Conversation, conversation_id)
-            if row is None or row.username != username:
-                raise ConversationNotFound(conversation_id)
-            session.delete(row)
+            session.delete(_owned(session, username, conversation_id))
 
-    def _trim(self, session: Any, username: str) -> None:
+    def _trim(self, session: Session, username: str) -> None:
         count = session.scalar(select(func.count()).where(Conversation.username == username))
         if count is None or count <= self.keep:
             return
