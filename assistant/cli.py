@@ -191,6 +191,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.api.deploy_files import DeployOptions, write_deploy_files
+
+    options = DeployOptions(
+        replicas=args.replicas, workers=args.workers, repo=args.repo, venv=args.venv, data_dir=args.data_dir,
+        user=args.user, first_port=args.first_port, public_url=args.public_url, llm_model=args.llm_model,
+        admin_username=settings.admin_username,
+    )  # fmt: skip
+    for path in write_deploy_files(args.out, options):
+        print(path)
+    print(f"Xem {args.out / 'README.md'}: cách chạy bằng docker compose hoặc systemd.")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.api.ingest_worker import serve_worker
     from assistant.api.observability import configure_logging
@@ -548,6 +562,22 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="ingest the uploads API replicas queue (ASSISTANT_INGEST_WORKER=true; shared data_dir and store)"
     )
     p.set_defaults(func=cmd_worker)
+
+    from assistant.api.deploy_files import DeployOptions
+
+    defaults = DeployOptions()
+    p = sub.add_parser("deploy", help="write a compose file and systemd units: API ×N, worker, PostgreSQL, Redis, vLLM")
+    p.add_argument("--out", type=Path, required=True, help="a new folder (secrets are drawn for it)")
+    p.add_argument("--replicas", type=int, default=defaults.replicas, help="API replicas behind nginx")
+    p.add_argument("--workers", type=int, default=defaults.workers, help="ingest workers")
+    p.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout the image is built from")
+    p.add_argument("--venv", type=Path, default=defaults.venv, help="systemd: the virtualenv holding `assistant`")
+    p.add_argument("--data-dir", type=Path, default=defaults.data_dir, help="systemd: the shared data folder")
+    p.add_argument("--user", default=defaults.user, help="systemd: the service account")
+    p.add_argument("--first-port", type=int, default=defaults.first_port, help="systemd: replica i listens on +i")
+    p.add_argument("--public-url", default=defaults.public_url, help="the address users reach nginx at")
+    p.add_argument("--llm-model", default=defaults.llm_model, help="the model vLLM serves (compose profile llm)")
+    p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("ui", help="start the browser UI (a client of the HTTP API; settings ASSISTANT_UI_*)")
     p.add_argument("--host", help="default: ASSISTANT_UI_HOST or 127.0.0.1")

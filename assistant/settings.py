@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     reload_check_seconds: float = 2.0
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For gives the client's address (per-IP rate limits, audit): a "
+        "comma-separated list of addresses or networks, '*' for any (only when nothing but the proxy reaches the API)",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text", description="'json': one JSON object per log line, with the request id (for a log shipper)"
     )

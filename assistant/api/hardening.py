@@ -142,8 +142,13 @@ class IpRateLimitMiddleware:
 def server_options(settings: Settings) -> dict[str, Any]:
     """uvicorn options for ``uvicorn.run``: h11 buffers request heads up to ``max_request_head_kb`` (its default,
     16 KB, drops a longer URL with a bare 400 and a reset connection), so RequestLimitsMiddleware can answer
-    anything between the limits and that size with 414/431 and a JSON body."""
-    return {"h11_max_incomplete_event_size": settings.max_request_head_kb * 1024}
+    anything between the limits and that size with 414/431 and a JSON body. The client's address is taken from
+    X-Forwarded-For only when the peer is one of ``forwarded_allow_ips`` (the load balancer)."""
+    return {
+        "h11_max_incomplete_event_size": settings.max_request_head_kb * 1024,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
 
 
 class RequestLimitsMiddleware:

@@ -141,9 +141,15 @@ MAX_RUN = 8  # longest_match is counted up to this many syllables
 
 # Passage-side work depends on the passage text alone: cached, since the same chunks come up for many questions.
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the candidates of recent questions: read once per question, not three times
 def _passage_words(text: str) -> tuple[frozenset[str], frozenset[str], str]:
     tokens = content_tokens(text)
     return frozenset(tokens), frozenset(_bigrams(tokens)), fold_diacritics(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading_words(title: str, number: str, heading: str, path: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(content_tokens(" ".join((title, number, heading, *path))))
 
 
 @lru_cache(maxsize=65536)
@@ -213,8 +219,7 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
     words_of = [_passage_words(p.chunk.text) for p in passages]
     texts = [w[0] for w in words_of]
     heads = [
-        set(content_tokens(" ".join((p.document.title, p.document.number, p.chunk.heading, *p.chunk.heading_path))))
-        for p in passages
+        _heading_words(p.document.title, p.document.number, p.chunk.heading, p.chunk.heading_path) for p in passages
     ]
     df = {t: sum(1 for words in texts if t in words) for t in set(q.terms) | set(q.focus)}
     weight = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in df.items()}

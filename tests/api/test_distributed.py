@@ -1,5 +1,6 @@
 """The distributed shape on one machine: two API replicas and an ingest worker as separate processes, sharing the
-data folder, the accounts store and a Redis on loopback. An upload through replica A is answered by replica B
+data folder (published index versions), a PostgreSQL store (accounts, audit, ingest queue) and a Redis (limits and
+lockout), both throwaway servers on loopback. An upload through replica A is answered by replica B
 once the worker publishes; a login lockout hit on A holds on B; a worker killed mid-job leaves the served version
 whole and its job is taken again by the next worker."""
 
@@ -51,11 +52,11 @@ def wait_until(check: Callable[[], Any], timeout: float, what: str) -> Any:
 
 def test_two_replicas_and_a_worker(
     tmp_path: Path, launch: Any, free_port: Callable[[], int], clean_env: Callable[..., dict[str, str]],
-    redis_server: Any,
+    redis_server: Any, postgres: Callable[[], str],
 ) -> None:  # fmt: skip
     shared = tmp_path / "shared"
     env = clean_env(
-        ASSISTANT_DATA_DIR=str(shared), ASSISTANT_DATABASE_URL=f"sqlite:///{shared / 'app.sqlite'}",
+        ASSISTANT_DATA_DIR=str(shared), ASSISTANT_DATABASE_URL=postgres(),
         ASSISTANT_EMBEDDER="hashing", ASSISTANT_ENVIRONMENT="test", ASSISTANT_ALLOW_ANONYMOUS="false",
         ASSISTANT_ADMIN_USERNAME=ADMIN, ASSISTANT_ADMIN_PASSWORD=ADMIN_PASSWORD, ASSISTANT_INGEST_WORKER="true",
         ASSISTANT_REDIS_URL=redis_server.url, ASSISTANT_LOGIN_ATTEMPTS_PER_MINUTE="5",

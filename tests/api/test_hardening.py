@@ -289,7 +289,7 @@ def test_server_options_let_uvicorn_read_heads_past_the_limits() -> None:
     from assistant.api.hardening import server_options
 
     settings = Settings(_env_file=None, max_url_kb=8, max_headers_kb=32, max_request_head_kb=512)  # type: ignore[call-arg]
-    assert server_options(settings) == {"h11_max_incomplete_event_size": 512 * 1024}
+    assert server_options(settings)["h11_max_incomplete_event_size"] == 512 * 1024
     with pytest.raises(ValueError, match="max_request_head_kb"):
         Settings(_env_file=None, max_url_kb=64, max_headers_kb=64, max_request_head_kb=64)  # type: ignore[call-arg]
 
@@ -320,3 +320,29 @@ def test_a_refused_start_up_is_one_line_not_a_traceback(settings: Settings, serv
     message = str(failed["message"])
     assert message.startswith("Lỗi: Chưa có tài khoản quản trị và ASSISTANT_ADMIN_PASSWORD không đạt chính sách")
     assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize(
+    ("allowed", "peer", "seen"),
+    [
+        ("127.0.0.1", "127.0.0.1", "203.0.113.9"),  # the load balancer on the same host: its header is believed
+        ("127.0.0.1", "198.51.100.7", "198.51.100.7"),  # anyone else cannot pick the address its limit is counted on
+        ("10.0.0.0/8", "10.4.0.2", "203.0.113.9"),
+    ],  # fmt: skip
+)
+def test_the_client_address_comes_from_x_forwarded_for_only_through_an_allowed_proxy(
+    allowed: str, peer: str, seen: str
+) -> None:
+    import uvicorn
+
+    from assistant.api.hardening import server_options
+
+    async def echo(request: Request) -> Response:
+        return Response(request.client.host if request.client else "")
+
+    config = uvicorn.Config(
+        Starlette(routes=[Route("/", echo)]), **server_options(Settings(forwarded_allow_ips=allowed))
+    )
+    config.load()
+    client = TestClient(config.loaded_app, client=(peer, 40000))
+    assert client.get("/", headers={"X-Forwarded-For": "203.0.113.9"}).text == seen

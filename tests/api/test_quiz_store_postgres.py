@@ -1,19 +1,10 @@
-"""The quiz bank store on a real PostgreSQL server started on loopback (the fixture of
-tests/assistant/accounts/test_postgres.py, copied: test modules do not import each other)."""
+"""The quiz bank store on a real PostgreSQL server started on loopback (the session's ``postgres`` fixture,
+tests/conftest.py)."""
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import secrets
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
@@ -58,68 +49,6 @@ OUTSIDER = Principal("an", frozenset({"SYT"}), frozenset({"trainer"}), frozenset
 
 def seen_by(principal: Principal) -> DocumentLookup:
     return lambda doc_id: DOCS[doc_id] if doc_id in DOCS and principal.may_see(DOCS[doc_id]) else None
-
-
-def server_binaries() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    return Path(found[-1]).parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Callable[[], str]]:
-    """Start a server; yields a factory of URLs, each to a new empty database."""
-    bindir = server_binaries()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not installed (Debian package 'postgresql'; `make test` installs it)")
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver: pip install 'tro-ly-cong-chuc-so[postgres]'")
-    prefix: list[str] = []
-    root = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' OS user to run the server as")
-        os.chown(root, owner.pw_uid, owner.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    password = secrets.token_urlsafe(16)
-    pwfile = root / "pw"
-    pwfile.write_text(password, encoding="utf-8")
-    if prefix:
-        os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
-    port, data = free_port(), root / "data"
-
-    def run(*args: str) -> None:
-        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
-
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "assistant", "--pwfile", str(pwfile), "-A", "scram-sha-256",
-        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-    options = f"-h 127.0.0.1 -p {port} -k {root} -F -c fsync=off"
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60", "-o", options,
-        "start")  # fmt: skip
-    counter = iter(range(1_000_000))
-
-    def new_database() -> str:
-        import psycopg
-
-        name = f"quiz_{next(counter)}"
-        with psycopg.connect(
-            host="127.0.0.1", port=port, user="assistant", password=password, dbname="postgres", autocommit=True
-        ) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        return f"postgresql+psycopg://assistant:{password}@127.0.0.1:{port}/{name}"
-
-    try:
-        yield new_database
-    finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False,
-                       capture_output=True, timeout=60)  # fmt: skip
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from assistant.service import AssistantService
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
-MAX_EXAMPLES = 25  # per operation and generation mode
+MAX_EXAMPLES = 15  # per operation and generation mode (derandomized: the same cases every run)
 
 
 def fuzz(

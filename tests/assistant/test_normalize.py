@@ -1,5 +1,8 @@
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assistant.text.normalize import (
     fold_diacritics,
     has_diacritics,
@@ -44,3 +47,20 @@ def test_tokens_are_folded_syllables_without_stopwords() -> None:
 def test_slugify() -> None:
     assert slugify("Quyết định 1637/QĐ-BNG") == "quyet-dinh-1637-qd-bng"
     assert slugify("  Nghị quyết 57-NQ/TW ") == "nghi-quyet-57-nq-tw"
+
+
+VIETNAMESE = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+
+
+def _reference_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " .,-0123456789\u0301\u0323ßİ€中"))
+    | st.text()
+)
+def test_fast_folding_equals_the_unicode_decomposition(text: str) -> None:
+    assert fold_diacritics(text) == _reference_fold(text)
