@@ -47,7 +47,7 @@ class ComposerWeights(BaseModel):
     fallback_lexical_share: float = 0.6
 
 
-VectorIndexKind = Literal["auto", "flat", "hnsw"]
+VectorIndexKind = Literal["auto", "flat", "sq8", "hnsw"]
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "admin", "password"})
 
@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
 
     # Vector index
-    vector_index: VectorIndexKind = "auto"
-    hnsw_threshold: int = 200_000
+    vector_index: VectorIndexKind = "auto"  # auto: flat below compact_threshold vectors, sq8 above
+    compact_threshold: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
 

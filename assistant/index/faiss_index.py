@@ -1,4 +1,6 @@
-"""FAISS inner-product index with int64 id mapping: exact (flat) by default, HNSW for large corpora."""
+"""FAISS inner-product index with int64 id mapping: exact (flat) for small shelves, 8-bit scalar-quantized above
+``compact_threshold`` vectors (a quarter of the memory, about 3× faster, recall@10 0.985 of exact at 100k in
+bench/scale.py), HNSW only when asked for (faster still, recall 0.92-0.94 at 100k)."""
 
 from __future__ import annotations
 
@@ -15,16 +17,18 @@ from assistant.types import Vectors
 logger = logging.getLogger(__name__)
 _faiss: Any = faiss  # the bundled stubs lack the search-parameter classes
 
-IndexKind = Literal["flat", "hnsw"]
+IndexKind = Literal["flat", "sq8", "hnsw"]
+KINDS: tuple[IndexKind, ...] = ("flat", "sq8", "hnsw")
 
 
-def choose_kind(requested: str, size: int, hnsw_threshold: int) -> IndexKind:
-    """``auto`` means exact search below ``hnsw_threshold`` vectors and HNSW above."""
+def choose_kind(requested: str, size: int, compact_threshold: int) -> IndexKind:
+    """``auto`` means exact search below ``compact_threshold`` vectors and the 8-bit scalar-quantized index above."""
     if requested == "auto":
-        return "hnsw" if size >= hnsw_threshold else "flat"
-    if requested not in ("flat", "hnsw"):
-        raise ValueError(f"vector index must be auto, flat or hnsw, got {requested!r}")
-    return "flat" if requested == "flat" else "hnsw"
+        return "sq8" if size >= compact_threshold else "flat"
+    for kind in KINDS:
+        if requested == kind:
+            return kind
+    raise ValueError(f"vector index must be auto, flat, sq8 or hnsw, got {requested!r}")
 
 
 class FaissVectorIndex:
@@ -38,6 +42,8 @@ class FaissVectorIndex:
         self._ef_search = ef_search
         if kind == "flat":
             base: Any = faiss.IndexFlatIP(dim)
+        elif kind == "sq8":  # trained (per-dimension ranges) on the first vectors added
+            base = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
         else:
             base = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             base.hnsw.efConstruction = max(40, 2 * hnsw_m)
@@ -48,7 +54,7 @@ class FaissVectorIndex:
 
     @property
     def supports_remove(self) -> bool:
-        return self.kind == "flat"
+        return self.kind != "hnsw"
 
     def add(self, ids: npt.NDArray[np.int64], vectors: Vectors) -> None:
         if len(ids) != len(vectors):
@@ -57,7 +63,10 @@ class FaissVectorIndex:
             return
         if vectors.shape[1] != self.dim:
             raise ValueError(f"vectors have dim {vectors.shape[1]}, index expects {self.dim}")
-        self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if not self._index.is_trained:
+            self._index.train(vectors)
+        self._index.add_with_ids(vectors, ids.astype(np.int64))
 
     def remove(self, ids: npt.NDArray[np.int64]) -> None:
         if len(ids) == 0:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.errors import ConfigurationError
 from assistant.index.catalog import Catalog
-from assistant.index.faiss_index import IndexKind
+from assistant.index.faiss_index import KINDS, IndexKind
 
 CATALOG_FILE = "catalog.sqlite"
 VECTORS_FILE = "vectors.faiss"
@@ -49,7 +49,7 @@ def read_manifest(catalog: Catalog) -> Manifest:
     return Manifest(
         embedder=meta.get("embedder", ""),
         dim=int(meta.get("dim") or 0),
-        vector_kind="hnsw" if kind == "hnsw" else "flat" if kind == "flat" else None,
+        vector_kind=next((k for k in KINDS if k == kind), None),
     )
 
 

@@ -38,7 +38,6 @@ class IndexSnapshot:
     version: str
     documents: dict[str, DocumentMeta]
     chunks: list[Chunk]
-    embed_texts: list[str]
     iids: npt.NDArray[np.int64]
     vectors: VectorIndex
     bm25: LexicalIndex
@@ -83,7 +82,6 @@ class IndexSnapshot:
             version=info["version"],
             documents={d.doc_id: d for d in catalog.documents()},
             chunks=[s.chunk for s in stored],
-            embed_texts=[s.embed_text for s in stored],
             iids=np.array([s.iid for s in stored], dtype=np.int64),
             vectors=FaissVectorIndex.load(path / VECTORS_FILE, manifest.vector_kind or "flat", ef_search=ef_search),
             bm25=Bm25Index.load(path / BM25_FILE),

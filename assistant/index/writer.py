@@ -112,12 +112,12 @@ class IndexWriter:
         new_texts: list[str],
         stored: list[StoredChunk],
     ) -> IndexKind:
-        kind = choose_kind(self.settings.vector_index, len(stored), self.settings.hnsw_threshold)
+        kind = choose_kind(self.settings.vector_index, len(stored), self.settings.compact_threshold)
         path = self.path / VECTORS_FILE
         new_vectors = self.cache.embed_passages(self.embedder, new_texts, progress=self.progress)
         index: VectorIndex
-        if path.exists() and previous.vector_kind == kind == "flat":
-            index = FaissVectorIndex.load(path, "flat")
+        if path.exists() and previous.vector_kind == kind and kind != "hnsw":  # edited in place
+            index = FaissVectorIndex.load(path, kind)
             index.remove(old_iids)
             index.add(new_iids, new_vectors)
         else:

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.index.bm25 import Bm25Index
 
@@ -65,3 +67,56 @@ def test_uncounted_rows_change_no_score_of_the_others() -> None:
 def test_counted_flags_must_match_the_texts() -> None:
     with pytest.raises(ValueError, match="3 texts"):
         Bm25Index().build(DOCS, counted=[True])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from(["ho", "so", "cap", "phep", "xa", "tinh"]), max_size=6), min_size=1,
+                   max_size=40).map(lambda rows: [" ".join(r) for r in rows]),
+    k=st.integers(1, 12),
+    seed=st.integers(0, 2**16),
+)  # fmt: skip
+def test_the_top_k_is_the_stable_full_sort_ties_included(texts: list[str], k: int, seed: int) -> None:
+    index = Bm25Index()
+    index.build(texts)
+    mask = np.random.default_rng(seed).random(len(texts)) < 0.7
+    for query in ("ho so", "cap phep xa", "tinh"):
+        scores = np.where(mask, index.scores(query), 0.0)
+        expected = [int(r) for r in np.argsort(-scores, kind="stable") if scores[r] > 0][:k]
+        assert [row for row, _ in index.search(query, k, mask)] == expected
+
+
+def _reference_scores(texts: list[str], counted: list[bool], query: str) -> np.ndarray:
+    """Okapi BM25 written out term by term (statistics from the counted rows; all rows when none is)."""
+    from collections import Counter
+
+    from assistant.text.tokenize import lexical_features
+
+    docs = [Counter(lexical_features(t)) for t in texts]
+    rows = [i for i, c in enumerate(counted) if c] or list(range(len(texts)))
+    avgdl = (sum(sum(docs[i].values()) for i in rows) / len(rows)) or 1.0
+    out = np.zeros(len(texts))
+    for term, qtf in Counter(lexical_features(query)).items():
+        df = sum(1 for i in rows if term in docs[i])
+        idf = math.log(1 + (len(rows) - df + 0.5) / (df + 0.5))
+        for i, doc in enumerate(docs):
+            if term in doc:
+                tf = doc[term]
+                out[i] += qtf * idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * sum(doc.values()) / avgdl))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.lists(st.sampled_from(["ho", "so", "cap", "phep", "xa", "tinh", "mat"]), max_size=7),
+                  st.booleans()),
+        min_size=1, max_size=30,
+    ),
+)  # fmt: skip
+def test_scores_equal_the_formula_written_out(rows: list[tuple[list[str], bool]]) -> None:
+    texts, counted = [" ".join(words) for words, _ in rows], [flag for _, flag in rows]
+    index = Bm25Index()
+    index.build(texts, counted=counted)
+    for query in ("ho so", "cap phep xa", "mat mat tinh", "khong co"):
+        np.testing.assert_allclose(index.scores(query), _reference_scores(texts, counted, query), rtol=1e-5, atol=1e-6)

@@ -18,8 +18,11 @@ from support import DECREE, ingest, write_doc
 from assistant.embedding.hashing import HashingEmbedder
 from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
+from assistant.index.catalog import Catalog
+from assistant.index.manifest import read_manifest
 from assistant.index.snapshot import IndexSnapshot
 from assistant.index.versions import VersionStore
+from assistant.service import AssistantService
 from assistant.settings import Settings
 from assistant.types import ANONYMOUS, Vectors
 from ingest.pipeline import IngestPipeline
@@ -83,6 +86,26 @@ def test_changed_document_replaces_its_chunks_in_both_indexes(settings: Settings
     assert len(snap.vectors) == len(snap.chunks) == len(snap.bm25)
     lexical = [snap.chunks[row].chunk_id for row, _ in snap.bm25.search("90 phút", 5)]
     assert lexical[0] == "qd-30-2025:dieu-2"
+
+
+def test_a_shelf_past_the_compact_threshold_is_quantized_and_edited_in_place(settings: Settings, shelf: Path) -> None:
+    compact = settings.model_copy(update={"compact_threshold": 5})
+    embedder = CountingEmbedder()
+    first = ingest(compact, embedder, shelf)
+    current = VersionStore(compact.index_dir).current()
+    assert first.chunks_total >= 5 and current is not None
+    assert read_manifest(Catalog(current.path / "catalog.sqlite")).vector_kind == "sq8"
+    before = len(embedder.embedded)
+    path = shelf / "qd-30-2025.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("2 giờ", "90 phút"), encoding="utf-8")
+    report = ingest(compact, embedder, shelf)
+    assert len(embedder.embedded) - before < report.chunks_added + 2  # only the changed chunks: no full rebuild
+    snap = snapshot(compact)
+    assert snap.vectors.kind == "sq8" and len(snap.vectors) == len(snap.chunks)  # type: ignore[attr-defined]
+    service = AssistantService(compact, embedder=embedder)
+    service.load()
+    hits = service.search("xử lý sự cố trong 90 phút", principal=ANONYMOUS).passages
+    assert hits and hits[0].chunk.chunk_id == "qd-30-2025:dieu-2"
 
 
 def test_remove_deletes_from_both_indexes(settings: Settings, embedder: HashingEmbedder, shelf: Path) -> None:
