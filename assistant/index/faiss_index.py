@@ -1,6 +1,6 @@
 """FAISS inner-product index with int64 id mapping: exact (flat) for small shelves, 8-bit scalar-quantized above
-``compact_threshold`` vectors (a quarter of the memory, about 3× faster, recall@10 0.985 of exact at 100k in
-bench/scale.py), HNSW only when asked for (faster still, recall 0.92-0.94 at 100k)."""
+``compact_threshold`` vectors (a quarter of the memory, 2-3× faster, recall@10 0.989 of exact at 100k in
+bench/scale.py), HNSW only when asked for (faster still, but recall 0.90-0.92 at 100k)."""
 
 from __future__ import annotations
 
