@@ -285,7 +285,8 @@ def _systemd_units(options: DeployOptions) -> dict[str, str]:
             "[Unit]\nDescription=Trợ lý công chức số browser UI\nPartOf=assistant.target\n"
             + "After=network-online.target\n\n[Service]\nType=exec\n"
             + f"ExecStart={bin_} ui --host 127.0.0.1 --port {UI_PORT} --api-url http://127.0.0.1:{LB_PORT}\n"
-            + hardening + "\n[Install]\nWantedBy=assistant.target\n"
+            + hardening.replace(f"EnvironmentFile={env_file}\n", "")  # a client of the API: none of its secrets
+            + "\n[Install]\nWantedBy=assistant.target\n"
         ),
     }  # fmt: skip
     wants = [f"assistant-api@{options.first_port + i}.service" for i in range(options.replicas)]

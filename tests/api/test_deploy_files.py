@@ -84,6 +84,7 @@ def test_systemd_units_pass_systemd_analyze_verify(rendered: Path) -> None:
     api = (units / "assistant-api@.service").read_text(encoding="utf-8")
     assert f"ExecStart={sys.prefix}/bin/assistant serve --host 127.0.0.1 --port %i" in api
     assert "ProtectSystem=strict" in api and "EnvironmentFile=/etc/tro-ly-cong-chuc-so/assistant.env" in api
+    assert "EnvironmentFile" not in (units / "assistant-ui.service").read_text(encoding="utf-8")  # no secret there
     instances = [units / "assistant-api@8001.service", units / "assistant-worker@1.service"]
     for instance in instances:
         instance.symlink_to(units / re.sub(r"@\d+", "@", instance.name))
