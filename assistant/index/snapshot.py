@@ -8,9 +8,10 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,30 @@ from assistant.types import Chunk, DocumentMeta, LexicalIndex, Passage, Principa
 
 logger = logging.getLogger(__name__)
 MASKS_KEPT = 64  # row masks kept per snapshot: one per (unit scope, roles, filters) asked recently
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Recent(Generic[K, V]):
+    """The ``limit`` latest values by key, shared by the request threads; a missing value is made outside the lock
+    (two threads may both make it; the values are equal)."""
+
+    def __init__(self, limit: int) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+        return value
 
 
 class NumberedDocument(NamedTuple):
@@ -50,9 +75,8 @@ class IndexSnapshot:
     _sorted_documents: list[DocumentMeta] = field(init=False, repr=False)
     _doc_index: dict[str, int] = field(init=False, repr=False)
     _row_doc: npt.NDArray[np.int64] = field(init=False, repr=False)
-    _masks: OrderedDict[tuple[object, ...], npt.NDArray[np.bool_]] = field(init=False, repr=False)
-    _visible: OrderedDict[tuple[object, ...], list[DocumentMeta]] = field(init=False, repr=False)
-    _masks_lock: threading.Lock = field(init=False, repr=False)
+    _masks: _Recent[tuple[object, ...], npt.NDArray[np.bool_]] = field(init=False, repr=False)
+    _visible: _Recent[tuple[object, ...], list[DocumentMeta]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.row_of_iid = {int(iid): row for row, iid in enumerate(self.iids)}
@@ -65,9 +89,8 @@ class IndexSnapshot:
         self._doc_index = {doc.doc_id: i for i, doc in enumerate(self._sorted_documents)}
         unknown = len(self._sorted_documents)  # a chunk whose document is missing from the catalog: never allowed
         self._row_doc = np.array([self._doc_index.get(c.doc_id, unknown) for c in self.chunks], dtype=np.int64)
-        self._masks = OrderedDict()
-        self._visible = OrderedDict()
-        self._masks_lock = threading.Lock()
+        self._masks = _Recent(MASKS_KEPT)
+        self._visible = _Recent(MASKS_KEPT)
 
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
@@ -127,17 +150,9 @@ class IndexSnapshot:
     def _seen_by(self, principal: Principal) -> list[DocumentMeta]:
         """The documents ``principal`` may see, as they see them: kept per (units, unit scope, roles)."""
         key = (principal.units, principal.unit_scope, principal.roles)
-        with self._masks_lock:
-            kept = self._visible.get(key)
-            if kept is not None:
-                self._visible.move_to_end(key)
-                return kept
-        seen = [self.view(d, principal) for d in self._sorted_documents if principal.may_see(d)]
-        with self._masks_lock:
-            self._visible[key] = seen
-            while len(self._visible) > MASKS_KEPT:
-                self._visible.popitem(last=False)
-        return seen
+        return self._visible.get(
+            key, lambda: [self.view(d, principal) for d in self._sorted_documents if principal.may_see(d)]
+        )
 
     def allowed_mask(self, principal: Principal, filters: SearchFilters | None = None) -> npt.NDArray[np.bool_]:
         """Boolean row mask (read-only) of chunks that may appear in this caller's results.
@@ -147,21 +162,15 @@ class IndexSnapshot:
         shelf, walking every document costs more than the search itself. A question that sets its own date ("năm
         2023") only filters the documents its scope sees."""
         flt = filters or SearchFilters()
-        key = (principal.units, principal.unit_scope, principal.roles, flt)
-        with self._masks_lock:
-            kept = self._masks.get(key)
-            if kept is not None:
-                self._masks.move_to_end(key)
-                return kept
-        allowed = np.zeros(len(self._sorted_documents) + 1, dtype=bool)
-        allowed[[self._doc_index[d.doc_id] for d in self.visible_documents(principal, flt)]] = True
-        mask = allowed[self._row_doc]
-        mask.setflags(write=False)
-        with self._masks_lock:
-            self._masks[key] = mask
-            while len(self._masks) > MASKS_KEPT:
-                self._masks.popitem(last=False)
-        return mask
+
+        def make() -> npt.NDArray[np.bool_]:
+            allowed = np.zeros(len(self._sorted_documents) + 1, dtype=bool)
+            allowed[[self._doc_index[d.doc_id] for d in self.visible_documents(principal, flt)]] = True
+            mask = allowed[self._row_doc]
+            mask.setflags(write=False)
+            return mask
+
+        return self._masks.get((principal.units, principal.unit_scope, principal.roles, flt), make)
 
     def row_mask(self, rows: list[int]) -> npt.NDArray[np.bool_]:
         mask = np.zeros(len(self.chunks), dtype=bool)
