@@ -28,13 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ask_latency import percentiles
 from langchain_classic.retrievers import EnsembleRetriever
 from langchain_community.retrievers import BM25Retriever
 from langchain_community.vectorstores import FAISS
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
-from scale import ALQAC, percentiles  # bench/ is on the path when a bench script runs
+from scale import ALQAC  # bench/ is on the path when a bench script runs
 
 from assistant.embedding.factory import create_embedder
 from assistant.service import AssistantService, RetrievalConfig

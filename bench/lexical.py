@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scale import ALQAC, load_articles, percentiles, rss_mb, shelf  # bench/ is on the path when a bench script runs
+from ask_latency import percentiles
+from scale import ALQAC, load_articles, rss_mb, shelf  # bench/ is on the path when a bench script runs
 
 from assistant.index.bm25 import Bm25Index
 from assistant.text.tokenize import lexical_features

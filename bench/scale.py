@@ -29,7 +29,6 @@ import random
 import re
 import secrets
 import shutil
-import statistics
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -41,7 +40,7 @@ from typing import Any
 import faiss
 import httpx
 import numpy as np
-from ask_latency import start_api  # bench/ is on the path when a bench script runs
+from ask_latency import percentiles, start_api  # bench/ is on the path when a bench script runs
 
 from assistant.embedding.factory import create_embedder
 from assistant.index.catalog import Catalog
@@ -103,11 +102,6 @@ def synthetic(articles: Sequence[Article], count: int, seed: int) -> Iterator[Te
 def shelf(articles: Sequence[Article], size: int, seed: int) -> list[TextRecord]:
     real = [TextRecord(a.doc_id, f"{a.law} - Điều. {a.heading}", a.text) for a in articles]
     return real + list(synthetic(articles, max(0, size - len(real)), seed))
-
-
-def percentiles(ms: Sequence[float]) -> dict[str, float]:
-    q = statistics.quantiles(sorted(ms), n=100, method="inclusive")
-    return {"p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "p99_ms": round(q[98], 1), "n": len(ms)}
 
 
 def rss_mb(pid: int) -> float:
