@@ -216,7 +216,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # a plain function: module-scoped servers use it too
 def free_port() -> Callable[[], int]:
     """A function returning a loopback port that nothing listens on (at the time of the call)."""
     return _free_port
@@ -383,14 +383,17 @@ Launcher = Callable[..., LiveProcess]
 
 @pytest.fixture
 def launch(tmp_path: Path) -> Iterator[Launcher]:
-    """``launch(name, args, env, health_url)`` starts a server in ``tmp_path`` and waits until it answers; every
-    process started this way is stopped at the end of the test, whatever happened."""
+    """``launch(name, args, env, health_url[, timeout])`` starts a server in ``tmp_path`` and waits until it
+    answers; every process started this way is stopped at the end of the test, whatever happened."""
     started: list[LiveProcess] = []
 
-    def start(name: str, args: Sequence[str], env: dict[str, str], health_url: str | None) -> LiveProcess:
+    def start(
+        name: str, args: Sequence[str], env: dict[str, str], health_url: str | None,
+        timeout: float = STARTUP_TIMEOUT_S,
+    ) -> LiveProcess:  # fmt: skip
         process = LiveProcess(name, args, env, tmp_path, health_url)
         started.append(process)
-        process.wait_ready()
+        process.wait_ready(timeout)
         return process
 
     try:

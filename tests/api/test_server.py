@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -30,74 +27,47 @@ BORDERLINE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running(command: list[str], env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """Run ``command`` (given the port as its last argument) until /healthz answers; yields the base URL and
-    always stops the process."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "uvicorn.log").open("wb")
-    # cwd: no stray .env from the working tree
-    process = subprocess.Popen([*command, str(port)], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn exited with {process.returncode}:\n{(tmp_path / 'uvicorn.log').read_text()}")
-            try:
-                if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not answer within {STARTUP_TIMEOUT_S:.0f} s")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-def server_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_DATA_DIR=str(settings.data_dir),
-        ASSISTANT_EMBEDDER="hashing",
-        ASSISTANT_ABSTAIN_THRESHOLD="0.2",
+def server_env(settings: Settings, clean_env: Callable[..., dict[str, str]]) -> dict[str, str]:
+    return clean_env(
+        ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_EMBEDDER="hashing", ASSISTANT_ABSTAIN_THRESHOLD="0.2"
     )
-    return env
+
+
+Launch = Callable[..., Any]  # the `launch` fixture (tests/conftest.py)
+Port = Callable[[], int]  # the `free_port` fixture
+
+
+def start_server(command: list[str], env: dict[str, str], launch: Launch, free_port: Port) -> str:
+    """Run ``command`` (given the port as its last argument) until /healthz answers; returns the base URL (the
+    process is stopped at the end of the test)."""
+    base_url = f"http://127.0.0.1:{(port := free_port())}"
+    launch("uvicorn", [*command, str(port)], env, f"{base_url}/healthz", STARTUP_TIMEOUT_S)
+    return base_url
 
 
 @pytest.fixture
-def server(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path) -> Iterator[str]:
-    """Start uvicorn on the ingested shelf; yields the base URL and always stops the process."""
+def server(
+    settings: Settings, embedder: HashingEmbedder, shelf: Path, launch: Launch, free_port: Port,
+    clean_env: Callable[..., dict[str, str]],
+) -> str:  # fmt: skip
+    """Start uvicorn on the ingested shelf; returns the base URL."""
     report = ingest(settings, embedder, shelf)
     assert not report.failed, report.failed
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", "127.0.0.1", "--port",
     ]  # fmt: skip
-    with running(command, server_env(settings), tmp_path) as base_url:
-        yield base_url
+    return start_server(command, server_env(settings, clean_env), launch, free_port)
 
 
 @pytest.fixture
-def served(settings: Settings, embedder: HashingEmbedder, shelf: Path, tmp_path: Path) -> Iterator[str]:
+def served(
+    settings: Settings, embedder: HashingEmbedder, shelf: Path, launch: Launch, free_port: Port,
+    clean_env: Callable[..., dict[str, str]],
+) -> str:  # fmt: skip
     """`assistant serve` (uvicorn with the project's server options) on the ingested shelf."""
     assert not ingest(settings, embedder, shelf).failed
     command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port"]
-    with running(command, server_env(settings), tmp_path) as base_url:
-        yield base_url
+    return start_server(command, server_env(settings, clean_env), launch, free_port)
 
 
 def test_real_server_answers_over_http(server: str, settings: Settings) -> None:

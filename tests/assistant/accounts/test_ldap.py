@@ -12,7 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -93,14 +93,8 @@ def binary(name: str) -> str | None:
     return shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if Path(p).exists()), None)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def directory() -> Iterator[str]:
+def directory(free_port: Callable[[], int]) -> Iterator[str]:
     """A running slapd with LDIF loaded; yields its ldap:// URL and always stops it."""
     slapd, ldapadd = binary("slapd"), binary("ldapadd")
     if slapd is None or ldapadd is None or not Path("/usr/lib/ldap").is_dir():
@@ -215,7 +209,9 @@ def test_a_locally_disabled_directory_account_stays_out(accounts: AccountService
         accounts.login("lan", PASSWORDS["lan"])
 
 
-def test_an_unreachable_directory_is_503_not_a_wrong_password(accounts: AccountService) -> None:
+def test_an_unreachable_directory_is_503_not_a_wrong_password(
+    accounts: AccountService, free_port: Callable[[], int]
+) -> None:
     accounts.ldap.settings = accounts.settings.model_copy(update={"ldap_url": f"ldap://127.0.0.1:{free_port()}"})  # type: ignore[union-attr]
     with pytest.raises(DirectoryUnavailable, match="Không kết nối được máy chủ thư mục"):
         accounts.login("lan", PASSWORDS["lan"])
