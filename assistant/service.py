@@ -322,8 +322,8 @@ class AssistantService:
 
         def find(key: str, mentioning: str) -> Passage | None:
             doc = lookup(key)
-            rows = snapshot.doc_rows.get(doc.doc_id, []) if doc is not None else []
-            chunks = sorted((snapshot.chunks[r] for r in rows), key=lambda c: c.ordinal)
+            rows = snapshot.chunks.rows_of(doc.doc_id) if doc is not None else range(0)
+            chunks = sorted(snapshot.chunks.many(rows), key=lambda c: c.ordinal)
             if doc is None or not chunks:
                 return None
             wanted = number_key(mentioning) if mentioning else ""
@@ -356,8 +356,8 @@ class AssistantService:
 
     def document_of_chunk(self, chunk_id: str) -> str | None:
         snapshot = self.holder.get()
-        row = snapshot.row_of_chunk_id.get(chunk_id)
-        return snapshot.chunks[row].doc_id if row is not None else None
+        row = snapshot.chunks.row_of_chunk_id(chunk_id)
+        return snapshot.chunks.doc_id(row) if row is not None else None
 
     def index_version(self) -> str:
         """The served version; IndexNotReady before an index is loaded."""
@@ -372,7 +372,7 @@ class AssistantService:
         doc = snapshot.documents.get(doc_id)
         if doc is None or not principal.may_see(doc):
             raise DocumentNotFound(doc_id)
-        return snapshot.view(doc, principal), [snapshot.chunks[row] for row in snapshot.doc_rows.get(doc_id, [])]
+        return snapshot.view(doc, principal), snapshot.chunks.many(snapshot.chunks.rows_of(doc_id))
 
     def source_file(self, doc_id: str, *, principal: Principal) -> tuple[DocumentMeta, Path]:
         doc, _ = self.document(doc_id, principal=principal)

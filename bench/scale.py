@@ -111,20 +111,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def ingest(settings: Settings, records: list[TextRecord]) -> dict[str, Any]:
+def ingest(settings: Settings, records: list[TextRecord]) -> tuple[dict[str, Any], np.ndarray]:
+    """The ingest figures, and the vectors of every chunk straight from the encoder (exact, for the ANN sweep)."""
     embedder = create_embedder(settings)
     embedder.load()
     fresh = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
     again = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
     current = VersionStore(settings.index_dir).current()
     assert current is not None
-    texts = [s.embed_text for s in Catalog(current.path / "catalog.sqlite").chunks()]
     started = time.perf_counter()
-    for start in range(0, len(texts), 4096):
-        embedder.embed_passages(texts[start : start + 4096])
+    vectors = encode_catalog(settings, current.path)
     encoder_seconds = time.perf_counter() - started
     sizes = {f.name: f.stat().st_size for f in current.path.iterdir() if f.is_file()}
-    return {
+    figures = {
         "ingest": {
             "chunks": fresh.chunks_total,
             "seconds": round(fresh.seconds, 1),
@@ -135,8 +134,19 @@ def ingest(settings: Settings, records: list[TextRecord]) -> dict[str, Any]:
             "ratio_unchanged_to_fresh": round(again.seconds / fresh.seconds, 3),
         },
         "index_bytes": sizes,
-        "index_path": str(current.path),
     }
+    return figures, vectors
+
+
+def encode_catalog(settings: Settings, index_path: Path) -> np.ndarray:
+    """Every chunk's embedding text of the version at ``index_path`` through the encoder, 4,096 at a time."""
+    embedder = create_embedder(settings)
+    embedder.load()
+    texts = [s.embed_text for s in Catalog(index_path / "catalog.sqlite").chunks()]
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    for start in range(0, len(texts), 4096):
+        out[start : start + 4096] = embedder.embed_passages(texts[start : start + 4096])
+    return out
 
 
 def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
@@ -201,13 +211,6 @@ ANN_KINDS: tuple[tuple[str, str, dict[str, int]], ...] = (
 )
 
 
-def ann_recall(settings: Settings, index_path: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """The vectors of the ingested index compared by :func:`ann_sweep`."""
-    flat = faiss.read_index(str(index_path / "vectors.faiss"))
-    base = faiss.downcast_index(flat.index) if hasattr(flat, "index") else flat
-    return ann_sweep(settings, base.reconstruct_n(0, base.ntotal), questions)
-
-
 def embed_records(settings: Settings, records: list[TextRecord]) -> np.ndarray:
     """The passage vectors of ``records`` straight from the encoder (no ingest): for the vector-index sweep alone."""
     embedder = create_embedder(settings)
@@ -225,9 +228,12 @@ def _one_by_one(index: Any, queries: np.ndarray) -> tuple[np.ndarray, float]:
     return found, (time.perf_counter() - started) * 1000 / len(queries)
 
 
-def ann_sweep(settings: Settings, vectors: np.ndarray, questions: list[dict[str, Any]]) -> dict[str, Any]:
+def ann_sweep(
+    settings: Settings, vectors: np.ndarray, questions: list[dict[str, Any]], kinds: Sequence[str] = ()
+) -> dict[str, Any]:
     """Each kind of ``ANN_KINDS`` against exact search over ``vectors``, for the alqac questions: recall@10, build
-    seconds (training included), bytes once serialized, and search milliseconds per question."""
+    seconds (training included), bytes once serialized, and search milliseconds per question (only the named
+    ``kinds`` when given)."""
     embedder = create_embedder(settings)
     embedder.load()
     queries = np.asarray(embedder.embed_queries([q["question"] for q in questions]), dtype=np.float32)
@@ -244,7 +250,7 @@ def ann_sweep(settings: Settings, vectors: np.ndarray, questions: list[dict[str,
     rng = np.random.default_rng(0)
     sample = vectors[rng.choice(n, size=min(n, max(40 * nlist, 20_000)), replace=False)]
     for name, spec, knobs in ANN_KINDS:
-        if "IVF" in spec and n < 40 * nlist:
+        if ("IVF" in spec and n < 40 * nlist) or (kinds and name not in kinds):
             continue
         started = time.perf_counter()
         index = faiss.index_factory(dim, spec.format(nlist=nlist, pq=dim // 8), faiss.METRIC_INNER_PRODUCT)
@@ -274,6 +280,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep data/bench/scale-* after the run")
     parser.add_argument(
+        "--reuse", action="store_true", help="serve the index a --keep run left at that size (no ingest figures)"
+    )
+    parser.add_argument("--ann-kinds", nargs="*", default=[], help="only these ANN_KINDS names (default: all)")
+    parser.add_argument(
         "--only-ann", action="store_true", help="only compare vector index kinds, on the encoder's vectors (no ingest)"
     )
     args = parser.parse_args()
@@ -290,24 +300,29 @@ def main() -> int:
     }
     for size in args.sizes:
         folder = base.data_dir / "bench" / f"scale-{args.embedder}-{size}-{args.seed}"
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.reuse:
+            shutil.rmtree(folder, ignore_errors=True)
         settings = base.model_copy(
             update={"data_dir": folder, "embedder": args.embedder, "embedding_cache_dir": None, "environment": "test"}
         )
         records = shelf(articles, size, args.seed)
+        measured: dict[str, Any]
         if args.only_ann:
             started = time.perf_counter()
             vectors = embed_records(settings, records)
             measured = {"embed_seconds": round(time.perf_counter() - started, 1), "documents": len(records)}
-            measured["ann"] = ann_sweep(settings, vectors, questions)
+            measured["ann"] = ann_sweep(settings, vectors, questions, args.ann_kinds)
             result["sizes"][str(size)] = measured
             print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)
             continue
-        measured = ingest(settings, records)
-        index_path = Path(measured.pop("index_path"))
+        current = VersionStore(settings.index_dir).current()
+        if args.reuse and current is not None:
+            measured, vectors = {"reused": current.version}, encode_catalog(settings, current.path)
+        else:
+            measured, vectors = ingest(settings, records)
         measured["documents"] = len(records)
         measured["http"] = http(settings, questions, args.concurrency)
-        measured["ann"] = ann_recall(settings, index_path, questions)
+        measured["ann"] = ann_sweep(settings, vectors, questions, args.ann_kinds)
         result["sizes"][str(size)] = measured
         print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)
         if not args.keep:

@@ -332,9 +332,7 @@ def clean_env() -> Callable[..., dict[str, str]]:
 class LiveProcess:
     """A server subprocess with its log file; ``stop()`` terminates it (kill after 10 s)."""
 
-    def __init__(
-        self, name: str, args: Sequence[str], env: dict[str, str], cwd: Path, health_url: str | None
-    ) -> None:
+    def __init__(self, name: str, args: Sequence[str], env: dict[str, str], cwd: Path, health_url: str | None) -> None:
         self.name = name
         self.log_path = cwd / f"{name}.log"
         self._log = self.log_path.open("wb")

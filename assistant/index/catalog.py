@@ -66,7 +66,9 @@ class Catalog:
 
     def chunks(self) -> list[StoredChunk]:
         with self.connect() as conn:
-            rows = conn.execute("SELECT iid, embed_text, chunk_json FROM chunks ORDER BY doc_id, ordinal").fetchall()
+            rows = conn.execute(
+                "SELECT iid, embed_text, chunk_json FROM chunks ORDER BY doc_id, ordinal, iid"
+            ).fetchall()
         return [StoredChunk(iid=r[0], chunk=chunk_from_json(r[2]), embed_text=r[1]) for r in rows]
 
     def count_chunks(self) -> int:

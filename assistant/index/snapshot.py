@@ -19,10 +19,11 @@ import numpy.typing as npt
 from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
+from assistant.index.chunk_table import ChunkTable
 from assistant.index.faiss_index import FaissVectorIndex
 from assistant.index.manifest import BM25_FILE, CATALOG_FILE, VECTORS_FILE, VERSION_FILE, read_manifest
 from assistant.text.numbers import group_by_number, number_key
-from assistant.types import Chunk, DocumentMeta, LexicalIndex, Passage, Principal, SearchFilters, VectorIndex
+from assistant.types import DocumentMeta, LexicalIndex, Passage, Principal, SearchFilters, VectorIndex
 
 logger = logging.getLogger(__name__)
 MASKS_KEPT = 64  # row masks kept per snapshot: one per (unit scope, roles, filters) asked recently
@@ -60,17 +61,16 @@ class NumberedDocument(NamedTuple):
 
 @dataclass
 class IndexSnapshot:
+    """Documents are held in memory; chunks are read from the catalog as needed (see ChunkTable), so a row's
+    vector id is ``chunks.iids[row]`` and its document ``chunks.doc_id(row)``."""
+
     version: str
     documents: dict[str, DocumentMeta]
-    chunks: list[Chunk]
-    iids: npt.NDArray[np.int64]
+    chunks: ChunkTable
     vectors: VectorIndex
     bm25: LexicalIndex
     embedder_name: str
     info: dict[str, object] = field(default_factory=dict)
-    row_of_iid: dict[int, int] = field(init=False)
-    row_of_chunk_id: dict[str, int] = field(init=False)
-    doc_rows: dict[str, list[int]] = field(init=False)
     docs_by_number: dict[str, list[str]] = field(init=False)
     _sorted_documents: list[DocumentMeta] = field(init=False, repr=False)
     _doc_index: dict[str, int] = field(init=False, repr=False)
@@ -79,18 +79,18 @@ class IndexSnapshot:
     _visible: _Recent[tuple[object, ...], list[DocumentMeta]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.row_of_iid = {int(iid): row for row, iid in enumerate(self.iids)}
-        self.row_of_chunk_id = {c.chunk_id: row for row, c in enumerate(self.chunks)}
-        self.doc_rows = {}
-        for row, chunk in enumerate(self.chunks):
-            self.doc_rows.setdefault(chunk.doc_id, []).append(row)
         self.docs_by_number = group_by_number((doc_id, doc.number) for doc_id, doc in sorted(self.documents.items()))
         self._sorted_documents = [doc for _, doc in sorted(self.documents.items())]
         self._doc_index = {doc.doc_id: i for i, doc in enumerate(self._sorted_documents)}
         unknown = len(self._sorted_documents)  # a chunk whose document is missing from the catalog: never allowed
-        self._row_doc = np.array([self._doc_index.get(c.doc_id, unknown) for c in self.chunks], dtype=np.int64)
+        of_table = np.array([self._doc_index.get(d, unknown) for d in self.chunks.doc_ids], dtype=np.int64)
+        self._row_doc = of_table[self.chunks.row_doc] if len(of_table) else np.zeros(0, dtype=np.int64)
         self._masks = _Recent(MASKS_KEPT)
         self._visible = _Recent(MASKS_KEPT)
+
+    @property
+    def iids(self) -> npt.NDArray[np.int64]:
+        return self.chunks.iids
 
     @classmethod
     def load(cls, path: Path, *, expected_embedder: str | None = None, ef_search: int = 128) -> IndexSnapshot:
@@ -100,12 +100,10 @@ class IndexSnapshot:
         manifest = read_manifest(catalog)
         if expected_embedder:
             manifest.check_embedder(expected_embedder, index=info["version"])
-        stored = catalog.chunks()
         snapshot = cls(
             version=info["version"],
             documents={d.doc_id: d for d in catalog.documents()},
-            chunks=[s.chunk for s in stored],
-            iids=np.array([s.iid for s in stored], dtype=np.int64),
+            chunks=ChunkTable(path / CATALOG_FILE),
             vectors=FaissVectorIndex.load(path / VECTORS_FILE, manifest.vector_kind or "flat", ef_search=ef_search),
             bm25=Bm25Index.load(path / BM25_FILE),
             embedder_name=manifest.embedder,
@@ -189,7 +187,7 @@ class IndexSnapshot:
         ]
         found: dict[str, NumberedDocument] = {}
         for doc_id in named + successors:
-            rows = [row for row in self.doc_rows.get(doc_id, []) if mask[row]]
+            rows = [row for row in self.chunks.rows_of(doc_id) if mask[row]]
             if rows and doc_id not in found:
                 found[doc_id] = NumberedDocument(doc_id, rows, named=doc_id in named)
         return list(found.values())

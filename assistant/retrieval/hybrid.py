@@ -121,7 +121,8 @@ class HybridRetriever:
             for scope, n in scopes:
                 allowed = None if scope.all() else snapshot.iids[scope]
                 hits = snapshot.vectors.search(vector, n, allowed=allowed)
-                dense = _merged(dense, [(snapshot.row_of_iid[iid], score) for iid, score in hits])
+                rows = [(snapshot.chunks.row_of_iid(iid), score) for iid, score in hits]
+                dense = _merged(dense, [(row, score) for row, score in rows if row is not None])
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         candidates = self._candidates(snapshot, query, lexical, dense, flt, mask, principal)
@@ -180,10 +181,11 @@ class HybridRetriever:
         for row, score in fused.items():
             if not mask[row]:  # defensive: never let a filtered-out chunk through
                 continue
-            doc = snapshot.view(snapshot.documents[snapshot.chunks[row].doc_id], principal)
+            doc = snapshot.view(snapshot.documents[snapshot.chunks.doc_id(row)], principal)
             final = score if doc.is_current(flt.as_of) else score * penalty
             scored.append((final, row, score))
         scored.sort(key=lambda item: (-item[0], item[1]))
+        snapshot.chunks.many(row for _, row, _ in scored)  # read from the catalog in one query, then cached
         return [
             snapshot.passage(
                 row,

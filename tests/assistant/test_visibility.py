@@ -37,12 +37,12 @@ Phát hiện sai phạm tại gói thầu mã GT-KIWI-55 với tổng giá trị
 
 
 def hidden_chunk_count(service: AssistantService, doc_id: str = HIDDEN) -> int:
-    return len(service.holder.get().doc_rows[doc_id])
+    return len(service.holder.get().chunks.rows_of(doc_id))
 
 
 def visible_chunk_count(service: AssistantService, principal: Principal) -> int:
     snapshot = service.holder.get()
-    return sum(len(snapshot.doc_rows[d.doc_id]) for d in snapshot.visible_documents(principal))
+    return sum(len(snapshot.chunks.rows_of(d.doc_id)) for d in snapshot.visible_documents(principal))
 
 
 # -- a unit-only document is invisible to outsiders ---------------------------------------------------
@@ -293,5 +293,5 @@ def test_row_masks_are_kept_per_scope_and_filters_and_cannot_be_changed(service:
     with pytest.raises(ValueError):
         public[0] = not public[0]  # shared between requests: read-only
     assert not snapshot.allowed_mask(ANONYMOUS, SearchFilters(as_of=dt.date(1990, 1, 1))).any()  # nothing issued yet
-    rows = {row for d in snapshot.visible_documents(ANONYMOUS) for row in snapshot.doc_rows[d.doc_id]}
+    rows = {row for d in snapshot.visible_documents(ANONYMOUS) for row in snapshot.chunks.rows_of(d.doc_id)}
     assert set(np.flatnonzero(public)) == rows  # the mask is exactly the rows of the documents the caller sees

@@ -76,7 +76,8 @@ def test_every_gold_id_exists(snapshot: IndexSnapshot) -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    missing = [(q["id"], cid) for q in questions for cid in q["gold_chunk_ids"] if cid not in snapshot.row_of_chunk_id]
+    gold = [(q["id"], cid) for q in questions for cid in q["gold_chunk_ids"]]
+    missing = [(qid, cid) for qid, cid in gold if snapshot.chunks.row_of_chunk_id(cid) is None]
     assert missing == []
     assert all(d in snapshot.documents for q in questions for d in q["gold_doc_ids"])
     assert len({q["id"] for q in questions}) == len(questions) >= 250

@@ -50,7 +50,7 @@ def test_ingest_publishes_a_consistent_version(settings: Settings, embedder: Has
     assert report.failed == [] and report.version
     snap = snapshot(settings)
     assert len(snap.chunks) == len(snap.vectors) == len(snap.bm25) == report.chunks_total
-    assert {"qd-30-2025:dieu-2", "qd-30-2025:dieu-3"} <= set(snap.row_of_chunk_id)
+    assert None not in {snap.chunks.row_of_chunk_id(c) for c in ("qd-30-2025:dieu-2", "qd-30-2025:dieu-3")}
     old = snap.documents["qd-12-2024"]
     assert old.superseded_by == ("30/2025/QĐ-UBND",) and not old.is_current()
     assert snap.documents["qd-30-2025"].is_current()
@@ -81,7 +81,9 @@ def test_changed_document_replaces_its_chunks_in_both_indexes(settings: Settings
     # Only the changed article (and the document's header chunk, whose title is embedded) is embedded again.
     assert 1 <= len(embedder.embedded) - before < report.chunks_added
     snap = snapshot(settings)
-    text = snap.chunks[snap.row_of_chunk_id["qd-30-2025:dieu-2"]].text
+    row = snap.chunks.row_of_chunk_id("qd-30-2025:dieu-2")
+    assert row is not None
+    text = snap.chunks[row].text
     assert "90 phút" in text and "2 giờ" not in text
     assert len(snap.vectors) == len(snap.chunks) == len(snap.bm25)
     lexical = [snap.chunks[row].chunk_id for row, _ in snap.bm25.search("90 phút", 5)]

@@ -80,12 +80,13 @@ def test_remove_moves_to_the_trash_and_restore_brings_it_back_without_embedding(
     assert (doc.visibility, doc.unit, doc.allowed_units, doc.allowed_roles) == (
         "restricted", "TTT", ("TTT",), ("inspector",),
     )  # fmt: skip
-    old_rows = before.doc_rows["kl-05-ttt"]
-    new_rows = after.doc_rows["kl-05-ttt"]
+    old_rows = before.chunks.rows_of("kl-05-ttt")
+    new_rows = after.chunks.rows_of("kl-05-ttt")
     assert [before.chunks[r] for r in old_rows] == [after.chunks[r] for r in new_rows]
     query = HashingEmbedder(256).embed_queries(["Sai phạm tại gói thầu GT-KIWI-55"])
     hits = after.vectors.search(query, 1)
-    assert after.chunks[after.row_of_iid[hits[0][0]]].doc_id == "kl-05-ttt"
+    row = after.chunks.row_of_iid(hits[0][0])
+    assert row is not None and after.chunks.doc_id(row) == "kl-05-ttt"
     assert (settings.sources_dir / doc.source_path).is_file()
 
 
@@ -138,7 +139,7 @@ def test_trash_vectors_are_the_indexed_ones(settings: Settings, embedder: Hashin
     pipeline.remove(["qd-30-2025"])
     [entry] = pipeline.trash.entries()
     kept = pipeline.trash.load(entry, embedder=embedder.name, dim=embedder.dim)
-    iids = before.iids[before.doc_rows["qd-30-2025"]]
+    iids = before.iids[list(before.chunks.rows_of("qd-30-2025"))]
     assert kept.vectors is not None
     assert np.allclose(kept.vectors, before.vectors.reconstruct(iids))  # type: ignore[attr-defined]
     assert pipeline.trash.load(entry, embedder="other", dim=embedder.dim).vectors is None

@@ -74,9 +74,7 @@ def test_the_store_checks_new_and_changed_passwords(accounts: AccountService) ->
 
 
 @pytest.mark.parametrize("password", ["aaaaaaaaaa", "aaaaaaaaaaaa", "admin1234567", "langson2025!"])
-def test_a_weak_first_admin_password_stops_production_with_one_line(
-    account_settings: Settings, password: str
-) -> None:
+def test_a_weak_first_admin_password_stops_production_with_one_line(account_settings: Settings, password: str) -> None:
     settings = account_settings.model_copy(update={"environment": "production", "admin_password": SecretStr(password)})
     accounts = AccountService(settings)
     accounts.open(bootstrap=False)
