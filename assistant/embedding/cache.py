@@ -68,7 +68,7 @@ class EmbeddingCache:
         keys = [text_key(t) for t in texts]
         cached = self.get_many(sorted(set(keys)))
         missing = sorted({k for k in keys if k not in cached})
-        self.hits += len(keys) - sum(1 for k in keys if k in missing)
+        self.hits += sum(1 for k in keys if k in cached)  # against the dict: a list here was quadratic at scale
         self.misses += len(missing)
         if missing:
             first_text = {k: t for k, t in zip(keys, texts, strict=True)}

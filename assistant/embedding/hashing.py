@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,11 +33,9 @@ class HashingEmbedder:
         for row, text in enumerate(texts):
             tokens = fold_tokens(text)
             features = tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
-            for feature in features:
-                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
-                bucket = int.from_bytes(digest[:4], "little") % self._dim
-                sign = 1.0 if digest[4] & 1 else -1.0
-                out[row, bucket] += sign
+            if features:
+                slots = np.array([_slot(feature, self._dim) for feature in features])
+                np.add.at(out[row], slots[:, 0], slots[:, 1])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
@@ -46,3 +45,10 @@ class HashingEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         return self._embed(texts)
+
+
+@lru_cache(maxsize=1 << 20)  # a shelf's syllables and bigrams recur: hash each once
+def _slot(feature: str, dim: int) -> tuple[int, int]:
+    """The bucket of ``feature`` and its sign (+1/−1)."""
+    digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "little") % dim, 1 if digest[4] & 1 else -1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import struct
+import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -108,8 +111,10 @@ class Bm25Index:
         return [(int(r), float(scores[r])) for r in top]
 
     def save(self, path: Path) -> None:
+        """Write to ``path`` through a new file, so that a process mapping the old one keeps reading it whole."""
         terms = np.array(sorted(self.vocab, key=self.vocab.__getitem__), dtype=object)
-        with path.open("wb") as fh:
+        partial = path.with_name(f"{path.name}.partial")
+        with partial.open("wb") as fh:
             np.savez(
                 fh,
                 terms=np.array("\n".join(terms.tolist())),
@@ -118,9 +123,13 @@ class Bm25Index:
                 weights=self.weights,
                 params=np.array([self.k1, self.b, self.size], dtype=np.float64),
             )
+        partial.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> Bm25Index:
+    def load(cls, path: Path, *, mapped: bool = False) -> Bm25Index:
+        """The index saved at ``path``; with ``mapped``, its postings (rows and weights, most of its bytes) are
+        mapped from the file instead of read: the processes of one machine serving the same version share one
+        copy in the page cache, and a query reads only the postings of its terms."""
         data = np.load(path, allow_pickle=False)
         k1, b, size = data["params"].tolist()
         index = cls(k1=k1, b=b)
@@ -128,7 +137,29 @@ class Bm25Index:
         terms = joined.split("\n") if joined else []
         index.vocab = {t: i for i, t in enumerate(terms)}
         index.offsets = data["offsets"]
-        index.rows = data["rows"]
-        index.weights = data["weights"]
+        for name in ("rows", "weights"):
+            member = _mapped_member(path, name) if mapped else None
+            setattr(index, name, data[name] if member is None else member)
         index.size = int(size)
         return index
+
+
+def _mapped_member(path: Path, name: str) -> np.memmap[Any, np.dtype[Any]] | None:
+    """Array ``name`` of the .npz at ``path`` mapped read-only in place (np.savez stores members uncompressed);
+    None when the member is compressed."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{name}.npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        return None
+    with path.open("rb") as fh:
+        fh.seek(info.header_offset)
+        header = fh.read(30)  # the member's local file header: its name and extra field follow
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        fh.seek(info.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(fh)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(fh)
+        offset = fh.tell()
+    if fortran or not shape or shape[0] == 0:
+        return None
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)

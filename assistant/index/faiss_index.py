@@ -102,11 +102,16 @@ class FaissVectorIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Write to ``path`` through a new file, so that a process mapping the old one keeps reading it whole."""
+        partial = path.with_name(f"{path.name}.partial")
+        faiss.write_index(self._index, str(partial))
+        partial.replace(path)
 
     @classmethod
-    def load(cls, path: Path, kind: IndexKind, *, ef_search: int = 128) -> FaissVectorIndex:
-        raw = faiss.read_index(str(path))
+    def load(cls, path: Path, kind: IndexKind, *, ef_search: int = 128, mapped: bool = False) -> FaissVectorIndex:
+        """The index saved at ``path``; ``mapped``: its vector codes are mapped from the file, not read (read-only
+        use: the processes serving one version share a copy in the page cache)."""
+        raw = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
         obj = cls.__new__(cls)
         obj.dim = int(raw.d)
         obj.kind = kind

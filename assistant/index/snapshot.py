@@ -104,8 +104,10 @@ class IndexSnapshot:
             version=info["version"],
             documents={d.doc_id: d for d in catalog.documents()},
             chunks=ChunkTable(path / CATALOG_FILE),
-            vectors=FaissVectorIndex.load(path / VECTORS_FILE, manifest.vector_kind or "flat", ef_search=ef_search),
-            bm25=Bm25Index.load(path / BM25_FILE),
+            vectors=FaissVectorIndex.load(
+                path / VECTORS_FILE, manifest.vector_kind or "flat", ef_search=ef_search, mapped=True
+            ),
+            bm25=Bm25Index.load(path / BM25_FILE, mapped=True),
             embedder_name=manifest.embedder,
             info=info,
         )

@@ -141,7 +141,6 @@ MAX_RUN = 8  # longest_match is counted up to this many syllables
 
 # Passage-side work depends on the passage text alone: cached, since the same chunks come up for many questions.
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=4096)  # the candidates of recent questions: read once per question, not three times
 def _passage_words(text: str) -> tuple[frozenset[str], frozenset[str], str]:
     tokens = content_tokens(text)
     return frozenset(tokens), frozenset(_bigrams(tokens)), fold_diacritics(text)

@@ -53,6 +53,31 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert np.array_equal(loaded.scores("giấy phép"), index.scores("giấy phép"))
 
 
+def test_the_postings_are_mapped_from_the_file_and_answer_as_read_ones(tmp_path: Path) -> None:
+    index = Bm25Index()
+    index.build(["Thời hạn giải quyết là 15 ngày làm việc", "Lệ phí 75.000 đồng", "Thời hạn lưu trữ 10 năm"] * 40)
+    index.save(tmp_path / "bm25.npz")
+    mapped, read = Bm25Index.load(tmp_path / "bm25.npz", mapped=True), Bm25Index.load(tmp_path / "bm25.npz")
+    assert isinstance(mapped.rows, np.memmap) and isinstance(mapped.weights, np.memmap)
+    assert not isinstance(read.rows, np.memmap)
+    for query in ("thời hạn", "lệ phí bao nhiêu", "không có"):
+        assert mapped.search(query, 7) == read.search(query, 7)
+    before = mapped.search("lưu trữ", 3)
+    index.build(["Văn bản mới"])
+    index.save(tmp_path / "bm25.npz")  # a new file: the mapped one is read whole to the end
+    assert mapped.search("lưu trữ", 3) == before and Bm25Index.load(tmp_path / "bm25.npz").search("lưu trữ", 3) == []
+
+
+def test_compressed_postings_are_read_not_mapped(tmp_path: Path) -> None:
+    index = Bm25Index()
+    index.build(["Thời hạn giải quyết", "Lệ phí"])
+    index.save(tmp_path / "plain.npz")
+    with np.load(tmp_path / "plain.npz") as data:
+        np.savez_compressed(tmp_path / "packed.npz", **{name: data[name] for name in data.files})
+    packed = Bm25Index.load(tmp_path / "packed.npz", mapped=True)
+    assert not isinstance(packed.rows, np.memmap) and packed.search("lệ phí", 1)[0][0] == 1
+
+
 def test_uncounted_rows_change_no_score_of_the_others() -> None:
     """Statistics from counted (public) rows only: adding a hidden text leaves every visible score as it was."""
     alone = Bm25Index()

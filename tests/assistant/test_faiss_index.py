@@ -43,6 +43,20 @@ def test_save_load(tmp_path: Path, index: FaissVectorIndex) -> None:
     assert len(loaded) == 4 and sorted(loaded.ids().tolist()) == IDS.tolist()
 
 
+def test_a_mapped_index_answers_as_a_read_one_and_outlives_a_rewrite(tmp_path: Path, index: FaissVectorIndex) -> None:
+    index.save(tmp_path / "v.faiss")
+    mapped = FaissVectorIndex.load(tmp_path / "v.faiss", index.kind, mapped=True)
+    read = FaissVectorIndex.load(tmp_path / "v.faiss", index.kind)
+    query = np.array([0.7, 0.7, 0.1, 0], dtype=np.float32)
+    allowed = np.array([11, 12, 13], dtype=np.int64)
+    assert mapped.search(query, 3) == read.search(query, 3)
+    assert mapped.search(query, 3, allowed=allowed) == read.search(query, 3, allowed=allowed)
+    other = FaissVectorIndex(4, index.kind, hnsw_m=8)
+    other.add(np.array([99], dtype=np.int64), VECTORS[3:])
+    other.save(tmp_path / "v.faiss")  # a new file replaces the old name: the mapped codes stay whole
+    assert mapped.search(query, 3) == read.search(query, 3)
+
+
 def test_bad_arguments_fail_at_once() -> None:
     with pytest.raises(ValueError, match="dim must be > 0"):
         FaissVectorIndex(0)
