@@ -104,9 +104,11 @@ def shelf(articles: Sequence[Article], size: int, seed: int) -> list[TextRecord]
     return real + list(synthetic(articles, max(0, size - len(real)), seed))
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident MB of ``pid``: all of it (VmRSS), or its private memory (RssAnon) or mapped files (RssFile: the
+    index files, shared by every process serving the version and given back to the page cache under pressure)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 
@@ -191,6 +193,8 @@ def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) 
             f"concurrent_{concurrency}": {"ask": percentiles(loaded), "answers_per_s": round(len(loaded) / wall, 1)},
             "rss_mb_ready": rss_ready,
             "rss_mb_after_load": rss_mb(server.pid),
+            "rss_anon_mb_after_load": rss_mb(server.pid, "RssAnon"),
+            "rss_file_mb_after_load": rss_mb(server.pid, "RssFile"),
             "recall_at": {f"R@{k}": round(v / len(questions), 3) for k, v in hits.items()},
         }
     finally:
@@ -283,6 +287,7 @@ def main() -> int:
         "--reuse", action="store_true", help="serve the index a --keep run left at that size (no ingest figures)"
     )
     parser.add_argument("--ann-kinds", nargs="*", default=[], help="only these ANN_KINDS names (default: all)")
+    parser.add_argument("--skip-ann", action="store_true", help="no ANN comparison (with --reuse: no encoding)")
     parser.add_argument(
         "--only-ann", action="store_true", help="only compare vector index kinds, on the encoder's vectors (no ingest)"
     )
@@ -307,6 +312,7 @@ def main() -> int:
         )
         records = shelf(articles, size, args.seed)
         measured: dict[str, Any]
+        vectors: np.ndarray | None
         if args.only_ann:
             started = time.perf_counter()
             vectors = embed_records(settings, records)
@@ -317,12 +323,14 @@ def main() -> int:
             continue
         current = VersionStore(settings.index_dir).current()
         if args.reuse and current is not None:
-            measured, vectors = {"reused": current.version}, encode_catalog(settings, current.path)
+            measured = {"reused": current.version}
+            vectors = None if args.skip_ann else encode_catalog(settings, current.path)
         else:
             measured, vectors = ingest(settings, records)
         measured["documents"] = len(records)
         measured["http"] = http(settings, questions, args.concurrency)
-        measured["ann"] = ann_sweep(settings, vectors, questions, args.ann_kinds)
+        if vectors is not None and not args.skip_ann:
+            measured["ann"] = ann_sweep(settings, vectors, questions, args.ann_kinds)
         result["sizes"][str(size)] = measured
         print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)
         if not args.keep:

@@ -60,6 +60,9 @@ RANKER_PARAMS: dict[str, Any] = {
 }
 
 
+CACHE_FORMAT = "2"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk)
+
+
 @dataclass
 class CandidateList:
     """One question's fused candidates with features and labels."""
@@ -133,6 +136,7 @@ def collect_cached(
                 json.dumps([dataclasses.astuple(q) for q in dataset.questions], default=str, ensure_ascii=False),
                 json.dumps(settings.model_dump(mode="json", include=set(RETRIEVAL_SETTINGS)), sort_keys=True),
                 embedder.name,
+                CACHE_FORMAT,
             )
         ).encode("utf-8")
     ).hexdigest()[:16]

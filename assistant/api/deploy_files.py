@@ -91,6 +91,9 @@ def write_deploy_files(out: Path, options: DeployOptions) -> list[Path]:
         "ASSISTANT_LOG_FORMAT": "json",
         "ASSISTANT_RELOAD_CHECK_SECONDS": "2",
         "ASSISTANT_PUBLIC_BASE_URL": options.public_url,
+        # glibc's allocator keeps one arena per request thread by default: at a million chunks two arenas hold
+        # 0.24 GB less after 32 users at once, at no cost in latency (bench/scale.py)
+        "MALLOC_ARENA_MAX": "2",
     }
     compose_env = {
         **common,

@@ -11,6 +11,7 @@ request still reads it stays readable until the table is dropped.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -51,10 +52,9 @@ class ChunkTable(Sequence[Chunk]):
                     doc_ids.append(doc_id)
                     starts.append(row)
         self.iids: npt.NDArray[np.int64] = np.array(iids, dtype=np.int64)
-        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        bounds = np.array([*starts, len(iids)], dtype=np.int64)
-        self._spans = {doc_id: (int(bounds[i]), int(bounds[i + 1])) for i, doc_id in enumerate(doc_ids)}
-        self.row_doc: npt.NDArray[np.int32] = np.repeat(np.arange(len(doc_ids), dtype=np.int32), np.diff(bounds))
+        self.doc_ids: tuple[str, ...] = tuple(doc_ids)  # sorted (SQLite's binary order is code point order)
+        self._bounds = np.array([*starts, len(iids)], dtype=np.int64)  # document i: rows bounds[i]..bounds[i+1]
+        self.row_doc: npt.NDArray[np.int32] = np.repeat(np.arange(len(doc_ids), dtype=np.int32), np.diff(self._bounds))
         self._by_iid = np.argsort(self.iids, kind="stable")
         self._sorted_iids = self.iids[self._by_iid]
 
@@ -83,8 +83,10 @@ class ChunkTable(Sequence[Chunk]):
 
     def rows_of(self, doc_id: str) -> range:
         """The rows of ``doc_id``'s chunks, in reading order (empty for a document without chunks)."""
-        start, end = self._spans.get(doc_id, (0, 0))
-        return range(start, end)
+        at = bisect.bisect_left(self.doc_ids, doc_id)
+        if at == len(self.doc_ids) or self.doc_ids[at] != doc_id:
+            return range(0)
+        return range(int(self._bounds[at]), int(self._bounds[at + 1]))
 
     def row_of_iid(self, iid: int) -> int | None:
         at = int(np.searchsorted(self._sorted_iids, iid))

@@ -61,6 +61,7 @@ def test_env_files_are_private_valid_settings_with_fresh_secrets(rendered: Path,
         assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
         assert env_names(env_file) <= fields, env_names(env_file) - fields
         values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        assert values.pop("MALLOC_ARENA_MAX") == "2"  # the one variable for the C allocator, not for Settings
         settings = Settings(**{k.removeprefix("ASSISTANT_").lower(): v for k, v in values.items()})
         assert settings.environment == "production" and settings.ingest_worker and settings.redis_url
         assert settings.database_url_value.startswith("postgresql+psycopg://assistant:")

@@ -30,10 +30,12 @@ def catalog_with(path: Path, documents: dict[str, int], seed: int = 3) -> Catalo
 
 
 def test_rows_follow_the_catalog_order_and_each_document_is_contiguous(tmp_path: Path) -> None:
-    catalog = catalog_with(tmp_path / "catalog.sqlite", {"b-doc": 4, "a-doc": 3, "c-doc": 1})
+    documents = {"b-doc": 4, "a-doc": 3, "c-doc": 1, "đề-án-7": 2, "Z-doc": 1, "a-doc-2": 1}
+    catalog = catalog_with(tmp_path / "catalog.sqlite", documents)
     table = ChunkTable(catalog.path)
     stored = catalog.chunks()
-    assert len(table) == len(stored) == 8
+    assert len(table) == len(stored) == 12
+    assert [len(table.rows_of(d)) for d in documents] == list(documents.values())  # found by bisection
     assert list(table) == [s.chunk for s in stored]  # the order BM25 and the vectors' rows were built in
     assert table.iids.tolist() == [s.iid for s in stored]
     assert [table.doc_id(row) for row in range(len(table))] == [s.chunk.doc_id for s in stored]
