@@ -72,7 +72,13 @@ class ChunkTable(Sequence[Chunk]):
             return self.many(range(len(self))[row])
         if not -len(self) <= row < len(self):
             raise IndexError(row)
-        return self.many([row % len(self)])[0]
+        row %= len(self)
+        with self._lock:
+            chunk = self._cache.get(row)
+            if chunk is not None:
+                self._cache.move_to_end(row)
+                return chunk
+        return self.many([row])[0]
 
     def __iter__(self) -> Iterator[Chunk]:
         for start in range(0, len(self), _BATCH):

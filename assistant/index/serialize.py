@@ -42,8 +42,13 @@ def chunk_to_json(chunk: Chunk) -> str:
     return json.dumps(dataclasses.asdict(chunk), ensure_ascii=False, sort_keys=True)
 
 
+_CHUNK_FIELDS = frozenset(f.name for f in dataclasses.fields(Chunk))
+
+
 def chunk_from_json(raw: str) -> Chunk:
+    """A chunk as stored (read on every question's candidates: kept lean)."""
     data: dict[str, Any] = json.loads(raw)
     data["heading_path"] = tuple(data.get("heading_path") or ())
-    known = {f.name for f in dataclasses.fields(Chunk)}
-    return Chunk(**{k: v for k, v in data.items() if k in known})
+    if data.keys() <= _CHUNK_FIELDS:
+        return Chunk(**data)
+    return Chunk(**{k: v for k, v in data.items() if k in _CHUNK_FIELDS})
