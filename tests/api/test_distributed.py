@@ -92,7 +92,8 @@ def test_two_replicas_and_a_worker(
         30, "replica B's answer",
     )  # fmt: skip
     assert "10 tháng 10" in answer["answer"] and answer["citations"][0]["number"] == "45/KH-UBND"
-    assert a.get("/readyz").json()["index_version"] == b.get("/readyz").json()["index_version"]
+    published = b.get("/readyz").json()["index_version"]
+    assert wait_until(lambda: a.get("/readyz").json()["index_version"] == published, 10, "A's swap")  # checks 0.3 s
 
     # -- a login lockout hit on A holds on B ---------------------------------------------------------------------
     wrong = {"username": "lan", "password": "mat-khau-sai-123"}
