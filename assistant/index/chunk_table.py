@@ -36,7 +36,8 @@ class ChunkTable(Sequence[Chunk]):
     contiguous (``rows_of``)."""
 
     def __init__(self, path: Path, *, cache_size: int = CACHE_SIZE) -> None:
-        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        uri = f"{path.resolve().as_uri()}?mode=ro"  # percent-encoded: a folder may hold "?", "#" or "%"
+        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, Chunk] = OrderedDict()
         self._cache_size = cache_size

@@ -59,8 +59,8 @@ def test_many_keeps_the_asked_order_and_the_cache_stays_bounded(tmp_path: Path) 
 
 
 def test_the_table_reads_on_after_its_folder_is_pruned_and_from_many_threads(tmp_path: Path) -> None:
-    folder = tmp_path / "v1"
-    folder.mkdir()
+    folder = tmp_path / "dữ liệu #1 ?50%" / "v1"  # characters a SQLite URI would otherwise misread
+    folder.mkdir(parents=True)
     catalog = catalog_with(folder / "catalog.sqlite", {"x": 300, "y": 200})
     table = ChunkTable(catalog.path, cache_size=10)
     shutil.rmtree(folder)  # a version collected while a request still holds the snapshot
