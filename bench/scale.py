@@ -46,6 +46,7 @@ from assistant.embedding.factory import create_embedder
 from assistant.index.catalog import Catalog
 from assistant.index.versions import VersionStore
 from assistant.settings import Settings
+from assistant.types import Embedder
 from ingest.pipeline import IngestPipeline
 from ingest.report import TextRecord
 
@@ -115,14 +116,14 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 def ingest(settings: Settings, records: list[TextRecord]) -> tuple[dict[str, Any], np.ndarray]:
     """The ingest figures, and the vectors of every chunk straight from the encoder (exact, for the ANN sweep)."""
-    embedder = create_embedder(settings)
-    embedder.load()
+    embedder = loaded_embedder(settings)
     fresh = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
     again = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
     current = VersionStore(settings.index_dir).current()
     assert current is not None
-    started = time.perf_counter()
-    vectors = encode_catalog(settings, current.path)
+    texts = catalog_texts(current.path)
+    started = time.perf_counter()  # the encoder alone: the texts are read and the model loaded already
+    vectors = encode(embedder, texts)
     encoder_seconds = time.perf_counter() - started
     sizes = {f.name: f.stat().st_size for f in current.path.iterdir() if f.is_file()}
     figures = {
@@ -140,15 +141,23 @@ def ingest(settings: Settings, records: list[TextRecord]) -> tuple[dict[str, Any
     return figures, vectors
 
 
-def encode_catalog(settings: Settings, index_path: Path) -> np.ndarray:
-    """Every chunk's embedding text of the version at ``index_path`` through the encoder, 4,096 at a time."""
-    embedder = create_embedder(settings)
-    embedder.load()
-    texts = [s.embed_text for s in Catalog(index_path / "catalog.sqlite").chunks()]
+def catalog_texts(index_path: Path) -> list[str]:
+    """Every chunk's embedding text of the version at ``index_path``, in row order."""
+    return [s.embed_text for s in Catalog(index_path / "catalog.sqlite").chunks()]
+
+
+def encode(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """The passage vectors of ``texts`` straight from the encoder, 4,096 at a time."""
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     for start in range(0, len(texts), 4096):
         out[start : start + 4096] = embedder.embed_passages(texts[start : start + 4096])
     return out
+
+
+def loaded_embedder(settings: Settings) -> Embedder:
+    embedder = create_embedder(settings)
+    embedder.load()
+    return embedder
 
 
 def http(settings: Settings, questions: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
@@ -215,16 +224,6 @@ ANN_KINDS: tuple[tuple[str, str, dict[str, int]], ...] = (
 )
 
 
-def embed_records(settings: Settings, records: list[TextRecord]) -> np.ndarray:
-    """The passage vectors of ``records`` straight from the encoder (no ingest): for the vector-index sweep alone."""
-    embedder = create_embedder(settings)
-    embedder.load()
-    out = np.empty((len(records), embedder.dim), dtype=np.float32)
-    for start in range(0, len(records), 8192):
-        out[start : start + 8192] = embedder.embed_passages([r.text for r in records[start : start + 8192]])
-    return out
-
-
 def _one_by_one(index: Any, queries: np.ndarray) -> tuple[np.ndarray, float]:
     """Top-10 ids of each query searched alone (as the API does), and the mean milliseconds per search."""
     started = time.perf_counter()
@@ -238,8 +237,7 @@ def ann_sweep(
     """Each kind of ``ANN_KINDS`` against exact search over ``vectors``, for the alqac questions: recall@10, build
     seconds (training included), bytes once serialized, and search milliseconds per question (only the named
     ``kinds`` when given)."""
-    embedder = create_embedder(settings)
-    embedder.load()
+    embedder = loaded_embedder(settings)
     queries = np.asarray(embedder.embed_queries([q["question"] for q in questions]), dtype=np.float32)
     dim, n = int(vectors.shape[1]), int(vectors.shape[0])
     exact = faiss.IndexFlatIP(dim)
@@ -315,7 +313,7 @@ def main() -> int:
         vectors: np.ndarray | None
         if args.only_ann:
             started = time.perf_counter()
-            vectors = embed_records(settings, records)
+            vectors = encode(loaded_embedder(settings), [r.text for r in records])
             measured = {"embed_seconds": round(time.perf_counter() - started, 1), "documents": len(records)}
             measured["ann"] = ann_sweep(settings, vectors, questions, args.ann_kinds)
             result["sizes"][str(size)] = measured
@@ -324,7 +322,7 @@ def main() -> int:
         current = VersionStore(settings.index_dir).current()
         if args.reuse and current is not None:
             measured = {"reused": current.version}
-            vectors = None if args.skip_ann else encode_catalog(settings, current.path)
+            vectors = None if args.skip_ann else encode(loaded_embedder(settings), catalog_texts(current.path))
         else:
             measured, vectors = ingest(settings, records)
         measured["documents"] = len(records)

@@ -124,6 +124,3 @@ class ChunkTable(Sequence[Chunk]):
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return [found[row] for row in wanted]
-
-    def close(self) -> None:
-        self._conn.close()
