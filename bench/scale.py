@@ -1,16 +1,19 @@
 """The product at a province's scale: a synthetic shelf grown from real law articles, measured at each size.
 
 Usage: python bench/scale.py [--sizes 10000 100000] [--questions 200] [--concurrency 32] [--embedder hashing]
+                             [--langchain] [--shelf-share 0.25]
 
-The shelf at size N is the 2,249 real articles of ../shared/benchmarks/alqac-dev plus N − 2,249 synthetic ones:
-each takes the heading of a real article and 2–5 sentences drawn from other real articles, with their numbers
-changed (same number of digits) and time units swapped now and then, so that words, lengths and the mix of
-amounts and time limits stay those of real legal text. Every 50 synthetic articles make one synthetic law.
-The alqac questions keep their gold articles, so retrieval quality is measured against a growing haystack.
+The shelf at size N is the 2,249 real articles of ../shared/benchmarks/alqac-dev, the Vietnamese documents of the
+sample shelf (corpus/src), and synthetic articles up to N: each takes the heading of a real article and 2–5
+sentences drawn from other real articles, with their numbers changed (same number of digits) and time units
+swapped now and then, so that words, lengths and the mix of amounts and time limits stay those of real legal
+text. A ``--shelf-share`` of the synthetic articles are grown from the sample shelf's provincial plans, procedures
+and guidance instead of the laws. Every 50 synthetic articles make one synthetic law. The alqac questions keep
+their gold articles, so retrieval quality is measured against a growing haystack.
 
 Prints one JSON object; for each size:
-- ingest: a fresh ingest (chunks/s) and the share of it the encoder explains (the same texts embedded alone),
-  then an unchanged re-ingest (what a nightly re-run costs);
+- ingest: a fresh ingest (chunks/s) and the share of it spent inside the encoder (timed around its calls during
+  that ingest), then an unchanged re-ingest (what a nightly re-run costs);
 - index_bytes: the vector index, the BM25 postings and the catalog on disk;
 - http: /v1/ask and /v1/search p50/p95/p99 over real HTTP on loopback, one user, then ``--concurrency`` users at
   once (latency and answers per second), the API's RSS when ready and after the load, and R@1/R@5/R@10 of the
@@ -18,6 +21,8 @@ Prints one JSON object; for each size:
 - ann: recall@10 against exact search of each vector index kind of ``ANN_KINDS`` (HNSW, scalar-quantized flat and
   IVF, IVF-PQ with a refine step), over the same vectors, for the alqac questions, with build time, size and
   milliseconds per question (``--only-ann`` runs only this, on vectors straight from the encoder).
+With ``--langchain``, the same run also measures the LangChain recipe against the product on alqac-dev with the
+same encoder (``bench/langchain_baseline.py``: ingest time, ask latency, R@1/R@5, and the ratios).
 """
 
 from __future__ import annotations
@@ -40,18 +45,20 @@ from typing import Any
 import faiss
 import httpx
 import numpy as np
+import yaml
 from ask_latency import percentiles, start_api  # bench/ is on the path when a bench script runs
 
 from assistant.embedding.factory import create_embedder
 from assistant.index.catalog import Catalog
 from assistant.index.versions import VersionStore
 from assistant.settings import Settings
-from assistant.types import Embedder
+from assistant.types import Embedder, Vectors
 from ingest.pipeline import IngestPipeline
 from ingest.report import TextRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 ALQAC = ROOT.parent / "shared" / "benchmarks" / "alqac-dev"
+SAMPLE_SOURCES = ROOT / "corpus" / "src"
 ARTICLES_PER_LAW = 50
 _NUMBER = re.compile(r"\d+")
 _UNITS = ("ngày", "tháng", "năm", "giờ", "ngày làm việc")
@@ -78,6 +85,22 @@ def load_articles(folder: Path) -> list[Article]:
     return articles
 
 
+def load_sample_shelf(folder: Path) -> list[Article]:
+    """The sample shelf's Vietnamese documents (``corpus/src``), one per document: its title as the heading and its
+    body paragraphs (not the letterhead's short lines) as sentences."""
+    articles = []
+    for meta_path in sorted(folder.glob("*.meta.yaml")):
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        if meta.get("language", "vi") != "vi":
+            continue
+        text = meta_path.with_name(meta_path.name.replace(".meta.yaml", ".txt")).read_text(encoding="utf-8")
+        sentences = tuple(line.strip() for line in text.splitlines() if len(line.strip()) > 60)
+        if sentences:
+            law = str(meta.get("number") or meta["id"])
+            articles.append(Article(str(meta["id"]), law, str(meta["title"]), sentences, text))
+    return articles
+
+
 def _vary(text: str, rng: random.Random) -> str:
     def number(match: re.Match[str]) -> str:
         digits = len(match.group())
@@ -88,11 +111,16 @@ def _vary(text: str, rng: random.Random) -> str:
     return _UNIT.sub(lambda m: rng.choice(_UNITS) if rng.random() < 0.2 else m.group(), text)
 
 
-def synthetic(articles: Sequence[Article], count: int, seed: int) -> Iterator[TextRecord]:
+def synthetic(
+    articles: Sequence[Article], count: int, seed: int, sample: Sequence[Article] = (), sample_share: float = 0.0
+) -> Iterator[TextRecord]:
+    """``count`` synthetic articles; a ``sample_share`` of them grown from ``sample`` (the sample shelf's documents)
+    instead of ``articles``."""
     rng = random.Random(seed)
     for i in range(count):
-        base = rng.choice(articles)
-        parts = [rng.choice(rng.choice(articles).sentences) for _ in range(rng.randint(2, 5))]
+        pool = sample if sample and rng.random() < sample_share else articles
+        base = rng.choice(pool)
+        parts = [rng.choice(rng.choice(pool).sentences) for _ in range(rng.randint(2, 5))]
         law = f"{base.law} (tổng hợp {i // ARTICLES_PER_LAW + 1})"
         number = i % ARTICLES_PER_LAW + 1
         heading = _vary(base.heading, rng)
@@ -100,9 +128,39 @@ def synthetic(articles: Sequence[Article], count: int, seed: int) -> Iterator[Te
         yield TextRecord(f"syn-{i}", f"{law} - Điều {number}. {heading}", f"{heading}\n\n{body}")
 
 
-def shelf(articles: Sequence[Article], size: int, seed: int) -> list[TextRecord]:
+def shelf(
+    articles: Sequence[Article], size: int, seed: int, sample: Sequence[Article] = (), sample_share: float = 0.0
+) -> list[TextRecord]:
     real = [TextRecord(a.doc_id, f"{a.law} - Điều. {a.heading}", a.text) for a in articles]
-    return real + list(synthetic(articles, max(0, size - len(real)), seed))
+    real += [TextRecord(f"shelf-{a.doc_id}", f"{a.law} - {a.heading}", a.text) for a in sample]
+    return real + list(synthetic(articles, max(0, size - len(real)), seed, sample, sample_share))
+
+
+class TimedEmbedder:
+    """An embedder that adds up the seconds spent inside its passage calls: the encoder's share of an ingest,
+    timed during that ingest (no second pass over the texts)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seconds = 0.0
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def load(self) -> None:
+        self.inner.load()
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        started = time.perf_counter()
+        try:
+            return self.inner.embed_passages(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -114,17 +172,15 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
-def ingest(settings: Settings, records: list[TextRecord]) -> tuple[dict[str, Any], np.ndarray]:
-    """The ingest figures, and the vectors of every chunk straight from the encoder (exact, for the ANN sweep)."""
-    embedder = loaded_embedder(settings)
+def ingest(settings: Settings, records: list[TextRecord], *, vectors: bool) -> tuple[dict[str, Any], np.ndarray | None]:
+    """The ingest figures; with ``vectors``, also every chunk's vector straight from the encoder (exact, for the
+    ANN sweep)."""
+    embedder = TimedEmbedder(loaded_embedder(settings))
     fresh = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
+    encoder_seconds = embedder.seconds
     again = IngestPipeline(settings, embedder, progress=False).ingest_records(records)
     current = VersionStore(settings.index_dir).current()
     assert current is not None
-    texts = catalog_texts(current.path)
-    started = time.perf_counter()  # the encoder alone: the texts are read and the model loaded already
-    vectors = encode(embedder, texts)
-    encoder_seconds = time.perf_counter() - started
     sizes = {f.name: f.stat().st_size for f in current.path.iterdir() if f.is_file()}
     figures = {
         "ingest": {
@@ -138,7 +194,7 @@ def ingest(settings: Settings, records: list[TextRecord]) -> tuple[dict[str, Any
         },
         "index_bytes": sizes,
     }
-    return figures, vectors
+    return figures, encode(embedder.inner, catalog_texts(current.path)) if vectors else None
 
 
 def catalog_texts(index_path: Path) -> list[str]:
@@ -289,8 +345,15 @@ def main() -> int:
     parser.add_argument(
         "--only-ann", action="store_true", help="only compare vector index kinds, on the encoder's vectors (no ingest)"
     )
+    parser.add_argument(
+        "--shelf-share", type=float, default=0.25, help="share of synthetic articles grown from the sample shelf"
+    )
+    parser.add_argument(
+        "--langchain", action="store_true", help="also the LangChain recipe against the product on alqac-dev"
+    )
     args = parser.parse_args()
     articles = load_articles(ALQAC)
+    sample = load_sample_shelf(SAMPLE_SOURCES)
     questions = [json.loads(line) for line in (ALQAC / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     questions = questions[: args.questions]
     base = Settings()
@@ -299,6 +362,8 @@ def main() -> int:
         "embedder": args.embedder,
         "questions": len(questions),
         "real_articles": len(articles),
+        "sample_shelf_documents": len(sample),
+        "shelf_share": args.shelf_share,
         "sizes": {},
     }
     for size in args.sizes:
@@ -308,7 +373,7 @@ def main() -> int:
         settings = base.model_copy(
             update={"data_dir": folder, "embedder": args.embedder, "embedding_cache_dir": None, "environment": "test"}
         )
-        records = shelf(articles, size, args.seed)
+        records = shelf(articles, size, args.seed, sample, args.shelf_share)
         measured: dict[str, Any]
         vectors: np.ndarray | None
         if args.only_ann:
@@ -324,7 +389,7 @@ def main() -> int:
             measured = {"reused": current.version}
             vectors = None if args.skip_ann else encode(loaded_embedder(settings), catalog_texts(current.path))
         else:
-            measured, vectors = ingest(settings, records)
+            measured, vectors = ingest(settings, records, vectors=not args.skip_ann)
         measured["documents"] = len(records)
         measured["http"] = http(settings, questions, args.concurrency)
         if vectors is not None and not args.skip_ann:
@@ -333,6 +398,10 @@ def main() -> int:
         print(json.dumps({str(size): measured}, ensure_ascii=False), file=sys.stderr, flush=True)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+    if args.langchain:
+        from langchain_baseline import compare  # only with --langchain: needs the bench extra
+
+        result["langchain"] = compare(base, args.embedder, limit=None)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
