@@ -16,6 +16,7 @@ from assistant.answer.evidence import fallback_evidence
 from assistant.answer.extractive import ExtractiveComposer, note_later_rules
 from assistant.answer.generative import GenerativeComposer, LangChainGenerator, openai_chat_model
 from assistant.answer.prompts import PromptLibrary
+from assistant.answer.support import SupportModel
 from assistant.embedding.factory import create_embedder
 from assistant.errors import DocumentNotFound, InvalidRequest
 from assistant.index.holder import SnapshotHolder
@@ -91,6 +92,13 @@ class AssistantService:
             LearnedRanker(settings.ranker_path) if settings.ranker == "learned" else None
         )
         self.answerability: AnswerabilityModel | None = None
+        self.extractive = ExtractiveComposer(
+            self.prompts,
+            weights=settings.composer,
+            max_sentences=settings.answer_max_sentences,
+            max_passages=settings.answer_passages,
+            embedder=self.embedder,
+        )
         self.composer = self._composer()
         self.catalog_composer = CatalogComposer(self.prompts)
         self._retrievers: dict[RetrievalConfig, HybridRetriever] = {}
@@ -131,6 +139,8 @@ class AssistantService:
             self.ranker = None
         if self.ranker is not None:
             self.ranker.load()
+        if self.ranker is not None and s.support_path.is_file():  # its features include the learned scores
+            self.extractive.support = SupportModel.load(s.support_path)
 
     def fusion_config(self, method: str | None = None) -> FusionConfig:
         s = self.settings
@@ -171,17 +181,10 @@ class AssistantService:
 
     def _composer(self) -> AnswerComposer:
         s = self.settings
-        extractive = ExtractiveComposer(
-            self.prompts,
-            weights=s.composer,
-            max_sentences=s.answer_max_sentences,
-            max_passages=s.answer_passages,
-            embedder=self.embedder,
-        )
         if s.generator == "openai":
             generator = LangChainGenerator(openai_chat_model(s), self.prompts, name=f"openai:{s.generator_model}")
-            return GenerativeComposer(generator, extractive, max_passages=s.answer_passages)
-        return extractive
+            return GenerativeComposer(generator, self.extractive, max_passages=s.answer_passages)
+        return self.extractive
 
     # -- use cases ----------------------------------------------------------------------------------
     def _check_question(self, question: str) -> str:

@@ -154,6 +154,11 @@ class Settings(BaseSettings):
         description="The answer/no-basis model; when the file is absent the heuristic evidence score and "
         "abstain_threshold are used",
     )
+    support_path: Path = Field(
+        default=RESOURCES / "support.json",
+        description="Which other documents add a cited clause to an answer (assistant train support); when the "
+        "file is absent the composer's support_* weights decide",
+    )
 
     # Answers
     answer_max_sentences: int = 5

@@ -64,7 +64,7 @@ def prepare_index(
     return local, report
 
 
-def _principal(question: EvalQuestion) -> Principal:
+def principal_of(question: EvalQuestion) -> Principal:
     if question.asker_unit:
         return Principal(user_id="eval", units=frozenset({question.asker_unit}))
     return ANONYMOUS
@@ -97,7 +97,7 @@ def evaluate_question(
     filters = SearchFilters(exclude_doc_ids=question.excluded_doc_ids)
     result = service.ask(
         question.question,
-        principal=_principal(question),
+        principal=principal_of(question),
         history=question.history,
         filters=filters,
         top_k=DEPTH,

@@ -13,6 +13,7 @@ from assistant.embedding.factory import create_embedder
 from assistant.settings import Settings
 from eval import training as tr
 from eval.datasets import detect_layout
+from eval.support_training import train_support
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,25 @@ def cmd_train_ranker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_train_support(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.perf_counter()
+    embedder = create_embedder(settings)
+    embedder.load()
+    folders = [Path(d) for d in args.dataset]
+    split = args.split if all(detect_layout(f) == "project" for f in folders) else None
+    model, report = train_support(
+        folders, settings, embedder, split=split, folds=args.folds, min_precision=args.min_precision
+    )
+    target = Path(args.support_out or settings.support_path)
+    model.save(target)
+    report |= {"seconds": round(time.perf_counter() - started, 1), "support_file": str(target)}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "support_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 def add_train_parser(sub: Any) -> None:
     """Attach ``train`` and its sub-commands to the ``assistant`` parser."""
     p = sub.add_parser("train", help="rebuild the learned models from dev question sets")
@@ -89,3 +109,20 @@ def add_train_parser(sub: Any) -> None:
     ranker.add_argument("--answerability-out", help="default: ASSISTANT_ANSWERABILITY_PATH")
     ranker.add_argument("--out", default="out/train", help="folder for train_report.json")
     ranker.set_defaults(func=cmd_train_ranker)
+    support = train_sub.add_parser(
+        "support", help="which other documents add a cited clause to an answer (cross-validated, then fit on all)"
+    )
+    support.add_argument(
+        "--dataset", action="append", required=True, help="a question set whose gold names every bearing document"
+    )
+    support.add_argument("--split", default="dev", help="split of project-format datasets to train on (default dev)")
+    support.add_argument("--folds", type=int, default=5)
+    support.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.93,
+        help="cross-validated citation precision the threshold must keep (a margin over the 0.90 goal)",
+    )
+    support.add_argument("--support-out", help="default: ASSISTANT_SUPPORT_PATH")
+    support.add_argument("--out", default="out/train", help="folder for support_report.json")
+    support.set_defaults(func=cmd_train_support)

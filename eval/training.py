@@ -40,7 +40,7 @@ from assistant.types import Embedder, NormalizedQuery, Passage, SearchFilters
 from eval import metrics as m
 from eval.calibration import sweep_threshold
 from eval.datasets import EvalQuestion, content_hash, load_dataset
-from eval.runner import RETRIEVAL_SETTINGS, _principal, prepare_index
+from eval.runner import RETRIEVAL_SETTINGS, prepare_index, principal_of
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ def collect(
     lists = []
     for question in dataset.questions:
         query = retriever.normalizer.normalize(question.question, question.history)
-        result = retriever.search(query, principal=_principal(question), filters=SearchFilters(), top_k=settings.top_k)
+        principal = principal_of(question)
+        result = retriever.search(query, principal=principal, filters=SearchFilters(), top_k=settings.top_k)
         candidates = result.candidates
         lists.append(
             CandidateList(
@@ -269,7 +270,7 @@ def source_weights(sources: Sequence[str]) -> npt.NDArray[np.float64]:
     return np.array([len(sources) / (len(counts) * counts[s]) for s in sources])
 
 
-def _fit_logistic(
+def fit_logistic(
     x: npt.NDArray[np.float64], y: npt.NDArray[np.int32], weights: npt.NDArray[np.float64]
 ) -> tuple[Any, Any]:
     from sklearn.linear_model import LogisticRegression
@@ -288,7 +289,7 @@ def cross_validate_answerability(examples: AnswerabilityExamples, folds: int) ->
         if not test.any():
             continue
         weights = source_weights([s for s, keep in zip(examples.source, train, strict=True) if keep])
-        scaler, model = _fit_logistic(examples.x[train], examples.y[train], weights)
+        scaler, model = fit_logistic(examples.x[train], examples.y[train], weights)
         oof[test] = model.predict_proba(scaler.transform(examples.x[test]))[:, 1]
     return oof
 
@@ -343,7 +344,7 @@ def choose_thresholds(
 def fit_answerability(
     examples: AnswerabilityExamples, thresholds: dict[str, float], info: dict[str, Any]
 ) -> AnswerabilityModel:
-    scaler, model = _fit_logistic(examples.x, examples.y, source_weights(examples.source))
+    scaler, model = fit_logistic(examples.x, examples.y, source_weights(examples.source))
     return AnswerabilityModel(
         features=ANSWERABILITY_FEATURES,
         mean=tuple(float(v) for v in scaler.mean_),

@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer.citations import MARKER, Located, build_citation, locate, validity_warnings
 from assistant.answer.evidence import lexical_overlap
 from assistant.answer.prompts import PromptLibrary
+from assistant.answer.support import SupportModel, figures, support_candidates
+from assistant.answer.units import Unit, is_list_item, split_units
 from assistant.inspection.legal_rank import document_name, short_date
 from assistant.settings import ComposerWeights
 from assistant.text.answer_type import counts, fact_span, states
@@ -21,9 +22,6 @@ from assistant.text.legal_grammar import (
     CLAUSE,
     POINT,
     capital_share,
-    match_article,
-    match_container,
-    split_sentences,
 )
 from assistant.text.numbers import number_key
 from assistant.text.tokenize import content_tokens
@@ -32,35 +30,6 @@ from assistant.types import AnswerType, Citation, Embedder, Evidence, Normalized
 
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable sentence or list item of a passage."""
-
-    passage_index: int
-    position: int
-    text: str
-    is_lead_in: bool  # ends with ":" and introduces the list items that follow
-
-
-def _is_list_item(text: str) -> bool:
-    return bool(CLAUSE.match(text) or POINT.match(text) or BULLET_START.match(text))
-
-
-def split_units(passage_index: int, text: str) -> list[Unit]:
-    """Sentences and list items of a chunk, skipping its heading line."""
-    units: list[Unit] = []
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 1 and (match_article(lines[0]) or match_container(lines[0])):
-        lines = lines[1:]
-    for line in lines:
-        pieces = [line] if _is_list_item(line) and len(line) < 400 else split_sentences(line)
-        for piece in pieces:
-            piece = piece.strip()
-            if len(piece) >= 12:
-                units.append(Unit(passage_index, len(units), piece, piece.endswith(":")))
-    return units
 
 
 def strip_marker(text: str) -> str:
@@ -122,6 +91,7 @@ class ExtractiveComposer:
         max_passages: int = 4,
         max_chars: int = 900,
         embedder: Embedder | None = None,
+        support: SupportModel | None = None,
     ) -> None:
         if max_sentences <= 0 or max_passages <= 0:
             raise ValueError(f"max_sentences and max_passages must be > 0, got {max_sentences}, {max_passages}")
@@ -131,6 +101,7 @@ class ExtractiveComposer:
         self.max_passages = max_passages
         self.max_chars = max_chars
         self.embedder = embedder
+        self.support = support  # which other documents add a clause; without it, the ``support_*`` weights decide
 
     def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
         if not passages or not evidence.answerable:
@@ -141,7 +112,10 @@ class ExtractiveComposer:
         units = [u for i, p in enumerate(top) for u in split_units(i, p.chunk.text)]
         if not units:
             return self.abstain(query, passages, evidence)
-        chosen = self._select(query, top, units)
+        groups = self._select(query, top, units)
+        if self.support is not None and "ranker" in passages[0].scores:
+            top, groups = self._learned_supports(query, passages, top, groups)
+        chosen = [u for group in groups for u in group]
         return self._render(query, passages, top, chosen, evidence)
 
     def _with_asked_fact(self, query: NormalizedQuery, passages: Sequence[Passage], indexes: list[int]) -> list[int]:
@@ -226,36 +200,79 @@ class ExtractiveComposer:
             return self.weights.amended_factor
         return 1.0
 
-    def _select(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> list[Unit]:
-        """The lead (the best sentence of the best-ranked passage that states something, or the best overall when
-        it clearly beats it), then supports; a lead-in line keeps the list items it introduces."""
+    def _select(self, query: NormalizedQuery, top: list[Passage], units: list[Unit]) -> list[list[Unit]]:
+        """The lead group (the best sentence, and the list items a lead-in line introduces), then support groups
+        in score order: at most ``max_supports``, each scoring ``support_cutoff`` of the lead, within
+        ``max_chars``."""
         scores = self._scores(query, top, units)
         # A small preference for the ranker's order, so ties go to the better passage.
         scores = scores + 1e-3 * np.array([-u.passage_index for u in units])
         order = [int(i) for i in np.argsort(-scores, kind="stable")]
-        lead = units[order[0]]
-        chosen = [lead, *self._list_items_after(lead, units)] if lead.is_lead_in else [lead]
-        supports = 0
-        chars = sum(len(u.text) for u in chosen)
+        groups = [self._group(units[order[0]], units)]
+        chosen = set(groups[0])
+        chars = sum(len(u.text) for u in groups[0])
         cutoff = self.weights.support_cutoff * float(scores[order[0]])
         for i in order[1:]:
-            if supports >= self.weights.max_supports or scores[i] < cutoff:
+            if len(groups) > self.weights.max_supports or scores[i] < cutoff:
                 break
             unit = units[i]
             if unit in chosen or chars + len(unit.text) > self.max_chars:
                 continue
-            group = [unit, *self._list_items_after(unit, units)] if unit.is_lead_in else [unit]
-            chosen.extend(u for u in group if u not in chosen)
+            group = [u for u in self._group(unit, units) if u not in chosen]
+            groups.append(group)
+            chosen.update(group)
             chars += sum(len(u.text) for u in group)
-            supports += 1
-        return chosen
+        return groups
+
+    def _group(self, unit: Unit, units: list[Unit]) -> list[Unit]:
+        return [unit, *self._list_items_after(unit, units)] if unit.is_lead_in else [unit]
+
+    def _learned_supports(
+        self, query: NormalizedQuery, passages: Sequence[Passage], top: list[Passage], groups: list[list[Unit]]
+    ) -> tuple[list[Passage], list[list[Unit]]]:
+        """The supports again, with the other documents chosen by the support model: a document it rejects loses
+        its clauses, one it accepts that the sentence scores left out adds its best clause. Other documents'
+        clauses come first (most probable first), then the lead document's own, at most ``max_supports``."""
+        assert self.support is not None
+        lead_passage = top[groups[0][0].passage_index]
+        lead_doc = lead_passage.document.doc_id
+        lead_text = " ".join(u.text for g in groups for u in g if u.passage_index == groups[0][0].passage_index)
+
+        def doc(group: list[Unit]) -> str:
+            return top[group[0].passage_index].document.doc_id
+
+        cited = {doc(g) for g in groups}
+        candidates = support_candidates(query, passages, lead_passage, lead_text[:500], cited)
+        probability = {c.doc_id: self.support.supports(c) for c in candidates}
+        lead_figures = figures(lead_text)
+        top = list(top)
+        others = [(probability.get(doc(g), 0.0), g) for g in groups[1:] if doc(g) != lead_doc]
+        for candidate in candidates:
+            if candidate.doc_id in cited or not probability[candidate.doc_id]:
+                continue
+            top.append(passages[candidate.index])
+            units = split_units(len(top) - 1, passages[candidate.index].chunk.text)
+            if units:  # its best clause; among equals, one stating a figure of the lead (the same fact)
+                same_fact = np.array([bool(lead_figures & figures(u.text)) for u in units], dtype=np.float64)
+                best = units[int(np.argmax(self._scores(query, top, units) + 0.01 * same_fact))]
+                others.append((probability[candidate.doc_id], self._group(best, units)))
+        ranked = [g for p, g in sorted(others, key=lambda pg: -pg[0]) if p > 0]
+        ranked += [g for g in groups[1:] if doc(g) == lead_doc]
+        supports: list[list[Unit]] = []
+        chars = sum(len(u.text) for u in groups[0])
+        for group in ranked:
+            size = sum(len(u.text) for u in group)
+            if len(supports) < self.weights.max_supports and chars + size <= self.max_chars:
+                supports.append(group)
+                chars += size
+        return top, [groups[0], *supports]
 
     @staticmethod
     def _list_items_after(lead: Unit, units: list[Unit]) -> list[Unit]:
         items: list[Unit] = []
         for unit in units:
             if unit.passage_index == lead.passage_index and unit.position > lead.position:
-                if not _is_list_item(unit.text) or len(items) >= MAX_LIST_ITEMS:
+                if not is_list_item(unit.text) or len(items) >= MAX_LIST_ITEMS:
                     break
                 items.append(unit)
         return items
@@ -290,7 +307,7 @@ class ExtractiveComposer:
             if position == 0:
                 lines.append(f"{self._lead_line(query, unit)} [{n}]")
             else:
-                lines.append(f"- {unit.text if _is_list_item(unit.text) else strip_marker(unit.text)} [{n}]")
+                lines.append(f"- {unit.text if is_list_item(unit.text) else strip_marker(unit.text)} [{n}]")
         citations: list[Citation] = []
         for index, n in numbers.items():
             passage = top[index]

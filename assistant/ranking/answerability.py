@@ -1,80 +1,30 @@
 """Answer or "no basis": a logistic model over :data:`ANSWERABILITY_FEATURES` of the ranked evidence, trained by
-``assistant train answerability`` on the dev splits (real unanswerable questions, and answerable ones whose gold
+``assistant train ranker`` on the dev splits (real unanswerable questions, and answerable ones whose gold
 passages were taken out), with one threshold per language chosen under a false-abstention budget."""
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Self
 
-import numpy as np
-import numpy.typing as npt
-
-from assistant.errors import ConfigurationError
 from assistant.ranking.features import ANSWERABILITY_FEATURES
+from assistant.ranking.logistic import LogisticModel
 
 ANSWERABILITY_FILE = Path(__file__).resolve().parents[1] / "resources" / "answerability.json"
 
 
 @dataclass(frozen=True)
-class AnswerabilityModel:
-    """P(answerable | evidence) = sigmoid(coef · standardised features + intercept)."""
+class AnswerabilityModel(LogisticModel):
+    """P(answerable | evidence); ``thresholds`` maps a language to the probability below which it abstains."""
 
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
-    thresholds: dict[str, float]  # language → abstain below this probability
-    info: dict[str, Any]
-
-    def __post_init__(self) -> None:
-        n = len(self.features)
-        if not (len(self.mean) == len(self.scale) == len(self.coef) == n):
-            raise ValueError("answerability model: features, mean, scale and coef must have the same length")
+    FEATURES = ANSWERABILITY_FEATURES
+    PURPOSE = "trả lời/từ chối"
+    TRAIN_COMMAND = "assistant train ranker"
 
     @classmethod
-    def load(cls, path: Path = ANSWERABILITY_FILE) -> AnswerabilityModel:
-        if not path.is_file():
-            raise ConfigurationError(
-                f"Không thấy mô hình trả lời/từ chối {path}: chạy `assistant train ranker` để tạo lại."
-            )
-        data = json.loads(path.read_text(encoding="utf-8"))
-        model = cls(
-            features=tuple(data["features"]),
-            mean=tuple(data["mean"]),
-            scale=tuple(data["scale"]),
-            coef=tuple(data["coef"]),
-            intercept=float(data["intercept"]),
-            thresholds={k: float(v) for k, v in data["thresholds"].items()},
-            info=dict(data.get("info", {})),
-        )
-        if model.features != ANSWERABILITY_FEATURES:
-            raise ConfigurationError(
-                f"Mô hình {path} được huấn luyện với đặc trưng khác: chạy lại `assistant train ranker`."
-            )
-        return model
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "features": list(self.features),
-            "mean": [round(v, 6) for v in self.mean],
-            "scale": [round(v, 6) for v in self.scale],
-            "coef": [round(v, 6) for v in self.coef],
-            "intercept": round(self.intercept, 6),
-            "thresholds": {k: round(v, 4) for k, v in self.thresholds.items()},
-            "info": self.info,
-        }
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-    def probability(self, row: npt.NDArray[np.float32]) -> float:
-        x = (np.asarray(row, dtype=np.float64).reshape(-1) - np.array(self.mean)) / np.array(self.scale)
-        z = float(x @ np.array(self.coef) + self.intercept)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    def load(cls, path: Path = ANSWERABILITY_FILE) -> Self:
+        return super().load(path)
 
     def threshold(self, language: str) -> float:
         return self.thresholds.get(language, self.thresholds.get("vi", 0.5))

