@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from dotenv import dotenv_values
+from jsonschema import Draft7Validator
 
 from assistant.api.deploy_files import DeployOptions, write_deploy_files
 from assistant.cli import main
@@ -52,6 +54,17 @@ def test_the_compose_file_runs_n_replicas_a_worker_and_the_services(rendered: Pa
     upstream = (rendered / "compose" / "nginx.conf").read_text(encoding="utf-8")
     assert re.findall(r"server (api-\d):8000", upstream) == ["api-1", "api-2", "api-3"]
     assert "proxy_buffering off" in upstream  # the streamed answer is not held back
+
+
+def test_the_compose_file_follows_the_compose_specification(rendered: Path) -> None:
+    schema = json.loads((REPO / "tests" / "api" / "data" / "compose-spec.json").read_text(encoding="utf-8"))
+    validator = Draft7Validator(schema)
+    compose = yaml.safe_load((rendered / "compose" / "compose.yaml").read_text(encoding="utf-8"))
+    assert [e.message for e in validator.iter_errors(compose)] == []
+    compose["services"]["api-1"]["depends_on"]["postgres"]["condition"] = "when_ready"  # not a compose condition
+    compose["services"]["worker-1"]["restart_policy"] = "always"  # a swarm key, in the wrong place
+    errors = sorted(e.message for e in validator.iter_errors(compose))
+    assert len(errors) == 2 and any("when_ready" in e for e in errors) and any("restart_policy" in e for e in errors)
 
 
 def test_env_files_are_private_valid_settings_with_fresh_secrets(rendered: Path, tmp_path: Path) -> None:

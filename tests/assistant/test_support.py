@@ -23,8 +23,8 @@ QUESTION = "Thời hạn giải quyết hồ sơ cấp giấy phép là bao lâu
 
 
 def ranked(doc_id: str, text: str, score: float, *, language: str = "vi", number: str = "", **kwargs: object) -> Passage:
-    passage = make_passage(doc_id, text, number=number, **kwargs)  # type: ignore[arg-type]
-    document = dataclasses.replace(passage.document, language=language)  # type: ignore[arg-type]
+    passage = make_passage(doc_id, text, number=number, **kwargs)
+    document = dataclasses.replace(passage.document, language=language)
     return dataclasses.replace(passage, document=document, scores={**passage.scores, "ranker": score})
 
 
