@@ -279,6 +279,7 @@ class EvalRun:
             "settings": settings_record(self.settings),
             "ranker": str(self.settings.ranker_path) if service.ranker is not None else "none",
             "answerability": service.answerability.info if service.answerability is not None else "heuristic",
+            "support": service.extractive.support.info if service.extractive.support is not None else "weights",
         }
         (self.out_dir / "metrics.json").write_text(
             json.dumps({**metrics, "_meta": meta}, ensure_ascii=False, indent=2), encoding="utf-8"

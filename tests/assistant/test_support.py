@@ -15,14 +15,19 @@ from assistant.answer.support import SUPPORT_FEATURES, SupportModel, support_can
 from assistant.errors import ConfigurationError
 from assistant.types import Passage, Relation, RelationKind
 
-LEAD = "Điều 5. Thời hạn giải quyết\nThời hạn giải quyết hồ sơ cấp giấy phép là 15 ngày làm việc kể từ khi nhận đủ hồ sơ."
+LEAD = (
+    "Điều 5. Thời hạn giải quyết\n"
+    "Thời hạn giải quyết hồ sơ cấp giấy phép là 15 ngày làm việc kể từ khi nhận đủ hồ sơ."
+)
 TWIN = "Article 5. Processing time\nThe licence application is processed within 15 working days of a complete file."
 AMENDING = "Điều 1. Sửa đổi thời hạn\nSửa đổi thời hạn giải quyết hồ sơ cấp giấy phép tại Quyết định 10/2024/QĐ-UBND."
 UNRELATED = "Điều 2. Lệ phí\nLệ phí thẩm định hồ sơ là 200.000 đồng một lần thẩm định cho mỗi bộ hồ sơ đề nghị."
 QUESTION = "Thời hạn giải quyết hồ sơ cấp giấy phép là bao lâu?"
 
 
-def ranked(doc_id: str, text: str, score: float, *, language: str = "vi", number: str = "", **kwargs: object) -> Passage:
+def ranked(
+    doc_id: str, text: str, score: float, *, language: str = "vi", number: str = "", **kwargs: object
+) -> Passage:
     passage = make_passage(doc_id, text, number=number, **kwargs)
     document = dataclasses.replace(passage.document, language=language)
     return dataclasses.replace(passage, document=document, scores={**passage.scores, "ranker": score})
