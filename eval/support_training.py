@@ -119,15 +119,7 @@ def choose_threshold(examples: SupportExamples, oof: npt.NDArray[np.float64], mi
 
 def fit(examples: SupportExamples, threshold: float, info: dict[str, Any]) -> SupportModel:
     scaler, model = fit_logistic(examples.x, examples.y, np.ones(len(examples.y)))
-    return SupportModel(
-        features=SUPPORT_FEATURES,
-        mean=tuple(float(v) for v in scaler.mean_),
-        scale=tuple(float(v) if v > 0 else 1.0 for v in scaler.scale_),
-        coef=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
-        thresholds={"support": threshold},
-        info=info,
-    )
+    return SupportModel.fitted(scaler, model, {"support": threshold}, info)
 
 
 def train_support(

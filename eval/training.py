@@ -28,7 +28,6 @@ import numpy.typing as npt
 
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import (
-    ANSWERABILITY_FEATURES,
     PASSAGE_FEATURES,
     answerability_features,
     passage_features,
@@ -345,15 +344,7 @@ def fit_answerability(
     examples: AnswerabilityExamples, thresholds: dict[str, float], info: dict[str, Any]
 ) -> AnswerabilityModel:
     scaler, model = fit_logistic(examples.x, examples.y, source_weights(examples.source))
-    return AnswerabilityModel(
-        features=ANSWERABILITY_FEATURES,
-        mean=tuple(float(v) for v in scaler.mean_),
-        scale=tuple(float(v) if v > 0 else 1.0 for v in scaler.scale_),
-        coef=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
-        thresholds=thresholds,
-        info=info,
-    )
+    return AnswerabilityModel.fitted(scaler, model, thresholds, info)
 
 
 def save_ranker(model: Any, path: Path) -> None:

@@ -4,6 +4,7 @@ most two cited supporting clauses; "no basis" with the nearest documents when th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 
@@ -24,12 +25,19 @@ from assistant.text.legal_grammar import (
     capital_share,
 )
 from assistant.text.numbers import number_key
+from assistant.text.query import load_abbreviations
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer as AnswerT
 from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage, RelationKind
 
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
+
+
+@functools.cache
+def _expansions() -> dict[str, set[str]]:
+    """Folded abbreviation → the content words of its expansion (read once, on the first answer)."""
+    return {abbr: set(content_tokens(expansion)) for abbr, expansion in load_abbreviations().items()}
 
 
 def strip_marker(text: str) -> str:
@@ -115,8 +123,7 @@ class ExtractiveComposer:
         groups = self._select(query, top, units)
         if self.support is not None and "ranker" in passages[0].scores:
             top, groups = self._learned_supports(query, passages, top, groups)
-        chosen = [u for group in groups for u in group]
-        return self._render(query, passages, top, chosen, evidence)
+        return self._render(query, passages, top, groups, evidence)
 
     def _with_asked_fact(self, query: NormalizedQuery, passages: Sequence[Passage], indexes: list[int]) -> list[int]:
         """When the question asks for a kind of fact (an amount, a time limit…) that no bearing passage states, the
@@ -210,6 +217,8 @@ class ExtractiveComposer:
         order = [int(i) for i in np.argsort(-scores, kind="stable")]
         groups = [self._group(units[order[0]], units)]
         chosen = set(groups[0])
+        lead_doc = top[groups[0][0].passage_index].document
+        said = self._said(top, groups[0]) | set(content_tokens(f"{document_name(lead_doc)} {lead_doc.title}"))
         chars = sum(len(u.text) for u in groups[0])
         cutoff = self.weights.support_cutoff * float(scores[order[0]])
         for i in order[1:]:
@@ -219,10 +228,24 @@ class ExtractiveComposer:
             if unit in chosen or chars + len(unit.text) > self.max_chars:
                 continue
             group = [u for u in self._group(unit, units) if u not in chosen]
+            adds = self._said(top, group) - said
+            same_document = top[unit.passage_index].document.doc_id == lead_doc.doc_id
+            if same_document and not any(t in adds for t in query.terms):  # it repeats the lead's part, or none
+                continue  # (another document saying the same is a second source: the support model decides)
             groups.append(group)
             chosen.update(group)
+            said |= adds
             chars += sum(len(u.text) for u in group)
         return groups
+
+    @staticmethod
+    def _said(top: list[Passage], group: list[Unit]) -> set[str]:
+        """The content words a group of clauses puts in the answer, its clause heading included, an abbreviation
+        with its expansion ("UBND" says "ủy ban nhân dân", as the question's terms do)."""
+        heading = top[group[0].passage_index].chunk.heading
+        words = set(content_tokens(" ".join([heading, *(u.text for u in group)])))
+        expansions = _expansions()
+        return words.union(*(expansions[w] for w in words if w in expansions))
 
     def _group(self, unit: Unit, units: list[Unit]) -> list[Unit]:
         return [unit, *self._list_items_after(unit, units)] if unit.is_lead_in else [unit]
@@ -294,20 +317,22 @@ class ExtractiveComposer:
         query: NormalizedQuery,
         passages: Sequence[Passage],
         top: list[Passage],
-        chosen: list[Unit],
+        groups: list[list[Unit]],
         evidence: Evidence,
     ) -> AnswerT:
         numbers: dict[int, int] = {}
         located: dict[int, Located] = {}
         lines: list[str] = []
+        listed = {u for group in groups for u in group[1:] if group[0].is_lead_in}  # items a lead-in line introduces
+        chosen = [u for group in groups for u in group]
         for position, unit in enumerate(chosen):
             n = numbers.setdefault(unit.passage_index, len(numbers) + 1)
             if unit.passage_index not in located or not located[unit.passage_index].clause:
                 located[unit.passage_index] = locate(top[unit.passage_index].chunk.text, unit.text)
             if position == 0:
                 lines.append(f"{self._lead_line(query, unit)} [{n}]")
-            else:
-                lines.append(f"- {unit.text if is_list_item(unit.text) else strip_marker(unit.text)} [{n}]")
+            else:  # an item keeps its marker under its lead-in ("a) …"); a clause quoted alone does not
+                lines.append(f"- {unit.text if unit in listed else strip_marker(unit.text)} [{n}]")
         citations: list[Citation] = []
         for index, n in numbers.items():
             passage = top[index]

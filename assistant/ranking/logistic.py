@@ -38,6 +38,19 @@ class LogisticModel:
             raise ValueError(f"{self.PURPOSE} model: features, mean, scale and coef must have the same length")
 
     @classmethod
+    def fitted(cls, scaler: Any, model: Any, thresholds: dict[str, float], info: dict[str, Any]) -> Self:
+        """From a fitted scikit-learn ``StandardScaler`` and binary ``LogisticRegression`` over ``FEATURES``."""
+        return cls(
+            features=cls.FEATURES,
+            mean=tuple(float(v) for v in scaler.mean_),
+            scale=tuple(float(v) if v > 0 else 1.0 for v in scaler.scale_),
+            coef=tuple(float(v) for v in model.coef_[0]),
+            intercept=float(model.intercept_[0]),
+            thresholds=thresholds,
+            info=info,
+        )
+
+    @classmethod
     def load(cls, path: Path) -> Self:
         if not path.is_file():
             raise ConfigurationError(f"Không thấy mô hình {cls.PURPOSE} {path}: chạy `{cls.TRAIN_COMMAND}` để tạo lại.")

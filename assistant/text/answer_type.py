@@ -105,11 +105,15 @@ def _asked(question: str) -> AnswerType | None:
 
 _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:\s[a-z]+)?)")
 _NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "tai", "o", "nam", "the", "are", "do"}
+_NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua"}
+_ORDINAL = re.compile(r"(?:thu|hang)\s+may")  # "xếp thứ mấy": a rank, nothing counted
 
 
 def counted_noun(question: str) -> str | None:
     """What is counted in "bao nhiêu công trình" / "mấy thành viên" / "how many members" (folded), if anything."""
     folded = fold_diacritics(question)
+    if _ORDINAL.search(folded):
+        return None
     match = _COUNTED.search(folded)
     if match is None and has_diacritics(question):
         match = re.search(r"\bmấy\s+(\w+(?:\s\w+)?)", nfc(question).casefold())

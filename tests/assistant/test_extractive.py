@@ -9,6 +9,7 @@ from assistant.answer.evidence import fallback_evidence
 from assistant.answer.extractive import ExtractiveComposer, bearing_passages, split_units, strip_marker
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from assistant.settings import ComposerWeights
+from assistant.text.query import QueryNormalizer
 from assistant.types import Evidence, Validity
 
 TIME_LIMIT = """Điều 2. Thời hạn xử lý văn bản đến
@@ -48,12 +49,25 @@ def test_answer_leads_with_the_fact_and_cites_it(composer: ExtractiveComposer) -
     assert all(c.doc_id == "qd-30" for c in answer.citations)  # the signing rules do not bear on the question
 
 
+PARTS = ("hồ sơ", "lệ phí", "thời hạn", "nơi nộp", "mẫu đơn", "kết quả")
+
+
 def test_at_most_two_supports_follow_the_lead(composer: ExtractiveComposer) -> None:
-    text = "Điều 4. Hồ sơ\n" + "\n".join(f"{i}. Hồ sơ đề nghị cấp giấy phép gồm bản sao số {i}." for i in range(1, 7))
-    answer = composer.compose(
-        make_query("Hồ sơ đề nghị cấp giấy phép gồm những gì?"), [make_passage("a", text)], ANSWERABLE
-    )
+    text = "Điều 4. Giấy phép\n" + "\n".join(f"{i}. Về {part}: xem phụ lục {i}." for i, part in enumerate(PARTS, 1))
+    question = make_query(f"Cấp giấy phép thì {', '.join(PARTS)} thế nào?")
+    answer = composer.compose(question, [make_passage("a", text)], ANSWERABLE)
     assert len(answer.text.splitlines()) == 3
+
+
+def test_a_support_adds_a_part_of_the_question_the_lead_leaves_out(composer: ExtractiveComposer) -> None:
+    text = ("Mục III. Chỉ tiêu\n1. Đến năm 2030, kinh phí chi cho nghiên cứu và phát triển đạt 2% GDP.\n"
+            "2. Đến năm 2030, quy mô kinh tế số đạt tối thiểu 30% GDP.\n"
+            "3. Kinh phí nghiên cứu do ngân sách nhà nước bảo đảm ít nhất 40%.")  # fmt: skip
+    asked = "Đến năm 2030 kinh phí chi cho nghiên cứu và phát triển đạt bao nhiêu và ngân sách bảo đảm bao nhiêu?"
+    answer = composer.compose(make_query(asked), [make_passage("nq", text)], ANSWERABLE)
+    lines = answer.text.splitlines()
+    assert "2% GDP" in lines[0] and "30% GDP" not in answer.text  # the second target repeats the lead's words
+    assert lines[1] == "- Kinh phí nghiên cứu do ngân sách nhà nước bảo đảm ít nhất 40%. [1]"  # no "3. "
 
 
 def test_a_lead_in_brings_its_list(composer: ExtractiveComposer) -> None:
@@ -214,3 +228,14 @@ def test_an_asked_fact_stated_only_lower_down_is_still_quoted(composer: Extracti
     answer = composer.compose(question, [guide, other, fees], ANSWERABLE)
     assert lead(answer.text).startswith("75.000 đồng/giấy phép:")
     assert "hd-28" not in {c.doc_id for c in answer.citations}
+
+
+def test_an_abbreviation_says_what_it_stands_for(composer: ExtractiveComposer) -> None:
+    text = ("Mục IV. Tổ chức thực hiện\n1. UBND các xã, phường xây dựng kế hoạch của mình trước ngày 31/01/2026.\n"
+            "2. Ủy ban nhân dân tỉnh ban hành kế hoạch này để thực hiện Nghị quyết 57-NQ/TW.")  # fmt: skip
+    normalizer = QueryNormalizer(restore_diacritics=False)  # with the abbreviation table, as the service runs
+    normalizer.load()
+    question = normalizer.normalize("UBND xã, phường xây dựng kế hoạch trước ngày nào?")
+    assert {"uy", "ban", "nhan", "dan"} <= set(question.terms)
+    answer = composer.compose(question, [make_passage("kh", text)], ANSWERABLE)
+    assert "31/01/2026" in lead(answer.text) and len(answer.text.splitlines()) == 1
