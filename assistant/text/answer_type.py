@@ -105,7 +105,9 @@ def _asked(question: str) -> AnswerType | None:
 
 _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:\s[a-z]+)?)")
 _NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "tai", "o", "nam", "the", "are", "do"}
-_NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua"}
+_NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua", "of"}
+# "22 trên tổng số 30 chỉ tiêu", "22/30 chỉ tiêu", "22 of the 30 targets": the count asked is the first number.
+_OUT_OF = r"(?:\s*(?:/|tren(?: tong so)?|of(?: the)?)\s*\d[\d.,]*)?"
 _ORDINAL = re.compile(r"(?:thu|hang)\s+may")  # "xếp thứ mấy": a rank, nothing counted
 
 
@@ -131,7 +133,7 @@ def counts(noun: str | None, sentence: str) -> bool:
     """Whether ``sentence`` gives a number of ``noun`` ("kiểm tra 14 công trình")."""
     if not noun:
         return False
-    return re.search(rf"\d[\d.,]*\s+{re.escape(noun)}\b", fold_diacritics(sentence)) is not None
+    return re.search(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b", fold_diacritics(sentence)) is not None
 
 
 def states(kind: AnswerType, sentence: str) -> bool:
@@ -164,7 +166,7 @@ def fact_span(kind: AnswerType, noun: str | None, sentence: str) -> str:
     # References are blanked, not removed, so positions still line up.
     blanked = _REFERENCES.sub(lambda m: " " * len(m.group()), folded)
     if noun and kind in (AnswerType.QUANTITY, AnswerType.NONE):
-        match = re.search(rf"\d[\d.,]*\s+{re.escape(noun)}\b", blanked)
+        match = re.search(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b", blanked)
     else:
         pattern = _SPAN_PATTERNS.get(kind)
         match = pattern.search(blanked) if pattern is not None else None

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.answer_type import AnswerType, counted_noun, counts, expected_answer, question_parts, states
+from assistant.text.answer_type import (
+    AnswerType,
+    counted_noun,
+    counts,
+    expected_answer,
+    fact_span,
+    question_parts,
+    states,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +71,15 @@ def test_counts_needs_a_number_before_the_noun() -> None:
     assert counts("cong trinh", "1. Số lượng: kiểm tra 14 công trình đang thi công")
     assert not counts("cong trinh", "Danh sách công trình kiểm tra đột xuất")
     assert not counts(None, "14 công trình")
+
+
+def test_a_count_out_of_a_total_is_the_first_number() -> None:
+    sentence = "Đến năm 2025, tỉnh đã hoàn thành 22 trên tổng số 30 chỉ tiêu của Nghị quyết."
+    noun = counted_noun("Tỉnh đã đạt được bao nhiêu chỉ tiêu?")
+    assert fact_span(AnswerType.QUANTITY, noun, sentence) == "22 trên tổng số 30 chỉ tiêu"  # not "30 chỉ tiêu"
+    english = "The province had met 22 of the 30 targets."
+    assert fact_span(AnswerType.QUANTITY, "targets", english) == "22 of the 30 targets"
+    assert counted_noun("How many of the Resolution 49-NQ/TU targets were met?") is None  # "of" is counted nothing
 
 
 def test_money_and_follow_ups() -> None:
