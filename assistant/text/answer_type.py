@@ -108,7 +108,7 @@ _NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "t
 _NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua", "of"}
 # "22 trên tổng số 30 chỉ tiêu", "22/30 chỉ tiêu", "22 of the 30 targets": the count asked is the first number.
 _OUT_OF = r"(?:\s*(?:/|tren(?: tong so)?|of(?: the)?)\s*\d[\d.,]*)?"
-_ORDINAL = re.compile(r"(?:thu|hang)\s+may")  # "xếp thứ mấy": a rank, nothing counted
+_ORDINAL = re.compile(r"\b(?:thu|hang)\s+may\b")  # "xếp thứ mấy": a rank, nothing counted
 
 
 def counted_noun(question: str) -> str | None:

@@ -61,6 +61,7 @@ def test_references_are_not_facts() -> None:
         ("Máy chủ đặt ở đâu?", None),
         ("Năm 2022 tỉnh xếp thứ mấy về Chỉ số chuyển đổi số?", None),  # a rank: "63 về Chỉ" is no answer
         ("Được nghỉ bao nhiêu về chế độ?", None),  # a preposition is not what is counted
+        ("Lạng Sơn đứng hạng mấy toàn quốc?", None),
     ],
 )
 def test_counted_noun(question: str, noun: str | None) -> None:
