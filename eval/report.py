@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.files import replacing
 from eval import plots
 from eval.metrics import first_gold_rank
 
@@ -55,10 +56,8 @@ def write_report(
 ) -> None:
     """Write the HTML report to ``out_path`` (parent folders created; replaced atomically)."""
     html = render_report(metrics, per_question, title=title, meta=meta)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out_path)
+    with replacing(out_path) as partial:
+        partial.write_text(html, encoding="utf-8")
     logger.info("Wrote evaluation report %s", out_path)
 
 

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from assistant.embedding.cache import EmbeddingCache
 from assistant.errors import AssistantError
+from assistant.files import replacing
 from assistant.index.catalog import Catalog
 from assistant.index.manifest import CATALOG_FILE, read_manifest
 from assistant.index.versions import VersionStore
@@ -317,10 +318,8 @@ class IngestPipeline:
         name = f"{prepared.meta.content_hash[:16]}/{slugify(prepared.source.stem)}{prepared.source.suffix.lower()}"
         target = self.settings.sources_dir / name
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(target.suffix + ".tmp")
-            shutil.copyfile(prepared.source, tmp)
-            tmp.replace(target)
+            with replacing(target) as partial:
+                shutil.copyfile(prepared.source, partial)
         return name
 
     def _count_chunks(self) -> int:

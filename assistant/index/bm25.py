@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from assistant.files import replacing
 from assistant.text.tokenize import lexical_features
 
 
@@ -113,8 +114,7 @@ class Bm25Index:
     def save(self, path: Path) -> None:
         """Write to ``path`` through a new file, so that a process mapping the old one keeps reading it whole."""
         terms = np.array(sorted(self.vocab, key=self.vocab.__getitem__), dtype=object)
-        partial = path.with_name(f"{path.name}.partial")
-        with partial.open("wb") as fh:
+        with replacing(path) as partial, partial.open("wb") as fh:
             np.savez(
                 fh,
                 terms=np.array("\n".join(terms.tolist())),
@@ -123,7 +123,6 @@ class Bm25Index:
                 weights=self.weights,
                 params=np.array([self.k1, self.b, self.size], dtype=np.float64),
             )
-        partial.replace(path)
 
     @classmethod
     def load(cls, path: Path, *, mapped: bool = False) -> Bm25Index:

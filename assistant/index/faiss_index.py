@@ -12,6 +12,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from assistant.files import replacing
 from assistant.types import Vectors
 
 logger = logging.getLogger(__name__)
@@ -103,9 +104,8 @@ class FaissVectorIndex:
 
     def save(self, path: Path) -> None:
         """Write to ``path`` through a new file, so that a process mapping the old one keeps reading it whole."""
-        partial = path.with_name(f"{path.name}.partial")
-        faiss.write_index(self._index, str(partial))
-        partial.replace(path)
+        with replacing(path) as partial:
+            faiss.write_index(self._index, str(partial))
 
     @classmethod
     def load(cls, path: Path, kind: IndexKind, *, ef_search: int = 128, mapped: bool = False) -> FaissVectorIndex:

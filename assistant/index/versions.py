@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import AssistantError, InvalidRequest
+from assistant.files import fsync_dir, replacing
 from assistant.index.catalog import Catalog
 from assistant.index.manifest import CATALOG_FILE, VERSION_FILE, read_manifest
 
@@ -70,20 +71,12 @@ class PublishedVersion:
     rolled_back_from: str = ""
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_tree(path: Path) -> None:
     for item in path.rglob("*"):
         if item.is_file():
             with item.open("rb") as fh:
                 os.fsync(fh.fileno())
-    _fsync_dir(path)
+    fsync_dir(path)
 
 
 class VersionStore:
@@ -154,15 +147,10 @@ class VersionStore:
         versions.mkdir(exist_ok=True)
         final = versions / version
         os.rename(staging, final)
-        _fsync_dir(versions)
+        fsync_dir(versions)
         retired = self.current()
-        tmp = self.index_dir / f".{CURRENT_FILE}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump({"version": version, "created": created}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.current_path)
-        _fsync_dir(self.index_dir)
+        with replacing(self.current_path, durable=True) as pointer:
+            pointer.write_text(json.dumps({"version": version, "created": created}), encoding="utf-8")
         if retired is not None and retired.path.is_dir():
             os.utime(retired.path)  # the grace period of garbage collection counts from now
         logger.info("published index version %s", version)

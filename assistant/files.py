@@ -1,0 +1,41 @@
+"""Replacing a file so that its readers see the old one or the new one whole, never a part of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["fsync_dir", "replacing"]
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename into it, a new file) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, durable: bool = False) -> Iterator[Path]:
+    """A new path beside ``path`` for the block to write; when the block ends without error that file replaces
+    ``path`` in one rename, so a process that opened or mapped the old file keeps reading it whole. On an error
+    the new file is removed and ``path`` is left as it was. ``durable``: the new file is flushed to disk before
+    the rename and the folder after it (a crash then leaves the old file or the new one, never an empty one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.partial")  # writers never share it
+    try:
+        yield partial
+        if durable:
+            with partial.open("rb") as fh:
+                os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_dir(path.parent)
