@@ -301,15 +301,18 @@ class ExtractiveComposer:
         return items
 
     # -- rendering -----------------------------------------------------------------------------------
-    def _lead_line(self, query: NormalizedQuery, unit: Unit) -> str:
+    def _lead_line(self, query: NormalizedQuery, unit: Unit, source_language: str) -> str:
+        """The lead sentence, the asked fact first; an English question answered from a Vietnamese source gets the
+        quotation framed as one (an English source is quoted as it stands)."""
         sentence = strip_marker(unit.text)
         kind = query.answer_type
         fact = fact_span(kind, query.counted_noun or None, sentence)
-        if query.language == "en":
+        if query.language == "en" and source_language != "en":
             key = "quote_lead" if fact else "quote"
             return self.prompts.render("answer", "en", key, fact=fact, sentence=sentence)
         if fact and kind is not AnswerType.NONE and not sentence.casefold().startswith(fact.casefold()):
-            return self.prompts.render("answer", "vi", "fact_lead", fact=fact[:1].upper() + fact[1:], sentence=sentence)
+            lead = fact[:1].upper() + fact[1:]
+            return self.prompts.render("answer", query.language, "fact_lead", fact=lead, sentence=sentence)
         return sentence
 
     def _render(
@@ -330,7 +333,8 @@ class ExtractiveComposer:
             if unit.passage_index not in located or not located[unit.passage_index].clause:
                 located[unit.passage_index] = locate(top[unit.passage_index].chunk.text, unit.text)
             if position == 0:
-                lines.append(f"{self._lead_line(query, unit)} [{n}]")
+                language = top[unit.passage_index].document.language
+                lines.append(f"{self._lead_line(query, unit, language)} [{n}]")
             else:  # an item keeps its marker under its lead-in ("a) …"); a clause quoted alone does not
                 lines.append(f"- {unit.text if unit in listed else strip_marker(unit.text)} [{n}]")
         citations: list[Citation] = []

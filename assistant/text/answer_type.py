@@ -106,6 +106,8 @@ def _asked(question: str) -> AnswerType | None:
 _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:\s[a-z]+)?)")
 _NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "tai", "o", "nam", "the", "are", "do"}
 _NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua", "of"}
+# English verbs after "how many <noun>"; not "can" nor "may", which fold from "cân" (kilos) and "máy" (machines).
+_NOT_NOUNS |= {"is", "was", "were", "has", "had", "have", "does", "did", "will", "must", "should"}
 # "22 trên tổng số 30 chỉ tiêu", "22/30 chỉ tiêu", "22 of the 30 targets": the count asked is the first number.
 _OUT_OF = r"(?:\s*(?:/|tren(?: tong so)?|of(?: the)?)\s*\d[\d.,]*)?"
 _ORDINAL = re.compile(r"\b(?:thu|hang)\s+may\b")  # "xếp thứ mấy": a rank, nothing counted

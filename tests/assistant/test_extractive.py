@@ -107,6 +107,14 @@ def test_english_question_quotes_the_vietnamese_and_states_the_fact(composer: Ex
     assert first.startswith("trong vòng 2 giờ làm việc") and first.endswith("[1]")
 
 
+def test_an_english_source_is_quoted_as_it_stands(composer: ExtractiveComposer) -> None:
+    briefing = make_passage("en-brief", "I. RESULTS\nBy 2025 the province had met 22 of the 30 targets of the plan.")
+    briefing = dataclasses.replace(briefing, document=dataclasses.replace(briefing.document, language="en"))
+    question = make_query("How many targets had the province met by 2025?", "en")
+    first = composer.compose(question, [briefing], ANSWERABLE).text.splitlines()[0]
+    assert first == "22 of the 30 targets: By 2025 the province had met 22 of the 30 targets of the plan. [1]"
+
+
 def test_prompt_files_exist_for_both_languages() -> None:
     for lang in ("vi", "en"):
         assert (Path(DEFAULT_PROMPTS_DIR) / f"answer.{lang}.yaml").exists()
