@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["fsync_dir", "replacing"]
+__all__ = ["fsync_dir", "fsync_file", "replacing"]
 
 
 def fsync_dir(path: Path) -> None:
@@ -18,6 +18,12 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's contents to disk."""
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
 
 
 @contextlib.contextmanager
@@ -31,8 +37,7 @@ def replacing(path: Path, *, durable: bool = False) -> Iterator[Path]:
     try:
         yield partial
         if durable:
-            with partial.open("rb") as fh:
-                os.fsync(fh.fileno())
+            fsync_file(partial)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)

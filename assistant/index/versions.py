@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import AssistantError, InvalidRequest
-from assistant.files import fsync_dir, replacing
+from assistant.files import fsync_dir, fsync_file, replacing
 from assistant.index.catalog import Catalog
 from assistant.index.manifest import CATALOG_FILE, VERSION_FILE, read_manifest
 
@@ -74,8 +74,7 @@ class PublishedVersion:
 def _fsync_tree(path: Path) -> None:
     for item in path.rglob("*"):
         if item.is_file():
-            with item.open("rb") as fh:
-                os.fsync(fh.fileno())
+            fsync_file(item)
     fsync_dir(path)
 
 

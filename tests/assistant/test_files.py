@@ -12,10 +12,12 @@ from assistant.files import replacing
 def test_a_reader_of_the_old_file_keeps_it_whole(tmp_path: Path) -> None:
     target = tmp_path / "bm25.npz"
     target.write_text("old", encoding="utf-8")
-    with target.open(encoding="utf-8") as reader, replacing(target, durable=True) as partial:
-        partial.write_text("new", encoding="utf-8")
-        assert target.read_text(encoding="utf-8") == "old"  # nothing replaced before the block ends
-    assert reader.closed and target.read_text(encoding="utf-8") == "new"
+    with target.open(encoding="utf-8") as reader:
+        with replacing(target, durable=True) as partial:
+            partial.write_text("new", encoding="utf-8")
+            assert target.read_text(encoding="utf-8") == "old"  # nothing replaced before the block ends
+        assert reader.read() == "old"  # a reader that opened the old file still reads it whole
+    assert target.read_text(encoding="utf-8") == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["bm25.npz"]
 
 
