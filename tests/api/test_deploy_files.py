@@ -57,7 +57,7 @@ def test_the_compose_file_runs_n_replicas_a_worker_and_the_services(rendered: Pa
 
 
 def test_the_compose_file_follows_the_compose_specification(rendered: Path) -> None:
-    schema = json.loads((REPO / "tests" / "api" / "data" / "compose-spec.json").read_text(encoding="utf-8"))
+    schema = json.loads((REPO / "tests" / "api" / "fixtures" / "compose-spec.json").read_text(encoding="utf-8"))
     validator = Draft7Validator(schema)
     compose = yaml.safe_load((rendered / "compose" / "compose.yaml").read_text(encoding="utf-8"))
     assert [e.message for e in validator.iter_errors(compose)] == []
