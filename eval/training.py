@@ -32,6 +32,7 @@ from assistant.ranking.features import (
     answerability_features,
     passage_features,
 )
+from assistant.retrieval.in_force import carried_scores, in_force_first
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.settings import Settings
 from assistant.text.entities import mentioned_entities, mentioned_years
@@ -209,9 +210,14 @@ def _evidence_row(model: Any, query: NormalizedQuery, candidates: list[Passage],
     """Answerability features of ``candidates`` as ``model`` ranks them (features recomputed on this list)."""
     features = passage_features(query, candidates)
     scores = np.asarray(model.booster_.predict(features), dtype=np.float64) if len(candidates) else np.zeros(0)
-    order = np.argsort(-scores, kind="stable")
+    ranked_order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    order = np.array(
+        [ranked_order[i] for i in in_force_first([candidates[i] for i in ranked_order], query.terms)], dtype=np.int64
+    )
     ranked = [candidates[int(i)] for i in order]
-    return answerability_features(query, ranked, features[order], scores[order], number_found=number_found)[0]
+    return answerability_features(
+        query, ranked, features[order], carried_scores(scores[order]), number_found=number_found
+    )[0]
 
 
 @dataclass

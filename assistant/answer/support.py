@@ -64,8 +64,9 @@ def support_candidates(
     lead_text: str,
     cited_doc_ids: Collection[str],
 ) -> list[SupportCandidate]:
-    """The best passage of every other document among the first :data:`SUPPORT_DEPTH`, with its features.
-    ``lead_text`` is what the answer quotes from ``lead`` (the lead sentence and its supports there)."""
+    """The best passage of every other document among the first :data:`SUPPORT_DEPTH`, with its features, except
+    a document the lead's replaces. ``lead_text`` is what the answer quotes from ``lead`` (the lead sentence and
+    its supports there)."""
     terms = list(query.terms)
     lead_words = set(content_tokens(lead_text))
     uncovered = [t for t in terms if t not in lead_words]
@@ -73,12 +74,15 @@ def support_candidates(
     lead_related = _related_numbers(lead.document)
     best_score = passages[0].scores.get("ranker", 0.0) if passages else 0.0
     seen = {lead.document.doc_id}
+    lead_number = number_key(lead.document.number) if lead.document.number else ""
     out = []
     for index, passage in enumerate(passages[:SUPPORT_DEPTH]):
         doc = passage.document
         if doc.doc_id in seen:
             continue
         seen.add(doc.doc_id)
+        if not passage.current and lead_number in {number_key(n) for n in doc.superseded_by}:
+            continue  # the text the lead's document replaced: a dead provision, never a support
         text = passage.chunk.text
         asked = query.answer_type is not AnswerType.NONE and any(
             states(query.answer_type, u.text) for u in split_units(index, text)

@@ -15,6 +15,7 @@ from assistant.index.snapshot import IndexSnapshot, NumberedDocument
 from assistant.ranking.features import PASSAGE_FEATURES, passage_features
 from assistant.ranking.ranker import LearnedRanker
 from assistant.retrieval.fusion import FusionConfig
+from assistant.retrieval.in_force import carried_scores, in_force_first
 from assistant.text.query import QueryNormalizer
 from assistant.types import Embedder, NormalizedQuery, Passage, Principal, SearchFilters
 
@@ -42,6 +43,8 @@ class HybridRetriever:
     BM25 and dense candidates are fused (convex or RRF); a learned ranker, when given, reorders the fused
     candidates from features of each question–passage pair (validity among them). Without one, superseded or
     expired documents are demoted (score × ``non_current_penalty``) unless the filters already exclude them.
+    Either way, a passage of a replaced or amended document then yields its place to the passage of the newer
+    document that takes its place (:func:`in_force_first`).
 
     A question that names a document by its số hiệu ("3120/QĐ-UBND") pins its best ``pinned_per_document``
     chunks (ranked within the document as usual) and the best chunk of each document that replaces or amends it:
@@ -142,6 +145,12 @@ class HybridRetriever:
             ]
             features, scores = features[order], scores[order]
             timings["rank_ms"] = (time.perf_counter() - t) * 1000
+        order = in_force_first(candidates, query.terms)
+        if order != sorted(order):
+            candidates = [candidates[i] for i in order]
+            if len(features):
+                features, scores = features[order], carried_scores(scores[order])
+                candidates = [dataclasses.replace(p, score=float(v)) for p, v in zip(candidates, scores, strict=True)]
         order, first = _pinned_first(candidates, pinned, self.pinned_per_document)
         order = _spread(order, candidates, self.passages_per_document, keep=len(first))
         candidates = [

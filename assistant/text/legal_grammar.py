@@ -242,6 +242,22 @@ def number_key(number: str) -> str:
     return "".join(ch for ch in fold_diacritics(number) if ch.isalnum())
 
 
+_AMENDED_REFERENCE = re.compile(r"(?<!sau )((?:khoan\s+\d{1,3}\s*(?:,|va)?\s*)*)dieu\s+(\d{1,3}[a-z]?)(?![\w/])")
+
+
+def cited_clauses(text: str) -> dict[str, set[str]]:
+    """The articles ``text`` refers to, each with the clauses it names (empty: only the whole article), its own
+    heading left out: "Điều 2. Sửa đổi khoản 2, khoản 3 Điều 6…" → {"6": {"2", "3"}}. "Bổ sung khoản 3 vào sau
+    khoản 2 Điều 4" changes no clause of Điều 4 that exists, so it names the article only."""
+    folded = fold_diacritics(text)
+    out: dict[str, set[str]] = {}
+    for match in _AMENDED_REFERENCE.finditer(folded):
+        if not folded[: match.start()].strip():
+            continue  # the clause's own "Điều 2." heading
+        out.setdefault(match.group(2), set()).update(re.findall(r"khoan\s+(\d{1,3})", match.group(1)))
+    return out
+
+
 def mentioned_numbers(text: str) -> list[str]:
     """Keys of the document numbers written in ``text``, in order, without repeats."""
     keys: list[str] = []

@@ -13,7 +13,7 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from assistant.answer.support import SUPPORT_FEATURES, SupportModel, support_candidates
 from assistant.errors import ConfigurationError
-from assistant.types import Passage, Relation, RelationKind
+from assistant.types import Passage, Relation, RelationKind, Validity
 
 LEAD = (
     "Điều 5. Thời hạn giải quyết\n"
@@ -78,6 +78,18 @@ def test_candidates_are_the_other_documents_with_what_links_them_to_the_lead() -
     assert amending["question_cover"] > unrelated["question_cover"]
     assert unrelated["already_cited"] == 1 and twin["already_cited"] == 0
     assert unrelated["states_asked_fact"] == 0 and twin["states_asked_fact"] == 0  # "15 working days": not Vietnamese
+
+
+def test_the_text_the_leads_document_replaced_is_never_a_support() -> None:
+    new = ranked("qd-12", LEAD.replace("15", "10"), 3.0, number="12/2025/QĐ-UBND")
+    old = ranked("qd-10", LEAD, 2.9, number="10/2024/QĐ-UBND", status=Validity.EXPIRED,
+                 superseded_by=("12/2025/QĐ-UBND",))  # fmt: skip
+    twin = ranked("guide-en", TWIN, 2.0, language="en")
+    candidates = support_candidates(make_query(QUESTION), [new, old, twin], new, new.chunk.text, {"qd-12"})
+    assert [c.doc_id for c in candidates] == ["guide-en"]
+    composer = ExtractiveComposer(PromptLibrary(DEFAULT_PROMPTS_DIR), support=model({}, intercept=10.0))
+    answer = composer.compose(make_query(QUESTION), [new, old], ANSWERABLE)
+    assert {c.doc_id for c in answer.citations} == {"qd-12"} and "15 ngày" not in answer.text
 
 
 def test_a_document_the_model_accepts_adds_its_best_clause() -> None:
