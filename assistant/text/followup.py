@@ -25,6 +25,7 @@ GENERIC = frozenset(
     trinh tu giai quyet co quan don vi tham quyen nguoi phai duoc moi lai them quy yeu cau mau to khai ket qua
     tra nhan xu ly noi dia diem phan doan nua sua doi bo sung thay the het chua may ca truong hop khac ngoai
     neu the ay nay tren tiep theo sau truoc bat dau ket thuc bo phan tiep nhan lien he so dien thoai cap
+    muon xong roi khi hay hoac lan
     what about fee fees time limit deadline where submit documents who how long much many required need
     needed procedure it its still valid force then also else else cost costs issue issued replaced apply
     that this those these same one ones please tell more mat ke du viec tinh

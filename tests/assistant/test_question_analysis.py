@@ -15,7 +15,7 @@ PERMIT = "Thời hạn giải quyết cấp giấy phép xây dựng nhà ở ri
 @pytest.mark.parametrize(
     "question",
     ["Còn lệ phí thì sao?", "Nộp hồ sơ ở đâu?", "Văn bản đó còn hiệu lực không?", "Thời hạn giải quyết là bao lâu?",
-     "What about the fee?", "mấy ngày?"],
+     "What about the fee?", "mấy ngày?", "Muốn gia hạn thì phải nộp hồ sơ trước bao lâu?", "Còn lần hai thì sao?"],
 )  # fmt: skip
 def test_a_turn_without_its_own_subject_follows_up(question: str) -> None:
     assert not has_own_subject(question)
