@@ -306,7 +306,7 @@ class ExtractiveComposer:
         quotation framed as one (an English source is quoted as it stands)."""
         sentence = strip_marker(unit.text)
         kind = query.answer_type
-        fact = fact_span(kind, query.counted_noun or None, sentence)
+        fact = fact_span(kind, query.counted_noun or None, sentence, query.terms)
         if query.language == "en" and source_language != "en":
             key = "quote_lead" if fact else "quote"
             return self.prompts.render("answer", "en", key, fact=fact, sentence=sentence)
@@ -452,8 +452,8 @@ def _now_part(
     _, unit, passage = best
     sentence = strip_marker(unit.text)
     kind, noun = query.answer_type, query.counted_noun or None
-    fact = fact_span(kind, noun, sentence) if kind is not AnswerType.NONE else ""
-    old = fact_span(kind, noun, strip_marker(MARKER.sub("", quoted).split(": ", 1)[-1])) if fact else ""
+    fact = fact_span(kind, noun, sentence, query.terms) if kind is not AnswerType.NONE else ""
+    old = fact_span(kind, noun, strip_marker(MARKER.sub("", quoted).split(": ", 1)[-1]), query.terms) if fact else ""
     if fact and old and fact.casefold() == old.casefold():
         now = render("as_of_now_same", fact=fact, m=str(n))
     elif fact:

@@ -9,6 +9,7 @@ Both sides are matched on folded text (lower case, no diacritics), so unaccented
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from assistant.text.legal_grammar import FOLDED_NUMBER
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
@@ -158,9 +159,11 @@ _SPANS = {
 _SPAN_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _SPANS.items()}
 
 
-def fact_span(kind: AnswerType, noun: str | None, sentence: str) -> str:
+def fact_span(kind: AnswerType, noun: str | None, sentence: str, terms: Collection[str] = ()) -> str:
     """The words of ``sentence`` that state the asked fact ("75.000 đồng/giấy phép", "12 ngày làm việc",
-    "14 công trình"), as written; "" when the kind has no span form or the sentence states none."""
+    "14 công trình"), as written; "" when the kind has no span form or the sentence states none. When it states
+    several, the one whose lead-in words (since the previous one) hold most of the question's ``terms`` (folded
+    content syllables): "cấp mới (30 ngày) và gia hạn (20 ngày)" answers a question on renewal with "20 ngày"."""
     text = nfc(sentence)
     folded = fold_diacritics(text)
     if len(folded) != len(text):  # positions must line up to cut the original
@@ -168,8 +171,18 @@ def fact_span(kind: AnswerType, noun: str | None, sentence: str) -> str:
     # References are blanked, not removed, so positions still line up.
     blanked = _REFERENCES.sub(lambda m: " " * len(m.group()), folded)
     if noun and kind in (AnswerType.QUANTITY, AnswerType.NONE):
-        match = re.search(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b", blanked)
+        pattern: re.Pattern[str] | None = re.compile(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b")
     else:
         pattern = _SPAN_PATTERNS.get(kind)
-        match = pattern.search(blanked) if pattern is not None else None
-    return text[match.start() : match.end()].strip() if match else ""
+    matches = list(pattern.finditer(blanked)) if pattern is not None else []
+    if not matches:
+        return ""
+    # Words of the facts themselves ("ngày", "đồng") say nothing of which one is asked.
+    asked = set(terms).difference(*(re.findall(r"\w+", m.group()) for m in matches))
+    best, best_cover, start = matches[0], 0, 0
+    for match in matches:
+        cover = len(asked.intersection(re.findall(r"\w+", blanked[start : match.start()])))
+        if cover > best_cover:
+            best, best_cover = match, cover
+        start = match.end()
+    return text[best.start() : best.end()].strip()

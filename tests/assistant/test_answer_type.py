@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import make_query
 
 from assistant.text.answer_type import (
     AnswerType,
@@ -83,6 +84,20 @@ def test_a_count_out_of_a_total_is_the_first_number() -> None:
     english = "The province had met 22 of the 30 targets."
     assert fact_span(AnswerType.QUANTITY, "targets", english) == "22 of the 30 targets"
     assert counted_noun("How many of the Resolution 49-NQ/TU targets were met?") is None  # "of" is counted nothing
+
+
+def test_of_several_facts_the_one_the_question_words_lead_into() -> None:
+    sentence = "Thời hạn cấp mới (30 ngày) và gia hạn (20 ngày) giấy phép hành nghề giữ nguyên."
+    renewal = make_query("Muốn gia hạn giấy phép hành nghề thì mất bao lâu?").terms
+    assert fact_span(AnswerType.DURATION, None, sentence, renewal) == "20 ngày"
+    assert fact_span(AnswerType.DURATION, None, sentence) == "30 ngày"  # no question words: the first
+    limits = "Thời hạn: không quá 12 ngày làm việc kể từ ngày nhận đủ hồ sơ; kiểm tra trong 05 ngày làm việc."
+    days = make_query("Mất mấy ngày làm việc?").terms  # the fact's own words choose nothing
+    assert fact_span(AnswerType.DURATION, None, limits, days) == "không quá 12 ngày làm việc"
+    fees = "Lệ phí cấp mới: 100.000 đồng; điều chỉnh nội dung: 50.000 đồng."
+    assert fact_span(AnswerType.MONEY, None, fees, make_query("Lệ phí điều chỉnh nội dung là bao nhiêu?").terms) == (
+        "50.000 đồng"
+    )
 
 
 def test_money_and_follow_ups() -> None:
