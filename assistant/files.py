@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,24 @@ def fsync_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
+STALE_PARTIAL_SECONDS = 6 * 3600  # no writer of this project takes that long; one killed mid-write left it
+_swept: set[Path] = set()  # folders this process has swept (once each: a sources folder may hold 10⁵ files)
+
+
+def _sweep_stale(folder: Path) -> None:
+    """Remove what writers killed mid-write left in ``folder``, the first time this process writes there (a live
+    writer's file is younger; on a shared folder it may belong to another machine, so age decides, not the
+    process id)."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for leftover in folder.glob(".*.partial"):
+        with contextlib.suppress(OSError):  # another writer swept it first
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
 @contextlib.contextmanager
 def replacing(path: Path, *, durable: bool = False) -> Iterator[Path]:
     """A new path beside ``path`` for the block to write; when the block ends without error that file replaces
@@ -33,6 +52,7 @@ def replacing(path: Path, *, durable: bool = False) -> Iterator[Path]:
     the new file is removed and ``path`` is left as it was. ``durable``: the new file is flushed to disk before
     the rename and the folder after it (a crash then leaves the old file or the new one, never an empty one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(path.parent)
     partial = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.partial")  # writers never share it
     try:
         yield partial

@@ -1,12 +1,15 @@
-"""Replacing a file: readers see the old one or the new one whole; a failed write changes nothing."""
+"""Replacing a file: readers see the old one or the new one whole; a failed write changes nothing; what a killed
+writer left is swept."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from assistant.files import replacing
+from assistant.files import STALE_PARTIAL_SECONDS, replacing
 
 
 def test_a_reader_of_the_old_file_keeps_it_whole(tmp_path: Path) -> None:
@@ -38,3 +41,19 @@ def test_two_writers_never_share_a_partial_file(tmp_path: Path) -> None:
         first.write_text("a", encoding="utf-8")
         second.write_text("b", encoding="utf-8")
     assert target.read_text(encoding="utf-8") == "a"  # the outer block ends last
+
+
+def test_partials_left_by_killed_writers_are_swept_and_a_live_ones_kept(tmp_path: Path) -> None:
+    target = tmp_path / "index.bin"
+    stale = tmp_path / ".index.bin.4242-deadbeef.partial"  # a writer killed hours ago
+    live = tmp_path / ".index.bin.4343-cafebabe.partial"  # another writer, on this machine or another, now
+    other = tmp_path / ".other.bin.4242-deadbeef.partial"  # another file's, as old
+    for leftover in (stale, live, other):
+        leftover.write_bytes(b"half")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    with replacing(target) as partial:
+        partial.write_bytes(b"whole")
+    assert target.read_bytes() == b"whole"
+    assert not stale.exists() and not other.exists() and live.exists()
