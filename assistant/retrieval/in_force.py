@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -61,12 +62,24 @@ def _amends_asked_clause(old: Passage, new: Passage, terms: AbstractSet[str]) ->
     return not clauses or _asked_clause(old, terms) in clauses
 
 
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(content_tokens(text))
+
+
+def _likeness(a: Passage, b: Passage) -> float:
+    """Shared content words over all of both (Jaccard): a new version restates the old provision in mostly the
+    same words."""
+    x, y = _words(a.chunk.text), _words(b.chunk.text)
+    return len(x & y) / len(x | y) if x or y else 0.0
+
+
 def in_force_first(candidates: Sequence[Passage], terms: Iterable[str] = ()) -> list[int]:
-    """Positions of ``candidates`` (best first) with each passage of a replaced document preceded by the best
-    passage of each document that replaces it, and each amended article preceded by the passage that rewrites
-    the clause the question (``terms``: its folded content words) is about, unless one already ranks above it.
-    Everything else keeps its order. An amendment that leaves the asked clause alone changes nothing: the rest of
-    the article is still in force."""
+    """Positions of ``candidates`` (best first) where each passage of a replaced document comes after the
+    candidate of each replacing document that restates it (the most alike), and each amended article after the
+    passage rewriting the clause the question (``terms``: its folded content words) is about, when those do not
+    rank above it already. Everything else keeps its order. An amendment that leaves the asked clause alone
+    changes nothing: the rest of the article is still in force."""
     asked = frozenset(terms)
     order: list[int] = []
     placed: set[int] = set()
@@ -74,17 +87,17 @@ def in_force_first(candidates: Sequence[Passage], terms: Iterable[str] = ()) -> 
         if i in placed:
             continue
         if old.document.superseded_by or old.document.amended_by:
-
-            def takes_place(new: Passage, old: Passage = old) -> bool:
-                return _replaces(old, new) or _amends_asked_clause(old, new, asked)
-
-            taken = {candidates[k].document.doc_id for k in order if takes_place(candidates[k])}
-            for j in range(i + 1, len(candidates)):
-                new = candidates[j]
-                if j not in placed and new.document.doc_id not in taken and takes_place(new):
+            newer: dict[str, int] = {}  # document → its passage taking the old one's place
+            for j, new in enumerate(candidates):
+                if j == i or not (_replaces(old, new) or _amends_asked_clause(old, new, asked)):
+                    continue
+                doc_id = new.document.doc_id
+                if doc_id not in newer or _likeness(old, new) > _likeness(old, candidates[newer[doc_id]]):
+                    newer[doc_id] = j
+            for j in sorted(newer.values()):
+                if j not in placed:  # else it ranks above already
                     order.append(j)
                     placed.add(j)
-                    taken.add(new.document.doc_id)
         order.append(i)
         placed.add(i)
     return order

@@ -20,6 +20,18 @@ def test_a_replaced_documents_passage_follows_the_best_passage_of_its_replacemen
     assert order == [2, 0, 1, 3]
 
 
+def test_the_replacing_passage_is_the_one_restating_the_old_provision_not_the_replacements_best() -> None:
+    old = make_passage("qc-2021", "Điều 8. Văn thư phát hành văn bản đi ngay trong ngày ký.", article="8",
+                       number="18/2021/QĐ-UBND", status=Validity.EXPIRED,
+                       superseded_by=("35/2025/QĐ-UBND",))  # fmt: skip
+    other = make_passage("qc-2025", "Điều 6. Quản lý tài khoản người dùng trên Hệ thống.", article="6",
+                         number="35/2025/QĐ-UBND")  # fmt: skip
+    restated = make_passage("qc-2025", "Điều 8. Văn thư phát hành văn bản đi chậm nhất trong ngày làm việc tiếp theo.",
+                            article="8", number="35/2025/QĐ-UBND")  # fmt: skip
+    assert in_force_first([old, other, restated]) == [2, 0, 1]
+    assert in_force_first([other, old, restated]) == [0, 2, 1]  # the replacement's other article ranks above: no matter
+
+
 def test_a_replacement_already_ranked_above_leaves_the_order_alone() -> None:
     new = make_passage("qt-2025", "Điều 6. Thời hạn 10 ngày.", number="2/2025/QĐ-UBND")
     old = make_passage("qt-2023", "Điều 6. Thời hạn 15 ngày.", number="1/2023/QĐ-UBND",
