@@ -14,20 +14,34 @@ import numpy.typing as npt
 
 from assistant.text.legal_grammar import CLAUSE, cited_clauses, number_key
 from assistant.text.tokenize import content_tokens
-from assistant.types import Passage
+from assistant.types import DocumentMeta, Passage
 
 __all__ = ["carried_scores", "in_force_first"]
 
 
-def _replaces(old: Passage, new: Passage) -> bool:
+def _successors(doc: DocumentMeta, known: dict[str, DocumentMeta]) -> frozenset[str]:
+    """Keys of the documents that replaced ``doc``, and of those that replaced them in turn as far as ``known``
+    (the candidates' documents by number) tells: 2021 → 2023 → 2025."""
+    found: set[str] = set()
+    todo = [number_key(n) for n in doc.superseded_by]
+    while todo:
+        key = todo.pop()
+        if key and key not in found:
+            found.add(key)
+            if key in known:
+                todo.extend(number_key(n) for n in known[key].superseded_by)
+    return frozenset(found)
+
+
+def _replaces(old: Passage, new: Passage, successors: frozenset[str]) -> bool:
     """Whether ``new`` states what applies instead of ``old``: ``old``'s document is out of force and ``new``'s,
-    in force, replaces it."""
+    in force, is one of its ``successors``."""
     return (
         not old.current
         and new.current
         and new.document.doc_id != old.document.doc_id
         and bool(key := number_key(new.document.number))
-        and key in {number_key(n) for n in old.document.superseded_by}
+        and key in successors
     )
 
 
@@ -76,20 +90,23 @@ def _likeness(a: Passage, b: Passage) -> float:
 
 def in_force_first(candidates: Sequence[Passage], terms: Iterable[str] = ()) -> list[int]:
     """Positions of ``candidates`` (best first) where each passage of a replaced document comes after the
-    candidate of each replacing document that restates it (the most alike), and each amended article after the
+    candidate of each document in force that replaced it, directly or down a chain of replacements, restating it
+    (the most alike), and each amended article after the
     passage rewriting the clause the question (``terms``: its folded content words) is about, when those do not
     rank above it already. Everything else keeps its order. An amendment that leaves the asked clause alone
     changes nothing: the rest of the article is still in force."""
     asked = frozenset(terms)
+    known = {number_key(p.document.number): p.document for p in candidates if p.document.number}
     order: list[int] = []
     placed: set[int] = set()
     for i, old in enumerate(candidates):
         if i in placed:
             continue
         if old.document.superseded_by or old.document.amended_by:
+            successors = _successors(old.document, known)
             newer: dict[str, int] = {}  # document → its passage taking the old one's place
             for j, new in enumerate(candidates):
-                if j == i or not (_replaces(old, new) or _amends_asked_clause(old, new, asked)):
+                if j == i or not (_replaces(old, new, successors) or _amends_asked_clause(old, new, asked)):
                     continue
                 doc_id = new.document.doc_id
                 if doc_id not in newer or _likeness(old, new) > _likeness(old, candidates[newer[doc_id]]):

@@ -87,3 +87,14 @@ def test_a_replacement_not_yet_in_force_does_not_take_the_place() -> None:
                        status=Validity.EXPIRED, superseded_by=("2/2027/QĐ-UBND",))  # fmt: skip
     pending = make_passage("qt-2027", "Điều 6. Thời hạn 10 ngày.", number="2/2027/QĐ-UBND", status=Validity.NOT_YET)
     assert in_force_first([old, pending]) == [0, 1]
+
+
+def test_a_chain_of_replacements_is_followed_to_the_text_in_force() -> None:
+    first = make_passage("qt-2021", "Điều 6. Thời hạn giải quyết là 20 ngày.", number="1/2021/QĐ-UBND",
+                         status=Validity.EXPIRED, superseded_by=("1/2023/QĐ-UBND",))  # fmt: skip
+    other = make_passage("hd-khac", "Điều 3. Nội dung khác.", number="3/HD-UBND")
+    second = make_passage("qt-2023", "Điều 6. Thời hạn giải quyết là 15 ngày.", number="1/2023/QĐ-UBND",
+                          status=Validity.EXPIRED, superseded_by=("2/2025/QĐ-UBND",))  # fmt: skip
+    now = make_passage("qt-2025", "Điều 6. Thời hạn giải quyết là 10 ngày.", number="2/2025/QĐ-UBND")
+    # 2021 was replaced by 2023, itself replaced by 2025: the text in force goes before both.
+    assert in_force_first([first, other, second, now]) == [3, 0, 1, 2]
