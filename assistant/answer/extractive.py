@@ -16,6 +16,7 @@ from assistant.answer.prompts import PromptLibrary
 from assistant.answer.support import SupportModel, figures, support_candidates
 from assistant.answer.units import Unit, is_list_item, split_units
 from assistant.inspection.legal_rank import document_name, short_date
+from assistant.retrieval.in_force import rewrites_clause
 from assistant.settings import ComposerWeights
 from assistant.text.answer_type import counts, fact_span, states
 from assistant.text.legal_grammar import (
@@ -123,7 +124,7 @@ class ExtractiveComposer:
         groups = self._select(query, top, units)
         if self.support is not None and "ranker" in passages[0].scores:
             top, groups = self._learned_supports(query, passages, top, groups)
-        return self._render(query, passages, top, groups, evidence)
+        return self._render(query, passages, top, _without_rewritten(top, groups), evidence)
 
     def _with_asked_fact(self, query: NormalizedQuery, passages: Sequence[Passage], indexes: list[int]) -> list[int]:
         """When the question asks for a kind of fact (an amount, a time limit…) that no bearing passage states, the
@@ -433,6 +434,24 @@ def _how(number: str, successors: Sequence[Passage], render: Callable[..., str])
     if RelationKind.REPLACES in kinds:
         return render("as_of_how_replaced")
     return render("as_of_how_unknown")
+
+
+def _without_rewritten(top: list[Passage], groups: list[list[Unit]]) -> list[list[Unit]]:
+    """``groups`` without a clause that another quoted clause rewrites (an amending decision's "Sửa đổi khoản 1
+    Điều 6 như sau: …" over the old khoản 1 Điều 6): the old text is dead. When it was the lead, the clause
+    rewriting it leads instead."""
+
+    def rewritten_by(group: list[Unit]) -> list[Unit] | None:
+        passage = top[group[0].passage_index]
+        clause = passage.chunk.clause or locate(passage.chunk.text, group[0].text).clause
+        return next(
+            (g for g in groups if g is not group and rewrites_clause(top[g[0].passage_index], passage, clause)), None
+        )
+
+    if not groups:
+        return groups
+    lead = rewritten_by(groups[0]) or groups[0]
+    return [lead, *(g for g in groups[1:] if g is not lead and rewritten_by(g) is None)]
 
 
 def _now_part(

@@ -16,7 +16,7 @@ from assistant.text.legal_grammar import CLAUSE, cited_clauses, number_key
 from assistant.text.tokenize import content_tokens
 from assistant.types import DocumentMeta, Passage
 
-__all__ = ["carried_scores", "in_force_first"]
+__all__ = ["carried_scores", "in_force_first", "rewrites_clause"]
 
 
 def _successors(doc: DocumentMeta, known: dict[str, DocumentMeta]) -> frozenset[str]:
@@ -74,6 +74,16 @@ def _amends_asked_clause(old: Passage, new: Passage, terms: AbstractSet[str]) ->
     if clauses is None:
         return False
     return not clauses or _asked_clause(old, terms) in clauses
+
+
+def rewrites_clause(new: Passage, old: Passage, clause: str) -> bool:
+    """Whether ``new``, in force, is a clause of a document amending ``old``'s that names ``clause`` of ``old``'s
+    article as rewritten ("Sửa đổi khoản 1 Điều 6 như sau: …"): ``old``'s text of that clause is dead."""
+    if not (clause and new.current and old.chunk.article and old.document.amended_by and new.document.number):
+        return False
+    if number_key(new.document.number) not in {number_key(n) for n in old.document.amended_by}:
+        return False
+    return clause in cited_clauses(new.chunk.text).get(old.chunk.article, set())
 
 
 @lru_cache(maxsize=16384)

@@ -6,7 +6,13 @@ import pytest
 from support import ANSWERABLE, UNANSWERABLE, make_passage, make_query
 
 from assistant.answer.evidence import fallback_evidence
-from assistant.answer.extractive import ExtractiveComposer, bearing_passages, split_units, strip_marker
+from assistant.answer.extractive import (
+    ExtractiveComposer,
+    _without_rewritten,
+    bearing_passages,
+    split_units,
+    strip_marker,
+)
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from assistant.settings import ComposerWeights
 from assistant.text.query import QueryNormalizer
@@ -248,3 +254,44 @@ def test_an_abbreviation_says_what_it_stands_for(composer: ExtractiveComposer) -
     assert {"uy", "ban", "nhan", "dan"} <= set(question.terms)
     answer = composer.compose(question, [make_passage("kh", text)], ANSWERABLE)
     assert "31/01/2026" in lead(answer.text) and len(answer.text.splitlines()) == 1
+
+
+OLD_ARTICLE_6 = (
+    "Điều 6. Quản lý tài khoản và mật khẩu\n"
+    "1. Mật khẩu truy cập hệ thống thông tin phải có độ dài tối thiểu 08 ký tự; thay đổi ít nhất 90 ngày một lần.\n"
+    "2. Tài khoản bị khóa sau 05 lần đăng nhập sai liên tiếp."
+)
+AMENDING = (
+    "Điều 1. Sửa đổi khoản 1 Điều 6\n"
+    "Sửa đổi khoản 1 Điều 6 như sau: Mật khẩu truy cập hệ thống thông tin phải có độ dài tối thiểu 12 ký tự; "
+    "thay đổi ít nhất 60 ngày một lần."
+)
+
+
+@pytest.mark.parametrize("old_first", [True, False])
+def test_a_clause_an_amendment_rewrites_is_never_quoted_beside_or_before_it(
+    composer: ExtractiveComposer, old_first: bool
+) -> None:
+    old = make_passage("qd-2023", OLD_ARTICLE_6, article="6", number="22/2023/QĐ-UBND",
+                       status=Validity.PARTLY_EXPIRED, amended_by=("41/2025/QĐ-UBND",))  # fmt: skip
+    new = make_passage("qd-2025", AMENDING, article="1", number="41/2025/QĐ-UBND")
+    passages = [old, new] if old_first else [new, old]
+    question = make_query("Mật khẩu truy cập hệ thống thông tin phải dài tối thiểu bao nhiêu ký tự?")
+    answer = composer.compose(question, passages, ANSWERABLE)
+    assert "12 ký tự" in answer.text.splitlines()[0]  # the text in force leads
+    assert "08 ký tự" not in answer.text  # the rewritten clause is dead: not quoted at all
+    assert answer.citations[0].doc_id == "qd-2025"
+    # A clause the amendment leaves alone is still quoted from the old text.
+    lockout = composer.compose(make_query("Tài khoản bị khóa sau mấy lần đăng nhập sai?"), passages, ANSWERABLE)
+    assert "05 lần" in lockout.text and lockout.citations[0].doc_id == "qd-2023"
+
+
+def test_a_rewritten_lead_gives_the_lead_to_the_clause_rewriting_it() -> None:
+    old = make_passage("qd-2023", OLD_ARTICLE_6, article="6", number="22/2023/QĐ-UBND",
+                       status=Validity.PARTLY_EXPIRED, amended_by=("41/2025/QĐ-UBND",))  # fmt: skip
+    new = make_passage("qd-2025", AMENDING, article="1", number="41/2025/QĐ-UBND")
+    password, lockout = split_units(0, old.chunk.text)
+    rewriting = split_units(1, new.chunk.text)[0]
+    groups = [[password], [lockout], [rewriting]]  # the old khoản 1 leads, the amendment supports
+    assert _without_rewritten([old, new], groups) == [[rewriting], [lockout]]
+    assert _without_rewritten([old, new], [[lockout], [rewriting]]) == [[lockout], [rewriting]]  # khoản 2 stands
