@@ -108,7 +108,14 @@ _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:\s[a-z]+)?)")
 _NOT_NOUNS = {"la", "thi", "mot", "duoc", "phai", "cua", "va", "de", "trong", "tai", "o", "nam", "the", "are", "do"}
 _NOT_NOUNS |= {"ve", "cho", "voi", "theo", "tu", "den", "khi", "sau", "truoc", "tren", "duoi", "nay", "nua", "of"}
 # English verbs after "how many <noun>"; not "can" nor "may", which fold from "cân" (kilos) and "máy" (machines).
-_NOT_NOUNS |= {"is", "was", "were", "has", "had", "have", "does", "did", "will", "must", "should"}
+_ENGLISH_VERBS = {"is", "was", "were", "has", "had", "have", "does", "did", "will", "must", "should"}
+_NOT_NOUNS |= _ENGLISH_VERBS
+# The same words as written, for a question typed with diacritics: "ký tự" counts characters ("tự" is not "từ").
+_NOT_NOUNS_WRITTEN = {
+    *"là thì một được phải của và để trong tại ở năm thế về cho với theo từ đến khi sau trước trên dưới".split(),
+    *"này nữa the are do of".split(),
+    *_ENGLISH_VERBS,
+}
 # "22 trên tổng số 30 chỉ tiêu", "22/30 chỉ tiêu", "22 of the 30 targets": the count asked is the first number.
 _OUT_OF = r"(?:\s*(?:/|tren(?: tong so)?|of(?: the)?)\s*\d[\d.,]*)?"
 _ORDINAL = re.compile(r"\b(?:thu|hang)\s+may\b")  # "xếp thứ mấy": a rank, nothing counted
@@ -127,9 +134,14 @@ def counted_noun(question: str) -> str | None:
     if match is None:
         return None
     words = fold_diacritics(match.group(1)).split()
-    if words[0] in _NOT_NOUNS:
+    written = nfc(question).casefold()
+    if has_diacritics(question) and len(written) == len(match.string):  # the words as typed, at the same place
+        as_typed, not_nouns = written[match.start(1) : match.end(1)].split(), _NOT_NOUNS_WRITTEN
+    else:
+        as_typed, not_nouns = words, _NOT_NOUNS
+    if len(as_typed) != len(words) or as_typed[0] in not_nouns:
         return None
-    return " ".join(words if len(words) == 2 and words[1] not in _NOT_NOUNS else words[:1])
+    return " ".join(words if len(words) == 2 and as_typed[1] not in not_nouns else words[:1])
 
 
 def counts(noun: str | None, sentence: str) -> bool:

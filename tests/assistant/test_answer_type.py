@@ -77,6 +77,14 @@ def test_counts_needs_a_number_before_the_noun() -> None:
     assert not counts(None, "14 công trình")
 
 
+def test_a_counted_noun_is_read_with_its_diacritics_when_typed_with_them() -> None:
+    assert counted_noun("Mật khẩu phải dài tối thiểu bao nhiêu ký tự?") == "ky tu"  # "tự" is not "từ" (from)
+    assert counted_noun("Bao nhiêu người từ 60 tuổi trở lên?") == "nguoi"
+    assert counted_noun("mat khau toi thieu bao nhieu ky tu") == "ky"  # unaccented "tu" may be "từ": one syllable
+    sentence = "Mật khẩu phải có độ dài tối thiểu 12 ký tự, gồm chữ hoa và chữ số."
+    assert fact_span(AnswerType.QUANTITY, "ky tu", sentence) == "12 ký tự"
+
+
 def test_a_count_out_of_a_total_is_the_first_number() -> None:
     sentence = "Đến năm 2025, tỉnh đã hoàn thành 22 trên tổng số 30 chỉ tiêu của Nghị quyết."
     noun = counted_noun("Tỉnh đã đạt được bao nhiêu chỉ tiêu?")
