@@ -63,27 +63,27 @@ def _asked_clause(old: Passage, terms: AbstractSet[str]) -> str | None:
     return cover[-1][1] if cover[-1][0] and (len(cover) == 1 or cover[-2][0] < cover[-1][0]) else None
 
 
+def _clauses_rewritten(old: Passage, new: Passage) -> set[str] | None:
+    """The clauses of ``old``'s article that ``new``, in force and of a document amending ``old``'s, names as
+    rewritten (empty: it names only the whole article); None when ``new`` does not touch that article."""
+    if not (new.current and old.chunk.article and old.document.amended_by and new.document.number):
+        return None
+    if number_key(new.document.number) not in {number_key(n) for n in old.document.amended_by}:
+        return None
+    return cited_clauses(new.chunk.text).get(old.chunk.article)
+
+
 def _amends_asked_clause(old: Passage, new: Passage, terms: AbstractSet[str]) -> bool:
     """Whether ``new``'s document amends ``old``'s and ``new`` rewrites the clause of ``old``'s article the
     question is about (or the whole article)."""
-    if not (new.current and old.chunk.article and old.document.amended_by) or not new.document.number:
-        return False
-    if number_key(new.document.number) not in {number_key(n) for n in old.document.amended_by}:
-        return False
-    clauses = cited_clauses(new.chunk.text).get(old.chunk.article)
-    if clauses is None:
-        return False
-    return not clauses or _asked_clause(old, terms) in clauses
+    clauses = _clauses_rewritten(old, new)
+    return clauses is not None and (not clauses or _asked_clause(old, terms) in clauses)
 
 
 def rewrites_clause(new: Passage, old: Passage, clause: str) -> bool:
     """Whether ``new``, in force, is a clause of a document amending ``old``'s that names ``clause`` of ``old``'s
     article as rewritten ("Sửa đổi khoản 1 Điều 6 như sau: …"): ``old``'s text of that clause is dead."""
-    if not (clause and new.current and old.chunk.article and old.document.amended_by and new.document.number):
-        return False
-    if number_key(new.document.number) not in {number_key(n) for n in old.document.amended_by}:
-        return False
-    return clause in cited_clauses(new.chunk.text).get(old.chunk.article, set())
+    return bool(clause) and clause in (_clauses_rewritten(old, new) or set())
 
 
 @lru_cache(maxsize=16384)

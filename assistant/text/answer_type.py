@@ -8,6 +8,7 @@ Both sides are matched on folded text (lower case, no diacritics), so unaccented
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -144,11 +145,17 @@ def counted_noun(question: str) -> str | None:
     return " ".join(words if len(words) == 2 and as_typed[1] not in not_nouns else words[:1])
 
 
+@functools.lru_cache(maxsize=256)
+def _count_of(noun: str) -> re.Pattern[str]:
+    """A number of ``noun`` (folded) in folded text: "14 công trình", "22 trên tổng số 30 chỉ tiêu"."""
+    return re.compile(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b")
+
+
 def counts(noun: str | None, sentence: str) -> bool:
     """Whether ``sentence`` gives a number of ``noun`` ("kiểm tra 14 công trình")."""
     if not noun:
         return False
-    return re.search(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b", fold_diacritics(sentence)) is not None
+    return _count_of(noun).search(fold_diacritics(sentence)) is not None
 
 
 def states(kind: AnswerType, sentence: str) -> bool:
@@ -183,7 +190,7 @@ def fact_span(kind: AnswerType, noun: str | None, sentence: str, terms: Collecti
     # References are blanked, not removed, so positions still line up.
     blanked = _REFERENCES.sub(lambda m: " " * len(m.group()), folded)
     if noun and kind in (AnswerType.QUANTITY, AnswerType.NONE):
-        pattern: re.Pattern[str] | None = re.compile(rf"\d[\d.,]*{_OUT_OF}\s+{re.escape(noun)}\b")
+        pattern: re.Pattern[str] | None = _count_of(noun)
     else:
         pattern = _SPAN_PATTERNS.get(kind)
     matches = list(pattern.finditer(blanked)) if pattern is not None else []
