@@ -12,6 +12,7 @@ import docx
 import pytest
 from auth_support import PASSWORD
 
+from tests.ui import typing_helper
 from tests.ui.test_browser import LEAD_SHOTS, STAFF, TIMEOUT_MS, Stack, stack
 
 __all__ = ["stack"]  # the fixture of test_browser.py used here (``browser`` comes from tests/ui/conftest.py)
@@ -35,18 +36,7 @@ def test_staff_find_bases_build_a_checklist_compare_and_draft(stack: Stack, brow
         return response.body()
 
     def enter(selector: str, text: str) -> None:
-        """Type into a box and leave it, so the value is in Gradio's state before a button reads it. A box Gradio
-        re-renders right after the typing (an update from the step before) loses it: type again, up to 3 times."""
-        box = page.locator(selector)
-        for attempt in range(3):
-            box.fill(text)
-            try:
-                expect(box).to_have_value(text, timeout=5_000 if attempt < 2 else TIMEOUT_MS)
-                break
-            except AssertionError:
-                if attempt == 2:
-                    raise
-        box.blur()
+        typing_helper.enter(page, selector, text, timeout_ms=TIMEOUT_MS)
 
     page.goto(stack.ui_url)
     page.locator("#tl-username :is(input, textarea)").fill(STAFF)

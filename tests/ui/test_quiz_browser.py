@@ -22,6 +22,7 @@ from assistant.accounts.service import AccountService
 from assistant.settings import Settings
 from eval.datasets import Dataset
 from ingest.report import IngestReport
+from tests.ui import typing_helper
 from tests.ui.test_browser import LEAD_SHOTS, STAFF, TIMEOUT_MS, Stack, stack
 
 __all__ = ["stack"]  # the fixture of test_browser.py used here (``browser`` comes from tests/ui/conftest.py)
@@ -106,7 +107,7 @@ def test_trainer_builds_reviews_exports_and_staff_practises(stack: Stack, browse
     third = bank.locator(".tl-quiz-item").nth(2).locator("p").nth(1).inner_text()
     stem = page.locator("#tl-quiz-stem textarea")
     expect(stem).to_have_value(third)  # the chosen item's fields have arrived
-    stem.fill(EDITED_STEM + third)
+    typing_helper.enter(page, "#tl-quiz-stem textarea", EDITED_STEM + third, timeout_ms=TIMEOUT_MS)
     page.locator("#tl-quiz-save").click()
     expect(message).to_contain_text("Đã lưu Câu 3: đã duyệt — bộ câu hỏi nay là phiên bản 4")
     expect(bank).to_contain_text("phiên bản 4 · 20 câu: 2 đã duyệt, 1 đã loại, 17 chờ duyệt")
