@@ -31,7 +31,7 @@ def cmd_train_ranker(args: argparse.Namespace, settings: Settings) -> int:
     tr.assign_folds(lists, args.folds)
     fold_models = tr.cross_validate_ranker(lists, args.folds)
     ranking = tr.ranking_report(lists)
-    examples = tr.answerability_examples(lists, fold_models)
+    examples = tr.answerability_examples(lists, fold_models, settings)
     oof = tr.cross_validate_answerability(examples, args.folds)
     abstention = tr.answerability_report(examples, oof)
     threshold_source = Path(args.threshold_dataset or args.dataset[-1]).resolve().name

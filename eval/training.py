@@ -26,17 +26,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from assistant.index.snapshot import NumberedDocument
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import (
     PASSAGE_FEATURES,
     answerability_features,
     passage_features,
 )
-from assistant.retrieval.in_force import carried_scores, in_force_first
+from assistant.retrieval.hybrid import arrange
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.settings import Settings
 from assistant.text.entities import mentioned_entities, mentioned_years
-from assistant.types import Embedder, NormalizedQuery, Passage, SearchFilters
+from assistant.types import Embedder, NormalizedQuery, Passage
 from eval import metrics as m
 from eval.calibration import sweep_threshold
 from eval.datasets import EvalQuestion, content_hash, load_dataset
@@ -60,7 +61,8 @@ RANKER_PARAMS: dict[str, Any] = {
 }
 
 
-CACHE_FORMAT = "2"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk)
+CACHE_FORMAT = "5"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk) or what is
+# collected changes (4: a time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class CandidateList:
     labels: npt.NDArray[np.int32]
     gold_docs: tuple[str, ...]
     number_found: bool
+    pinned: tuple[NumberedDocument, ...] = ()  # the documents the question names by số hiệu (search puts them first)
     split: str = ""
     fold: int = -1
     oof_scores: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
@@ -105,7 +108,7 @@ def collect(
     for question in dataset.questions:
         query = retriever.normalizer.normalize(question.question, question.history)
         principal = principal_of(question)
-        result = retriever.search(query, principal=principal, filters=SearchFilters(), top_k=settings.top_k)
+        result = retriever.ranking_candidates(query, principal=principal)
         candidates = result.candidates
         lists.append(
             CandidateList(
@@ -117,6 +120,7 @@ def collect(
                 labels=_labels(candidates, question),
                 gold_docs=question.gold_doc_ids,
                 number_found=result.number_found,
+                pinned=result.pinned,
                 split=question.split,
             )
         )
@@ -206,17 +210,22 @@ def ranking_report(lists: Sequence[CandidateList]) -> dict[str, dict[str, float]
     return out
 
 
-def _evidence_row(model: Any, query: NormalizedQuery, candidates: list[Passage], number_found: bool) -> np.ndarray:
-    """Answerability features of ``candidates`` as ``model`` ranks them (features recomputed on this list)."""
-    features = passage_features(query, candidates)
+def _evidence_row(model: Any, x: CandidateList, candidates: list[Passage], settings: Settings) -> np.ndarray:
+    """Answerability features of ``candidates`` (``x``'s, or some of them) as ``model`` ranks them and search then
+    arranges them (:func:`~assistant.retrieval.hybrid.arrange`), with features recomputed on this list: the row
+    the service's assessment reads for the same list."""
+    features = passage_features(x.query, candidates)
     scores = np.asarray(model.booster_.predict(features), dtype=np.float64) if len(candidates) else np.zeros(0)
-    ranked_order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    order = np.array(
-        [ranked_order[i] for i in in_force_first([candidates[i] for i in ranked_order], query.terms)], dtype=np.int64
-    )
-    ranked = [candidates[int(i)] for i in order]
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
+    ranked = [
+        dataclasses.replace(candidates[i], scores={**candidates[i].scores, "ranker": float(scores[i])}) for i in order
+    ]
+    arranged = arrange(
+        x.query, ranked, features[order], scores[order], x.pinned,
+        pinned_per_document=settings.pinned_per_document, passages_per_document=settings.passages_per_document,
+    )  # fmt: skip
     return answerability_features(
-        query, ranked, features[order], carried_scores(scores[order]), number_found=number_found
+        x.query, arranged.passages, arranged.features, arranged.scores, number_found=x.number_found
     )[0]
 
 
@@ -231,7 +240,9 @@ class AnswerabilityExamples:
     split: list[str]
 
 
-def answerability_examples(lists: Sequence[CandidateList], fold_models: Sequence[Any]) -> AnswerabilityExamples:
+def answerability_examples(
+    lists: Sequence[CandidateList], fold_models: Sequence[Any], settings: Settings
+) -> AnswerabilityExamples:
     rows: list[np.ndarray] = []
     labels: list[int] = []
     groups: list[int] = []
@@ -252,12 +263,12 @@ def answerability_examples(lists: Sequence[CandidateList], fold_models: Sequence
     for x in lists:
         model = fold_models[x.fold]
         if x.answerable:
-            add(_evidence_row(model, x.query, x.candidates, x.number_found), 1, x, "answerable")
+            add(_evidence_row(model, x, x.candidates, settings), 1, x, "answerable")
             rest = [p for p in x.candidates if p.document.doc_id not in set(x.gold_docs)]
             if rest:
-                add(_evidence_row(model, x.query, rest, x.number_found), 0, x, "gold_removed")
+                add(_evidence_row(model, x, rest, settings), 0, x, "gold_removed")
         elif x.candidates:
-            add(_evidence_row(model, x.query, x.candidates, x.number_found), 0, x, "unanswerable")
+            add(_evidence_row(model, x, x.candidates, settings), 0, x, "unanswerable")
     return AnswerabilityExamples(
         np.array(rows, dtype=np.float64),
         np.array(labels, dtype=np.int32),

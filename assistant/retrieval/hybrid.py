@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,6 +36,53 @@ class RetrievalResult:
     features: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, len(PASSAGE_FEATURES)), np.float32))
     ranker_scores: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     number_found: bool = False  # a số hiệu the question names belongs to a document the caller may see
+    pinned: tuple[NumberedDocument, ...] = ()  # the documents named by số hiệu (and those replacing them)
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """A ranked candidate list in its final order, with its features and scores in the same order."""
+
+    passages: list[Passage]
+    features: npt.NDArray[np.float32]
+    scores: npt.NDArray[np.float64]
+    number_found: bool
+
+
+def arrange(
+    query: NormalizedQuery,
+    ranked: list[Passage],
+    features: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float64],
+    pinned: Sequence[NumberedDocument],
+    *,
+    pinned_per_document: int,
+    passages_per_document: int,
+) -> Arranged:
+    """What follows ranking, in search and in training alike: what is in force first (:func:`in_force_first`,
+    the moved passage taking over the score it passes), the documents the question names by số hiệu before
+    everything else, and no more than ``passages_per_document`` of one document before every other has had
+    its turn. ``features``/``scores`` may be empty (no learned ranker)."""
+    candidates = ranked
+    order = in_force_first(candidates, query.terms)
+    if order != sorted(order):
+        candidates = [candidates[i] for i in order]
+        if len(features):
+            features, scores = features[order], carried_scores(scores[order])
+            candidates = [dataclasses.replace(p, score=float(v)) for p, v in zip(candidates, scores, strict=True)]
+    order, first = _pinned_first(candidates, list(pinned), pinned_per_document)
+    order = _spread(order, candidates, passages_per_document, keep=len(first))
+    candidates = [
+        dataclasses.replace(
+            candidates[i],
+            rank=rank,
+            scores={**candidates[i].scores, "number_match": 1.0} if i in first else candidates[i].scores,
+        )
+        for rank, i in enumerate(order, start=1)
+    ]
+    if len(features):
+        features, scores = features[order], scores[order]
+    return Arranged(candidates, features, scores, any(pin.named for pin in pinned))
 
 
 class HybridRetriever:
@@ -99,12 +147,70 @@ class HybridRetriever:
         flt = filters or SearchFilters()
         snapshot = self.holder.get()
         timings: dict[str, float] = {}
+        depth = max(self.candidate_k, k)
+        found = self._fused(snapshot, query, principal, flt, depth, timings, learned=self.ranker is not None)
+        if found is None:
+            return RetrievalResult(query, [], snapshot.version, timings)
+        candidates, pinned = found
+        features = np.zeros((0, len(PASSAGE_FEATURES)), np.float32)
+        scores = np.zeros(0)
+        if self.ranker is not None and candidates:
+            t = time.perf_counter()
+            features = passage_features(query, candidates)
+            scores = self.ranker.score(features)
+            order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
+            candidates = [
+                dataclasses.replace(
+                    candidates[i], score=float(scores[i]), scores={**candidates[i].scores, "ranker": float(scores[i])}
+                )
+                for i in order
+            ]
+            features, scores = features[order], scores[order]
+            timings["rank_ms"] = (time.perf_counter() - t) * 1000
+        arranged = arrange(
+            query, candidates, features, scores, pinned,
+            pinned_per_document=self.pinned_per_document, passages_per_document=self.passages_per_document,
+        )  # fmt: skip
+        return RetrievalResult(
+            query, arranged.passages[:k], snapshot.version, timings, arranged.passages, arranged.features,
+            arranged.scores, arranged.number_found, tuple(pinned),
+        )  # fmt: skip
+
+    def ranking_candidates(
+        self, query: NormalizedQuery, *, principal: Principal, filters: SearchFilters | None = None
+    ) -> RetrievalResult:
+        """The fused candidates in the order, and with the scores, the learned ranker receives them in
+        :meth:`search` (nothing demoted, moved or spread yet), whether or not a ranker is loaded: what training
+        computes its features from, so that they are the features the ranker is served."""
+        snapshot = self.holder.get()
+        timings: dict[str, float] = {}
+        found = self._fused(snapshot, query, principal, filters or SearchFilters(), self.candidate_k, timings, True)
+        if found is None:
+            return RetrievalResult(query, [], snapshot.version, timings)
+        candidates, pinned = found
+        number_found = any(pin.named for pin in pinned)
+        return RetrievalResult(
+            query, candidates, snapshot.version, timings, candidates, number_found=number_found, pinned=tuple(pinned)
+        )
+
+    def _fused(
+        self,
+        snapshot: IndexSnapshot,
+        query: NormalizedQuery,
+        principal: Principal,
+        flt: SearchFilters,
+        depth: int,
+        timings: dict[str, float],
+        learned: bool,
+    ) -> tuple[list[Passage], list[NumberedDocument]] | None:
+        """Both retrievers' hits among what ``principal`` may see and ``flt`` accepts, fused, best first, and the
+        documents the question names by số hiệu; None when nothing is visible. ``learned``: a ranker will judge
+        the list (nothing out of force is demoted here)."""
         t0 = time.perf_counter()
         mask = snapshot.allowed_mask(principal, flt)
         timings["filter_ms"] = (time.perf_counter() - t0) * 1000
         if not mask.any():
-            return RetrievalResult(query, [], snapshot.version, timings)
-        depth = max(self.candidate_k, k)
+            return None
         # Pinned documents are searched on their own as well, so their chunks are candidates however they rank.
         numbers = list(query.numbers) if self.pinned_per_document else []
         pinned = snapshot.numbered_documents(numbers, mask) if numbers else []
@@ -128,45 +234,9 @@ class HybridRetriever:
                 dense = _merged(dense, [(row, score) for row, score in rows if row is not None])
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        candidates = self._candidates(snapshot, query, lexical, dense, flt, mask, principal)
+        candidates = self._candidates(snapshot, query, lexical, dense, flt, mask, principal, learned)
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
-        features = np.zeros((0, len(PASSAGE_FEATURES)), np.float32)
-        scores = np.zeros(0)
-        if self.ranker is not None and candidates:
-            t = time.perf_counter()
-            features = passage_features(query, candidates)
-            scores = self.ranker.score(features)
-            order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
-            candidates = [
-                dataclasses.replace(
-                    candidates[i], score=float(scores[i]), scores={**candidates[i].scores, "ranker": float(scores[i])}
-                )
-                for i in order
-            ]
-            features, scores = features[order], scores[order]
-            timings["rank_ms"] = (time.perf_counter() - t) * 1000
-        order = in_force_first(candidates, query.terms)
-        if order != sorted(order):
-            candidates = [candidates[i] for i in order]
-            if len(features):
-                features, scores = features[order], carried_scores(scores[order])
-                candidates = [dataclasses.replace(p, score=float(v)) for p, v in zip(candidates, scores, strict=True)]
-        order, first = _pinned_first(candidates, pinned, self.pinned_per_document)
-        order = _spread(order, candidates, self.passages_per_document, keep=len(first))
-        candidates = [
-            dataclasses.replace(
-                candidates[i],
-                rank=rank,
-                scores={**candidates[i].scores, "number_match": 1.0} if i in first else candidates[i].scores,
-            )
-            for rank, i in enumerate(order, start=1)
-        ]
-        if len(features):
-            features, scores = features[order], scores[order]
-        number_found = any(pin.named for pin in pinned)
-        return RetrievalResult(
-            query, candidates[:k], snapshot.version, timings, candidates, features, scores, number_found
-        )
+        return candidates, pinned
 
     def _candidates(
         self,
@@ -177,15 +247,16 @@ class HybridRetriever:
         flt: SearchFilters,
         mask: npt.NDArray[np.bool_],
         principal: Principal,
+        learned: bool,
     ) -> list[Passage]:
-        """The fused candidates, best first (non-current sources demoted when no learned ranker will judge)."""
+        """The fused candidates, best first (non-current sources demoted unless a learned ranker will judge)."""
         fused = self.fusion.fuse(lexical, dense, english=query.language == "en")
         details: dict[int, dict[str, float]] = {}
         for name, hits in (("bm25", lexical), ("dense", dense)):
             for rank, (row, score) in enumerate(hits, start=1):
                 details.setdefault(row, {})[name] = score
                 details[row][f"{name}_rank"] = float(rank)
-        penalty = 1.0 if self.ranker is not None else self.non_current_penalty
+        penalty = 1.0 if learned else self.non_current_penalty
         scored = []
         for row, score in fused.items():
             if not mask[row]:  # defensive: never let a filtered-out chunk through

@@ -1,0 +1,77 @@
+"""``assistant train ranker`` learns from the lists search serves: the candidates it collects, their features and
+the answerability row of a ranked list are the ones the service computes for the same question (a ranker trained
+on other features — e.g. on a list where expired documents were already demoted — would be served lists it never
+saw). Checked over the three-document shelf, with the shipped models loaded by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.ranking.answerability import AnswerabilityModel
+from assistant.ranking.features import answerability_features, passage_features
+from assistant.ranking.ranker import LearnedRanker
+from assistant.service import AssistantService, RetrievalConfig
+from assistant.types import ANONYMOUS
+from eval.training import CandidateList, _evidence_row
+
+QUESTIONS = [
+    "Văn bản khẩn phải được xử lý trong bao lâu?",  # the 2024 decision is replaced: in force first moves it
+    "Quyết định 12/2024/QĐ-UBND quy định văn bản khẩn xử lý trong bao lâu?",  # named: pinned first
+    "Ai ký văn bản đi?",
+]
+
+
+class _Fitted:
+    """The shape ``_evidence_row`` scores with (a fitted LGBMRanker's ``booster_``)."""
+
+    def __init__(self, booster: Any) -> None:
+        self.booster_ = booster
+
+
+@pytest.fixture
+def served(service: AssistantService) -> AssistantService:
+    service.ranker = LearnedRanker(service.settings.ranker_path)
+    service.ranker.load()
+    service.answerability = AnswerabilityModel.load(service.settings.answerability_path)
+    service._retrievers.clear()
+    return service
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_training_reads_the_lists_and_features_search_serves(served: AssistantService, question: str) -> None:
+    retriever = served.retriever(RetrievalConfig())
+    query = retriever.normalizer.normalize(question)
+    result = retriever.search(query, principal=ANONYMOUS)
+    collected = retriever.ranking_candidates(query, principal=ANONYMOUS)
+    ids = [p.chunk.chunk_id for p in collected.candidates]
+    assert sorted(ids) == sorted(p.chunk.chunk_id for p in result.candidates)
+
+    features = passage_features(query, collected.candidates)
+    by_chunk = dict(zip(ids, features, strict=True))
+    for passage, row in zip(result.candidates, result.features, strict=True):
+        np.testing.assert_array_equal(by_chunk[passage.chunk.chunk_id], row, err_msg=passage.chunk.chunk_id)
+
+    x = CandidateList(
+        qid="q", source="shelf", query=query, candidates=collected.candidates, features=features,
+        labels=np.zeros(len(ids), dtype=np.int32), gold_docs=(), number_found=collected.number_found,
+        pinned=collected.pinned,
+    )  # fmt: skip
+    assert served.ranker is not None
+    trained = _evidence_row(_Fitted(served.ranker._booster), x, x.candidates, served.settings)
+    assessed = answerability_features(
+        query, result.candidates, result.features, result.ranker_scores, number_found=result.number_found
+    )[0]
+    np.testing.assert_allclose(trained, assessed, rtol=1e-6)
+
+
+def test_the_collected_list_is_the_fused_one_with_nothing_demoted(served: AssistantService) -> None:
+    retriever = served.retriever(RetrievalConfig())
+    query = retriever.normalizer.normalize(QUESTIONS[0])
+    collected = retriever.ranking_candidates(query, principal=ANONYMOUS).candidates
+    fused = [p.scores["fused"] for p in collected]
+    assert fused == sorted(fused, reverse=True)  # the expired decision keeps its fused place
+    assert [p.score for p in collected] == fused
+    assert any(not p.current for p in collected)
