@@ -27,6 +27,7 @@ from assistant.ranking.ranker import LearnedRanker
 from assistant.retrieval.fusion import FusionConfig
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.settings import Settings
+from assistant.text.answer_type import FIGURE_KINDS, part_asking
 from assistant.text.as_of import resolve_time_frame
 from assistant.text.numbers import mentioned_numbers, number_key
 from assistant.text.places import as_written, uncovered_places
@@ -34,6 +35,7 @@ from assistant.text.query import QueryNormalizer
 from assistant.types import (
     Answer,
     AnswerComposer,
+    AskedPart,
     Chunk,
     DocumentMeta,
     Embedder,
@@ -46,6 +48,8 @@ from assistant.types import (
 )
 
 logger = logging.getLogger(__name__)
+
+PART_DEPTH = 5  # passages searched for each other part a question asks
 
 
 @dataclass(frozen=True)
@@ -263,11 +267,37 @@ class AssistantService:
         if query.document_question and result.number_found:
             answer = self.catalog_composer.compose(query, result.passages, self._related_passage(principal))
         if answer is None:
-            answer = self.composer.compose(query, result.passages, evidence)
+            parts = self._other_parts(result, evidence, principal, history, filters, as_of, config)
+            answer = self.composer.compose(query, result.passages, evidence, parts)
             answer = note_later_rules(answer, query, self._later_rules(result, answer, principal, config), self.prompts)
         timings["compose_ms"] = (time.perf_counter() - t) * 1000
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return AskResult(answer, result.index_version, query, evidence, result, timings)
+
+    def _other_parts(
+        self,
+        result: RetrievalResult,
+        evidence: Evidence,
+        principal: Principal,
+        history: Sequence[str],
+        filters: SearchFilters | None,
+        as_of: dt.date | None,
+        config: RetrievalConfig | None,
+    ) -> list[AskedPart]:
+        """Each other figure an answerable question asks for ("… mất bao lâu và lệ phí bao nhiêu?"), searched
+        alone (the question without its pieces asking for other kinds of fact), so each part has its own evidence."""
+        query = result.query
+        if not evidence.answerable or not query.also_asked:
+            return []
+        parts = []
+        for kind in query.also_asked:
+            if kind in FIGURE_KINDS and (question := part_asking(query.original, kind)):
+                found = self.search(
+                    question, principal=principal, history=history, filters=filters, as_of=as_of, top_k=PART_DEPTH,
+                    config=config,
+                )  # fmt: skip
+                parts.append(AskedPart(kind, found.query, tuple(found.passages)))
+        return parts
 
     def _later_rules(
         self, result: RetrievalResult, answer: Answer, principal: Principal, config: RetrievalConfig | None

@@ -348,6 +348,7 @@ class NormalizedQuery:
     expanded: tuple[str, ...] = ()
     answer_type: AnswerType = AnswerType.NONE  # the kind of fact asked for
     counted_noun: str = ""  # "công trình" in "bao nhiêu công trình" (folded)
+    also_asked: tuple[AnswerType, ...] = ()  # other kinds this turn asks for ("bao lâu và lệ phí bao nhiêu")
     numbers: tuple[str, ...] = ()  # keys of the số hiệu named (assistant.text.numbers.number_key)
     terms: tuple[str, ...] = ()  # folded content syllables of ``text`` (context included)
     focus: tuple[str, ...] = ()  # folded content syllables of this turn alone
@@ -361,6 +362,16 @@ class NormalizedQuery:
     @property
     def is_follow_up(self) -> bool:
         return bool(self.context)
+
+
+@dataclass(frozen=True)
+class AskedPart:
+    """Another thing one question asks ("… mất bao lâu và lệ phí bao nhiêu?": the time limit beside the fee),
+    searched on its own: the kind of fact, that part as a query, and the passages found for it."""
+
+    kind: AnswerType
+    query: NormalizedQuery
+    passages: tuple[Passage, ...]
 
 
 # --- Protocols -----------------------------------------------------------------------------------
@@ -418,4 +429,6 @@ class LexicalIndex(Protocol):
 class AnswerComposer(Protocol):
     name: str
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> Answer: ...
+    def compose(
+        self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence, parts: Sequence[AskedPart] = ()
+    ) -> Answer: ...

@@ -29,7 +29,16 @@ from assistant.text.numbers import number_key
 from assistant.text.query import load_abbreviations
 from assistant.text.tokenize import content_tokens
 from assistant.types import Answer as AnswerT
-from assistant.types import AnswerType, Citation, Embedder, Evidence, NormalizedQuery, Passage, RelationKind
+from assistant.types import (
+    AnswerType,
+    AskedPart,
+    Citation,
+    Embedder,
+    Evidence,
+    NormalizedQuery,
+    Passage,
+    RelationKind,
+)
 
 TITLE_SHARE = 0.7  # a line whose content words are at least this much the title's repeats the title
 MAX_LIST_ITEMS = 6  # list items kept under a lead-in line ("Hồ sơ gồm:")
@@ -112,7 +121,9 @@ class ExtractiveComposer:
         self.embedder = embedder
         self.support = support  # which other documents add a clause; without it, the ``support_*`` weights decide
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> AnswerT:
+    def compose(
+        self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence, parts: Sequence[AskedPart] = ()
+    ) -> AnswerT:
         if not passages or not evidence.answerable:
             return self.abstain(query, passages, evidence)
         indexes = bearing_passages(passages, self.max_passages, self.weights.support_documents)
@@ -124,6 +135,7 @@ class ExtractiveComposer:
         groups = self._select(query, top, units)
         if self.support is not None and "ranker" in passages[0].scores:
             top, groups = self._learned_supports(query, passages, top, groups)
+        top, groups = self._with_other_parts(parts, top, groups)
         return self._render(query, passages, top, _without_rewritten(top, groups), evidence)
 
     def _with_asked_fact(self, query: NormalizedQuery, passages: Sequence[Passage], indexes: list[int]) -> list[int]:
@@ -290,6 +302,35 @@ class ExtractiveComposer:
                 supports.append(group)
                 chars += size
         return top, [groups[0], *supports]
+
+    def _with_other_parts(
+        self, parts: Sequence[AskedPart], top: list[Passage], groups: list[list[Unit]]
+    ) -> tuple[list[Passage], list[list[Unit]]]:
+        """A question asking two things ("mất bao lâu và lệ phí bao nhiêu?") gets a clause for each: for every
+        other part whose kind of fact no quoted clause states, the best clause stating it among the passages found
+        for that part alone becomes the first support (the last support gives way when the answer is full)."""
+        top = list(top)
+        for part in parts:
+            if any(states(part.kind, u.text) for group in groups for u in group):
+                continue
+            quoted = {p.chunk.chunk_id for p in top}
+            found = [p for p in part.passages if p.chunk.chunk_id not in quoted]
+            scope = [*top, *found]
+            units = [u for i, p in enumerate(scope) for u in split_units(i, p.chunk.text)]
+            scores = self._scores(part.query, scope, units) if units else np.zeros(0)
+            stating = [i for i, u in enumerate(units) if states(part.kind, u.text) and scores[i] > 0]
+            if not stating:
+                continue
+            best = units[max(stating, key=lambda i: (scores[i], -units[i].passage_index))]
+            group = self._group(best, units)
+            supports = groups[1:]
+            while supports and (
+                len(supports) >= self.weights.max_supports
+                or sum(len(u.text) for g in (groups[0], group, *supports) for u in g) > self.max_chars
+            ):
+                supports.pop()
+            top, groups = scope, [groups[0], group, *supports]
+        return top, groups
 
     @staticmethod
     def _list_items_after(lead: Unit, units: list[Unit]) -> list[Unit]:

@@ -15,7 +15,7 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.prompts import PromptLibrary
 from assistant.errors import ConfigurationError
 from assistant.settings import Settings
-from assistant.types import Answer, Evidence, NormalizedQuery, Passage
+from assistant.types import Answer, AskedPart, Evidence, NormalizedQuery, Passage
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +64,17 @@ class GenerativeComposer:
         self.fallback = fallback
         self.max_passages = max_passages
 
-    def compose(self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence) -> Answer:
+    def compose(
+        self, query: NormalizedQuery, passages: Sequence[Passage], evidence: Evidence, parts: Sequence[AskedPart] = ()
+    ) -> Answer:
+        """The generated answer over the top passages and the best passage found for each other part the question
+        asks; the extractive one when the model's citations do not check out."""
         if not passages or not evidence.answerable:
             return self.fallback.abstain(query, passages, evidence)
         top = list(passages[: self.max_passages])
+        for part in parts:
+            if part.passages and part.passages[0].chunk.chunk_id not in {p.chunk.chunk_id for p in top}:
+                top.append(part.passages[0])
         try:
             text = self.generator.generate(query, top).strip()
             abstain_token = self.generator.prompts.render("generate", query.language, "abstain_token")
@@ -76,7 +83,7 @@ class GenerativeComposer:
             markers = check_markers(text, len(top))
         except CitationError as exc:
             logger.warning("generated answer rejected (%s); using the extractive answer", exc)
-            return self.fallback.compose(query, passages, evidence)
+            return self.fallback.compose(query, passages, evidence, parts)
         mapping = {old: new for new, old in enumerate(markers, start=1)}
         citations = tuple(
             build_citation(mapping[old], top[old - 1], top[old - 1].chunk.text[:500], Located()) for old in markers

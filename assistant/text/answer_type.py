@@ -16,10 +16,22 @@ from assistant.text.legal_grammar import FOLDED_NUMBER
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 from assistant.types import AnswerType
 
-__all__ = ["AnswerType", "counted_noun", "counts", "expected_answer", "question_parts", "states"]
+__all__ = [
+    "FIGURE_KINDS",
+    "AnswerType",
+    "also_asked",
+    "counted_noun",
+    "counts",
+    "expected_answer",
+    "part_asking",
+    "question_parts",
+    "states",
+]
 
 
 _UNITS = r"(?:ngay|gio|thang|nam|tuan|phut|days?|hours?|months?|years?|weeks?|minutes?)"
+# "ngày 01 tháng 7 năm 2025" is a date: its "01 tháng" and "7 năm" are not lengths of time.
+_NOT_A_DATE = r"(?<!ngay )(?<!thang )"
 # Checked in this order: "trong bao lâu" is a duration even though "bao nhiêu ngày" would also be a quantity.
 _ASKS = [
     (AnswerType.MONEY, r"\b(?:le phi|phi|tien|kinh phi|muc thu|muc chi|luong|boi duong|ho tro)\b[^?]*\bbao nhieu\b"
@@ -39,8 +51,8 @@ _ASK_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
 
 _STATES = {
     AnswerType.MONEY: r"\d[\d.,]*\s*(?:dong|vnd|trieu|ty|nghin)\b|\d\s*%",
-    AnswerType.DURATION: rf"\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b|\bngay (?:sau khi|khi|lap tuc)\b"
-    r"|\bkhong qua\b|\bcham nhat\b|\btoi da\b",
+    AnswerType.DURATION: rf"{_NOT_A_DATE}\b\d+\s*{_UNITS}\b|\bngay lam viec\b|\btrong ngay\b"
+    r"|\bngay (?:sau khi|khi|lap tuc)\b|\bkhong qua\b|\bcham nhat\b|\btoi da\b",
     AnswerType.DATE: r"\bngay \d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
     r"|\bquy (?:i|ii|iii|iv|[1-4])\b|\btruoc ngay\b|\bhang (?:nam|thang|quy|tuan)\b",
     AnswerType.QUANTITY: r"\d",
@@ -87,6 +99,41 @@ def expected_answer(question: str) -> AnswerType:
         if last is not None:
             return last
     return _asked(question) or AnswerType.NONE
+
+
+# Kinds whose statement is a figure ("15 ngày làm việc", "150.000 đồng"): a sentence stating one is told from
+# one that does not. Who and where are recognised by looser cues ("tại", "sở"), so they are not searched apart.
+FIGURE_KINDS = frozenset({AnswerType.MONEY, AnswerType.DURATION, AnswerType.DATE, AnswerType.QUANTITY})
+
+# Where one question asks two things: "mất bao lâu và lệ phí bao nhiêu", "ai giải quyết, trong thời hạn nào".
+_ASK_JOINS = re.compile(r"\s*(?:,|;|\bvà\b|\bva\b|\band\b)\s*", re.IGNORECASE)
+
+
+def _pieces(question: str) -> list[tuple[AnswerType | None, str]]:
+    """The pieces of the last question in ``question``, each with the kind of fact it asks for (None: none)."""
+    parts = question_parts(question)
+    pieces = [p for p in _ASK_JOINS.split(parts[-1]) if p.strip()] if parts else []
+    return [(_asked(piece), piece) for piece in pieces]
+
+
+def also_asked(question: str, main: AnswerType) -> tuple[AnswerType, ...]:
+    """The other kinds of fact the last question in ``question`` asks for beside ``main``, in the order asked:
+    (AnswerType.DURATION,) for "… mất bao lâu và lệ phí bao nhiêu?", whose ``main`` is MONEY."""
+    kinds = [kind for kind, _ in _pieces(question) if kind is not None]
+    if len(kinds) < 2:  # one piece asks ("Phí thẩm định…, chữa bệnh là bao nhiêu?"): a comma, not two questions
+        return ()
+    return tuple(dict.fromkeys(k for k in kinds if k is not main and k is not AnswerType.NONE))
+
+
+def part_asking(question: str, kind: AnswerType) -> str:
+    """The last question in ``question`` without its pieces asking for other kinds of fact: "Xin giấy phép xây
+    dựng tại Sở Xây dựng mất bao lâu" from "… mất bao lâu và nộp lệ phí bao nhiêu?" for DURATION; "" when no
+    piece asks for ``kind`` or nothing would be left out."""
+    pieces = _pieces(question)
+    kept = [piece for asked, piece in pieces if asked is None or asked is kind]
+    if len(kept) == len(pieces) or not any(asked is kind for asked, _ in pieces):
+        return ""
+    return ", ".join(kept) + "?"
 
 
 def question_parts(question: str) -> list[str]:
@@ -170,7 +217,8 @@ def states(kind: AnswerType, sentence: str) -> bool:
 
 _SPANS = {
     AnswerType.MONEY: r"\d[\d.,]*\s*(?:trieu |ty |nghin )?(?:dong|vnd)(?:/[a-z]+(?: [a-z]+)?)?|\d[\d.,]*\s*%",
-    AnswerType.DURATION: r"(?:(?:khong qua|toi da|cham nhat|trong vong|trong thoi han|trong) )?\d+\s*"
+    AnswerType.DURATION: r"(?:(?:khong qua|toi da|cham nhat|trong vong|trong thoi han|trong) )?"
+    rf"{_NOT_A_DATE}\b\d+\s*"
     rf"(?:ngay lam viec|gio lam viec|{_UNITS})\b",
     AnswerType.DATE: r"(?:truoc |tu |den )?ngay \d{1,2}(?: thang \d{1,2}(?: nam \d{4})?|/\d{1,2}(?:/\d{2,4})?)"
     r"|\d{1,2}/\d{1,2}/\d{4}|thang \d{1,2}(?:/| nam )\d{4}|quy (?:i|ii|iii|iv|[1-4])(?: nam \d{4})?",

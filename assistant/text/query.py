@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.text.answer_type import counted_noun, expected_answer
+from assistant.text.answer_type import also_asked, counted_noun, expected_answer
 from assistant.text.as_of import question_time_frame
 from assistant.text.catalog_questions import document_question
 from assistant.text.entities import mentioned_entities, mentioned_years
@@ -18,9 +18,12 @@ from assistant.text.glossary import Glossary
 from assistant.text.normalize import fold_diacritics, has_diacritics, normalize_text
 from assistant.text.numbers import mentioned_numbers
 from assistant.text.tokenize import content_tokens, fold_tokens
-from assistant.types import Language, NormalizedQuery
+from assistant.types import AnswerType, Language, NormalizedQuery
 
 logger = logging.getLogger(__name__)
+# The word a document's own heading uses for the kind of fact asked: "mất bao lâu" is answered under "Thời hạn
+# giải quyết", so a question asking for a length of time also searches for "thời hạn" (lexical side only).
+_KIND_LABELS = {AnswerType.DURATION: "thời hạn"}
 _CODES = re.compile(r"(\S*[\d/]\S*)")  # a token with a digit or a slash, kept as typed
 
 # English function words that are not (unaccented) Vietnamese syllables.
@@ -136,6 +139,10 @@ class QueryNormalizer:
         typed = expected_answer(question)
         if typed.value == "none" and context:
             typed = expected_answer(f"{context}? {question}")
+        terms = tuple(content_tokens(expanded_text))
+        label = _KIND_LABELS.get(typed)
+        if label and fold_diacritics(label) not in fold_diacritics(expanded_text):
+            expanded_text = f"{expanded_text} ({label})"
         return NormalizedQuery(
             original=question,
             text=expanded_text,
@@ -145,8 +152,9 @@ class QueryNormalizer:
             expanded=expanded,
             answer_type=typed,
             counted_noun=counted_noun(question) or "",
+            also_asked=also_asked(question, typed),
             numbers=tuple(mentioned_numbers(text)),
-            terms=tuple(content_tokens(expanded_text)),
+            terms=terms,
             focus=tuple(content_tokens(question if not translated else f"{question} {' '.join(translated)}")),
             entities=mentioned_entities(text),
             years=mentioned_years(text),

@@ -7,10 +7,12 @@ from support import make_query
 
 from assistant.text.answer_type import (
     AnswerType,
+    also_asked,
     counted_noun,
     counts,
     expected_answer,
     fact_span,
+    part_asking,
     question_parts,
     states,
 )
@@ -116,3 +118,34 @@ def test_money_and_follow_ups() -> None:
     assert question_parts(follow_up) == ["Thời hạn giải quyết cấp giấy phép là bao lâu", "còn lệ phí thì sao"]
     assert expected_answer(follow_up) is AnswerType.MONEY  # typed by its last part
     assert expected_answer("Thời hạn là bao lâu? Văn bản nào quy định?") is AnswerType.DURATION
+
+
+@pytest.mark.parametrize(
+    ("question", "others", "part"),
+    [
+        (
+            "Cấp giấy phép xây dựng tại Sở Xây dựng mất bao lâu và lệ phí bao nhiêu?",
+            (AnswerType.DURATION,),  # the fee is the main kind ("lệ phí … bao nhiêu" is read first)
+            "Cấp giấy phép xây dựng tại Sở Xây dựng mất bao lâu?",
+        ),
+        (
+            "Khiếu nại lần hai do ai giải quyết, trong thời hạn bao lâu?",
+            (AnswerType.WHO,),
+            "Khiếu nại lần hai do ai giải quyết?",
+        ),
+        ("How long does it take and how much does it cost?", (AnswerType.DURATION,), "How long does it take?"),
+        ("Phí chứng thực chữ ký là bao nhiêu?", (), ""),  # one thing asked
+        ("Quyết định 204-QĐ/TW và Nghị quyết 57-NQ/TW cách nhau bao nhiêu ngày?", (), ""),  # "và" joins names
+    ],
+)
+def test_a_question_asking_two_things_is_split_into_its_parts(
+    question: str, others: tuple[AnswerType, ...], part: str
+) -> None:
+    main = expected_answer(question)
+    assert also_asked(question, main) == others
+    assert part_asking(question, others[0] if others else AnswerType.DATE) == part
+
+
+def test_a_comma_inside_one_question_does_not_make_two() -> None:
+    question = "Phí thẩm định gia hạn giấy phép hành nghề khám bệnh, chữa bệnh là bao nhiêu?"
+    assert also_asked(question, expected_answer(question)) == ()

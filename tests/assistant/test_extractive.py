@@ -16,7 +16,8 @@ from assistant.answer.extractive import (
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from assistant.settings import ComposerWeights
 from assistant.text.query import QueryNormalizer
-from assistant.types import Evidence, Validity
+from assistant.text.answer_type import part_asking
+from assistant.types import AnswerType, AskedPart, Evidence, Passage, Validity
 
 TIME_LIMIT = """Điều 2. Thời hạn xử lý văn bản đến
 1. Văn thư chuyển văn bản đến cho lãnh đạo trong ngày làm việc.
@@ -295,3 +296,43 @@ def test_a_rewritten_lead_gives_the_lead_to_the_clause_rewriting_it() -> None:
     groups = [[password], [lockout], [rewriting]]  # the old khoản 1 leads, the amendment supports
     assert _without_rewritten([old, new], groups) == [[rewriting], [lockout]]
     assert _without_rewritten([old, new], [[lockout], [rewriting]]) == [[lockout], [rewriting]]  # khoản 2 stands
+
+
+FEES = """Điều 3. Mức thu lệ phí
+1. Cấp giấy phép xây dựng nhà ở riêng lẻ: 75.000 đồng/giấy phép.
+2. Cấp giấy phép xây dựng các công trình khác: 150.000 đồng/giấy phép."""
+PROCEDURE = """Điều 5. Thời hạn giải quyết
+1. Cấp giấy phép xây dựng mới: không quá 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.
+2. Kể từ ngày 01 tháng 7 năm 2025, hồ sơ nộp tại Trung tâm Phục vụ hành chính công."""
+TWO_THINGS = "Cấp giấy phép xây dựng các công trình khác mất bao lâu và lệ phí bao nhiêu?"
+
+
+def _duration_part(passages: list[Passage]) -> AskedPart:
+    question = part_asking(TWO_THINGS, AnswerType.DURATION)
+    return AskedPart(AnswerType.DURATION, make_query(question), tuple(passages))
+
+
+def test_each_figure_a_question_asks_gets_its_own_cited_clause(composer: ExtractiveComposer) -> None:
+    query = make_query(TWO_THINGS)
+    assert query.answer_type is AnswerType.MONEY and query.also_asked == (AnswerType.DURATION,)
+    fees = [make_passage("nq-12", FEES, number="12/2023/NQ-HĐND", article="3")]
+    alone = composer.compose(query, fees, ANSWERABLE)
+    assert "ngày làm việc" not in alone.text  # the fees resolution says nothing of the time limit
+
+    part = _duration_part([make_passage("qd-tthc", PROCEDURE, article="5")])
+    answer = composer.compose(query, fees, ANSWERABLE, [part])
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("150.000 đồng/giấy phép") and lines[0].endswith("[1]")
+    # The time limit, from the passage found for that part; not the date line, which states no length of time.
+    assert lines[1] == "- Cấp giấy phép xây dựng mới: không quá 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ. [2]"
+    assert [c.chunk_id for c in answer.citations] == ["nq-12:dieu-3", "qd-tthc:dieu-5"]
+
+
+def test_a_part_the_quoted_clauses_already_answer_adds_nothing(composer: ExtractiveComposer) -> None:
+    query = make_query(TWO_THINGS)
+    text = "Điều 3. Giấy phép\n1. Cấp giấy phép xây dựng các công trình khác: 150.000 đồng/giấy phép, trong 15 ngày."
+    both = [make_passage("qd", text, article="3")]
+    other = make_passage("qd-tthc", PROCEDURE, article="5")
+    with_part = composer.compose(query, both, ANSWERABLE, [_duration_part([other])])
+    assert with_part.text == composer.compose(query, both, ANSWERABLE).text
+    assert {c.doc_id for c in with_part.citations} == {"qd"}

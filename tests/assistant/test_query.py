@@ -73,3 +73,14 @@ def test_english_question_is_left_as_is(normalizer: QueryNormalizer) -> None:
     # BM25 gets the glossary's Vietnamese terms; the multilingual encoder reads the English as asked.
     assert q.translated == ("lệ phí phí mức thu", "giấy phép xây dựng")
     assert q.text.endswith("lệ phí phí mức thu giấy phép xây dựng")
+
+
+def test_a_time_limit_asked_also_searches_the_word_documents_file_it_under(normalizer: QueryNormalizer) -> None:
+    """ "mất bao lâu" is answered under "Thời hạn giải quyết": the lexical search gets "thời hạn", the dense text
+    and the words the ranker and composer match (``terms``) stay the question's own."""
+    query = normalizer.normalize("Xin giấy phép xây dựng mất bao lâu?")
+    assert query.text.endswith("(thời hạn)") and "thời hạn" not in query.dense_text
+    assert "thoi" not in query.terms and "han" not in query.terms
+    already = normalizer.normalize("Thời hạn giải quyết thủ tục cấp phép là bao lâu?")
+    assert already.text.count("hạn") == 1  # named already: nothing added
+    assert normalizer.normalize("Lệ phí cấp giấy phép là bao nhiêu?").text == "Lệ phí cấp giấy phép là bao nhiêu?"
