@@ -137,7 +137,9 @@ def train_support(
     for folder in dataset_dirs:
         dataset = load_dataset(folder, split=split)
         local, _ = prepare_index(dataset, settings, embedder, progress=False)
-        service = AssistantService(local, embedder=embedder)
+        # The model being retrained is not loaded: after a change of its features the old file no longer fits.
+        unloaded = local.model_copy(update={"support_path": local.data_dir / "support-being-retrained.json"})
+        service = AssistantService(unloaded, embedder=embedder)
         service.load()
         parts.append(collect(service, dataset.questions))
     examples = merge(parts)
