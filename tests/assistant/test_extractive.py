@@ -15,8 +15,8 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from assistant.settings import ComposerWeights
-from assistant.text.query import QueryNormalizer
 from assistant.text.answer_type import part_asking
+from assistant.text.query import QueryNormalizer
 from assistant.types import AnswerType, AskedPart, Evidence, Passage, Validity
 
 TIME_LIMIT = """Điều 2. Thời hạn xử lý văn bản đến
