@@ -62,8 +62,8 @@ PASSAGE_FEATURES = (
 
 ANSWERABILITY_FEATURES = (
     "top_score",
-    "margin",  # top ranker score minus the second
-    "spread",  # top score minus the mean of the top five
+    "margin",  # top ranker score minus the next one's (earlier versions of the top's own rule left out)
+    "spread",  # top score minus the mean of it and the next four (the same rivals)
     "top_dense",
     "top_dense_gap_to_second",
     "top_cover_weighted",
@@ -336,6 +336,24 @@ def _anywhere(query: NormalizedQuery, ranked: Sequence[Passage], row: dict[str, 
     row["years_found_anywhere"] = sum(1 for y in query.years if y in where) / len(query.years) if query.years else 1.0
 
 
+def _rival_scores(ranked: Sequence[Passage], scores: npt.NDArray[np.float64]) -> list[float]:
+    """The scores of the passages after the best one that answer instead of it: the earlier versions of its own
+    rule (passages of documents its document replaces or amends, which it has passed) are the same provision,
+    not a rival reading, so they leave the margin alone."""
+    top = ranked[0].document
+    key = number_key(top.number) if top.number else ""
+
+    def same_rule(passage: Passage) -> bool:
+        doc = passage.document
+        return (
+            bool(key)
+            and doc.doc_id != top.doc_id
+            and key in {number_key(n) for n in (*doc.superseded_by, *doc.amended_by)}
+        )
+
+    return [float(v) for p, v in zip(ranked[1:], scores[1:], strict=True) if not same_rule(p)]
+
+
 def answerability_features(
     query: NormalizedQuery,
     ranked: Sequence[Passage],
@@ -360,8 +378,9 @@ def answerability_features(
         _sentence_support(query, ranked, row)
         top = features[0]
         row["top_score"] = float(scores[0])
-        row["margin"] = float(scores[0] - scores[1]) if len(scores) > 1 else 1.0
-        row["spread"] = float(scores[0] - np.mean(scores[:5]))
+        rivals = _rival_scores(ranked, scores)
+        row["margin"] = float(scores[0] - rivals[0]) if len(rivals) else 1.0
+        row["spread"] = float(scores[0] - np.mean([scores[0], *rivals[:4]]))
         dense = [p.scores.get("dense") for p in ranked]
         row["top_dense"] = float(dense[0] if dense[0] is not None else min((d for d in dense if d), default=0.0))
         others = [d for d in dense[1:5] if d is not None]

@@ -84,6 +84,26 @@ def test_answerability_features_describe_the_ranked_list() -> None:
     assert dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))["number_unknown"] == 1.0
 
 
+def test_the_version_a_rule_replaced_is_no_rival_of_it() -> None:
+    """The 2025 clause passed the 2024 one it amends and took over its score: the margin is read against the next
+    passage that is not an earlier version of the same rule."""
+    query = make_query("Văn bản khẩn phải được xử lý trong bao lâu?")
+    new = make_passage("qd-2025", FEES, number="30/2025/QĐ-UBND")
+    old = make_passage("qd-2024", FEES, rank=2, number="12/2024/QĐ-UBND", amended_by=("30/2025/QĐ-UBND",))
+    other = make_passage("qc", DUTY, rank=3)
+    ranked = [new, old, other]
+    row = answerability_features(
+        query, ranked, passage_features(query, ranked), np.array([2.0, 2.0, 0.5]), number_found=False
+    )
+    values = dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))
+    assert values["margin"] == 1.5 and values["spread"] == pytest.approx(2.0 - (2.0 + 0.5) / 2)
+    unrelated = [new, dataclasses.replace(old, document=dataclasses.replace(old.document, amended_by=())), other]
+    row = answerability_features(
+        query, unrelated, passage_features(query, unrelated), np.array([2.0, 2.0, 0.5]), number_found=False
+    )
+    assert dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))["margin"] == 0.0  # a rival: a tie
+
+
 def model(coef_top: float = 2.0) -> AnswerabilityModel:
     n = len(ANSWERABILITY_FEATURES)
     coef = [0.0] * n
