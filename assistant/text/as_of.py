@@ -2,8 +2,9 @@
 "vào tháng 5/2024", "tại thời điểm ngày 15/3/2024", "trước ngày 01/9/2025", "trước khi Quy chế 2025 có hiệu lực"
 likewise. Only phrases that frame the time of the question count: a time at the head of the question followed by a
 comma or "thì" ("Năm 2023, …"), or one introduced by a word of time ("vào", "hồi", "tại thời điểm", "trước ngày",
-"từ ngày"). A year that names a document or a period of its content ("Kế hoạch năm 2026", "mục tiêu đến năm 2025",
-"Nghị quyết 12/2023", "giai đoạn 2021 - 2025") is not a time of validity and is left alone.
+"từ ngày") unless it follows "đã" + verb in its clause ("hồ sơ đã nộp trước ngày 01/7/2025": when it was done).
+A year that names a document or a period of its content ("Kế hoạch năm 2026", "mục tiêu đến năm 2025", "Nghị quyết
+12/2023", "giai đoạn 2021 - 2025") is not a time of validity and is left alone.
 
 A period stands for its first day ("Năm 2023" → 1/1/2023, "tháng 5/2024" → 1/5/2024, "quý II/2024" → 1/4/2024):
 the answer then quotes the rule that applied when the period began and, when that rule was replaced later (within
@@ -82,10 +83,11 @@ def question_time_frame(question: str) -> TimeFrame | None:
         document = around.group("doc").strip(" ,")
         if _names_document(document):
             return TimeFrame(document=document, before=around.group("word") == "truoc", phrase=around.group(0).strip())
+    written = normalize_text(question).casefold()  # the same characters as ``folded``, with their diacritics
     for framed in _FRAMED.finditer(folded):
         word = framed.group("word")
         on = _day(framed)
-        if on is None:
+        if on is None or _dates_a_done_event(written, framed.start()):
             continue
         if word in ("tu", "truoc", "sau") and not (framed.group("y1") or framed.group("y2")):
             continue  # "từ năm 2021", "trước năm 2025": a span, not a day the rule is read at
@@ -95,6 +97,13 @@ def question_time_frame(question: str) -> TimeFrame | None:
             on += dt.timedelta(days=1)
         return TimeFrame(on=on, phrase=framed.group(0).strip(" ,("))
     return None
+
+
+def _dates_a_done_event(written: str, at: int) -> bool:
+    """Whether the time at ``at`` follows "đã" + verb in its clause ("hồ sơ đã nộp ở cấp huyện trước ngày
+    01/7/2025 nhưng chưa giải quyết xong…"): it dates what was done, and the question asks what applies now."""
+    clause = re.split(r"[,;:?]", written[:at])[-1]
+    return re.search(r"(?:^|\s)đã\s", clause) is not None
 
 
 def _names_document(phrase: str) -> bool:

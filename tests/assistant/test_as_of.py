@@ -50,6 +50,7 @@ def quy_che(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantServi
         ("truoc ngay 01/9/2025 van ban den xu ly trong bao lau", dt.date(2025, 8, 31)),
         ("Từ ngày 01/9/2025 văn bản đến xử lý trong bao lâu?", dt.date(2025, 9, 1)),
         ("Quý II/2024, thời hạn khóa tài khoản là bao lâu?", dt.date(2024, 4, 1)),
+        ("Hồ sơ đã nộp xong, từ ngày 01/7/2025 thì ai giải quyết?", dt.date(2025, 7, 1)),  # "đã" is another clause
     ],
 )
 def test_a_question_that_frames_a_past_time_sets_it(question: str, day: dt.date) -> None:
@@ -90,6 +91,8 @@ def test_before_a_document_takes_effect_names_the_document(question: str) -> Non
         "Từ năm 2021 tỉnh đã làm gì?",
         "Trước năm 2025 có bao nhiêu dịch vụ công?",
         "Trước khi nộp hồ sơ có hiệu lực không?",
+        # the date of something already done; what applies to it now is asked
+        "Hồ sơ đã nộp ở cấp huyện trước ngày 01/7/2025 nhưng chưa giải quyết xong thì xử lý thế nào?",
     ],
 )
 def test_a_year_that_names_a_document_or_a_period_is_not_a_time_of_validity(question: str) -> None:
