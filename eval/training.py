@@ -65,6 +65,11 @@ CACHE_FORMAT = "5"  # bumped when the pickled classes change shape (2: slotted D
 # collected changes (4: a time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them)
 
 
+# A threshold set on fewer answerable questions moves with one or two of them: the shelf dev split's 18 English
+# ones refused 1 in nested cross-validation with their own threshold, none with the all-language one (same catch).
+MIN_ANSWERABLE_FOR_THRESHOLD = 30
+
+
 @dataclass
 class CandidateList:
     """One question's fused candidates with features and labels."""
@@ -339,12 +344,13 @@ def choose_thresholds(
     examples: AnswerabilityExamples, oof: npt.NDArray[np.float64], *, source: str, max_false_abstain: float
 ) -> dict[str, float]:
     """One threshold per language: the highest refusing at most ``max_false_abstain`` of ``source``'s answerable
-    questions (English falls back to the all-language threshold when it has too few answerable questions)."""
+    questions (a language with fewer than :data:`MIN_ANSWERABLE_FOR_THRESHOLD` answerable questions takes the
+    all-language threshold)."""
     thresholds: dict[str, float] = {}
 
     def pick(idx: list[int]) -> float | None:
         labels = [bool(examples.y[i]) for i in idx]
-        if sum(labels) < 10 or all(labels):
+        if sum(labels) < MIN_ANSWERABLE_FOR_THRESHOLD or all(labels):
             return None
         sweep = sweep_threshold([float(oof[i]) for i in idx], labels, max_false_abstain=max_false_abstain)
         return float(sweep["threshold"]) if sweep else None
