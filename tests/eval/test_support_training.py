@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -69,3 +71,34 @@ def test_examples_come_from_the_answers_of_the_dev_questions(
         assert doc_id != found.lead_doc[question]  # only other documents are candidates
         assert found.y[i] == (doc_id in found.gold[question])
     assert found.y.sum() >= 4  # multi-document questions: their other gold documents are among the candidates
+
+
+def test_retraining_does_not_load_the_model_it_replaces(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path
+) -> None:
+    """After a change of the support features the shipped file no longer loads (it names other features); the
+    retraining command must still run, so the service it collects with is built without it."""
+    from eval import support_training
+
+    stale = tmp_path / "support.json"
+    stale.write_text("{}", encoding="utf-8")  # any file: it must not be read
+    built: list[Settings] = []
+
+    class Recorder:
+        def __init__(self, local: Settings, *, embedder: object) -> None:
+            built.append(local)
+
+        def load(self) -> None:
+            assert not built[-1].support_path.exists()
+
+    local = settings.model_copy(update={"support_path": stale})
+    monkeypatch.setattr(support_training, "load_dataset", lambda folder, split: SimpleNamespace(questions=()))
+    monkeypatch.setattr(support_training, "prepare_index", lambda *args, **kwargs: (local, None))
+    monkeypatch.setattr(support_training, "AssistantService", Recorder)
+    monkeypatch.setattr(support_training, "collect", lambda service, questions: merge([examples(), examples()]))
+    embedder: Any = SimpleNamespace(name="test")
+    model, report = support_training.train_support(
+        [tmp_path], settings, embedder, split="dev", folds=2, min_precision=0.5
+    )
+    assert len(built) == 1 and built[0].support_path != stale
+    assert model.features == SUPPORT_FEATURES and report["info"]["questions"] == 4
