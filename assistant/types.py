@@ -341,7 +341,8 @@ class NormalizedQuery:
     the ranker, the answerability model and the composer need to know about it."""
 
     original: str  # this turn, as asked
-    text: str  # NFC, tone-normalised, abbreviations expanded; a follow-up is preceded by its context
+    text: str  # NFC, tone-normalised, abbreviations expanded ("(thời hạn)" added to a time-limit question); a
+    # follow-up is preceded by its context
     dense_text: str  # text with diacritics restored when the input had none
     language: Language
     restored: bool = False
