@@ -33,7 +33,7 @@ from assistant.ranking.features import (
     answerability_features,
     passage_features,
 )
-from assistant.retrieval.hybrid import arrange
+from assistant.retrieval.hybrid import arrange, in_ranker_order
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.settings import Settings
 from assistant.text.entities import mentioned_entities, mentioned_years
@@ -221,12 +221,9 @@ def _evidence_row(model: Any, x: CandidateList, candidates: list[Passage], setti
     the service's assessment reads for the same list."""
     features = passage_features(x.query, candidates)
     scores = np.asarray(model.booster_.predict(features), dtype=np.float64) if len(candidates) else np.zeros(0)
-    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
-    ranked = [
-        dataclasses.replace(candidates[i], scores={**candidates[i].scores, "ranker": float(scores[i])}) for i in order
-    ]
+    ranked, features, scores = in_ranker_order(candidates, features, scores)
     arranged = arrange(
-        x.query, ranked, features[order], scores[order], x.pinned,
+        x.query, ranked, features, scores, x.pinned,
         pinned_per_document=settings.pinned_per_document, passages_per_document=settings.passages_per_document,
     )  # fmt: skip
     return answerability_features(

@@ -49,6 +49,22 @@ class Arranged:
     number_found: bool
 
 
+def in_ranker_order(
+    candidates: list[Passage], features: npt.NDArray[np.float32], scores: npt.NDArray[np.float64]
+) -> tuple[list[Passage], npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """``candidates`` best first by the learned ``scores`` (ties keep the fused order), each passage scored with
+    its ``ranker`` score, and ``features``/``scores`` in the same order: the step between fusion and
+    :func:`arrange`, in search and in training alike."""
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
+    ranked = [
+        dataclasses.replace(
+            candidates[i], score=float(scores[i]), scores={**candidates[i].scores, "ranker": float(scores[i])}
+        )
+        for i in order
+    ]
+    return ranked, features[order], scores[order]
+
+
 def arrange(
     query: NormalizedQuery,
     ranked: list[Passage],
@@ -157,15 +173,7 @@ class HybridRetriever:
         if self.ranker is not None and candidates:
             t = time.perf_counter()
             features = passage_features(query, candidates)
-            scores = self.ranker.score(features)
-            order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].rank))
-            candidates = [
-                dataclasses.replace(
-                    candidates[i], score=float(scores[i]), scores={**candidates[i].scores, "ranker": float(scores[i])}
-                )
-                for i in order
-            ]
-            features, scores = features[order], scores[order]
+            candidates, features, scores = in_ranker_order(candidates, features, self.ranker.score(features))
             timings["rank_ms"] = (time.perf_counter() - t) * 1000
         arranged = arrange(
             query, candidates, features, scores, pinned,
