@@ -61,7 +61,7 @@ RANKER_PARAMS: dict[str, Any] = {
 }
 
 
-CACHE_FORMAT = "5"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk) or what is
+CACHE_FORMAT = "7"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk) or what is
 # collected changes (4: a time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them)
 
 

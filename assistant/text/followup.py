@@ -11,26 +11,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.text.normalize import nfc
+from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 from assistant.text.numbers import mentioned_numbers
 from assistant.text.tokenize import content_tokens
 
 __all__ = ["has_own_subject", "is_follow_up", "subject_context", "subject_words"]
 
-# Folded syllables that ask about an attribute of a subject rather than name one.
-GENERIC = frozenset(
-    """
-    thu tuc van ban quy dinh ho so giay to le phi phi thoi han gian bao lau o dau nop can nao co khong con
-    hieu luc ai ky ban hanh ngay thang nam muc bao nhieu tien dieu kien cach lam sao vay thi nhung gom buoc
-    trinh tu giai quyet co quan don vi tham quyen nguoi phai duoc moi lai them quy yeu cau mau to khai ket qua
-    tra nhan xu ly noi dia diem phan doan nua sua doi bo sung thay the het chua may ca truong hop khac ngoai
-    neu the ay nay tren tiep theo sau truoc bat dau ket thuc bo phan tiep nhan lien he so dien thoai cap
-    muon xong roi khi hay hoac lan
-    what about fee fees time limit deadline where submit documents who how long much many required need
-    needed procedure it its still valid force then also else else cost costs issue issued replaced apply
-    that this those these same one ones please tell more mat ke du viec tinh
-    """.split()
-)
+# Words and phrases that ask about an attribute of a subject rather than name one. A phrase is generic as a
+# whole: "giấy tờ" is, "giấy" of "giấy phép" is not; "mất" (bao lâu) is, "mật" (khẩu) is not.
+_GENERIC_LIST = """
+    thủ tục|văn bản|quy định|hồ sơ|giấy tờ|lệ phí|phí|thời hạn|thời gian|bao lâu|ở đâu|nộp|cần|nào|có|không|còn
+    hiệu lực|ai|ký|ban hành|ngày|tháng|năm|mức|bao nhiêu|tiền|điều kiện|cách|làm sao|vậy|thì|những|gồm|bước
+    trình tự|giải quyết|cơ quan|đơn vị|thẩm quyền|người|phải|được|mỗi|mới|lại|thêm|quy|quý|yêu cầu|mẫu|tờ khai
+    kết quả|trả|nhận|xử lý|nơi|địa điểm|phần|đoạn|nữa|sửa đổi|bổ sung|thay thế|hết|chưa|mấy|cả|trường hợp|khác
+    ngoài|nếu|thế|ấy|này|trên|tiếp theo|sau|trước|bắt đầu|kết thúc|bộ phận|tiếp nhận|liên hệ|số điện thoại|cấp
+    muốn|xong|rồi|khi|hay|hoặc|lần|mất|kể|đủ|việc|tính|gì|là|đâu
+    what|about|fee|fees|time|limit|deadline|where|submit|documents|who|how|long|much|many|required|need|needed
+    procedure|it|its|still|valid|force|then|also|else|cost|costs|issue|issued|replaced|apply|that|this|those
+    these|same|one|ones|please|tell|more
+"""
+GENERIC_PHRASES = tuple(p.strip() for p in re.split(r"[|\n]", _GENERIC_LIST) if p.strip())
+# Their syllables, folded: what a turn's content syllables are checked against (any spelling, any diacritics).
+GENERIC = frozenset(t for phrase in GENERIC_PHRASES for t in content_tokens(phrase))
 OWN_SUBJECT_WORDS = 2
 # Words pointing back to what was just discussed ("thủ tục đó", "văn bản này", "that procedure").
 _POINTING = re.compile(r"\b(?:đó|ấy|này|nói trên|ở trên|that|this|those|these|it|its|them)\b", re.IGNORECASE)
@@ -64,10 +66,32 @@ def subject_context(question: str, history: Sequence[str], *, max_chars: int = 1
 
 
 _WORDS = re.compile(r"[\w-]+(?:/[\w-]+)*", re.UNICODE)
+_MARKED = frozenset(p.casefold() for p in GENERIC_PHRASES)
+_FOLDED = frozenset(fold_diacritics(p) for p in GENERIC_PHRASES)
+_LONGEST = max(len(p.split()) for p in GENERIC_PHRASES)
+
+
+def _generic_spans(keys: Sequence[str], known: frozenset[str]) -> list[bool]:
+    """Which of the words ``keys`` belong to a generic phrase, the longest phrase first at each position."""
+    generic = [False] * len(keys)
+    i = 0
+    while i < len(keys):
+        n = next((n for n in range(min(_LONGEST, len(keys) - i), 0, -1) if " ".join(keys[i : i + n]) in known), 0)
+        generic[i : i + n] = [True] * n
+        i += max(n, 1)
+    return generic
 
 
 def subject_words(question: str) -> str:
     """What an earlier question was about, without what it asked of it: "Thời hạn giải quyết cấp giấy phép xây
-    dựng nhà ở riêng lẻ là bao lâu?" → "giấy phép xây dựng nhà riêng lẻ" (a follow-up then asks its own thing)."""
-    kept = [w for w in _WORDS.findall(nfc(question)) if not set(content_tokens(w)) <= GENERIC]
-    return " ".join(kept) or question
+    dựng nhà ở riêng lẻ là bao lâu?" → "giấy phép xây dựng nhà ở riêng lẻ" (a follow-up then asks its own thing).
+    Generic phrases go as wholes, matched with their diacritics when the question has them ("mất" goes, "mật
+    khẩu" stays); words with no content syllable ("của", "là") stay only between kept words."""
+    words = _WORDS.findall(nfc(question))
+    if has_diacritics(question):
+        generic = _generic_spans([w.casefold() for w in words], _MARKED)
+    else:
+        generic = _generic_spans([fold_diacritics(w) for w in words], _FOLDED)
+    kept = [w for w, g in zip(words, generic, strict=True) if not g]
+    bearing = [i for i, w in enumerate(kept) if content_tokens(w)]
+    return " ".join(kept[bearing[0] : bearing[-1] + 1]) if bearing else question

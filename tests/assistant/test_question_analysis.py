@@ -4,7 +4,7 @@ import pytest
 
 from assistant.text.catalog_questions import document_question
 from assistant.text.entities import mentioned_entities, mentioned_years, names_in
-from assistant.text.followup import has_own_subject, is_follow_up, subject_context
+from assistant.text.followup import has_own_subject, is_follow_up, subject_context, subject_words
 from assistant.text.glossary import Glossary
 from assistant.text.query import QueryNormalizer
 from assistant.types import AnswerType
@@ -45,11 +45,23 @@ def test_the_normaliser_reads_a_follow_up_with_its_context() -> None:
     q = normalizer.normalize("Còn lệ phí thì sao?", [PERMIT])
     assert q.context == PERMIT and q.is_follow_up
     # The earlier question lends its subject, not what it asked of it ("thời hạn … bao lâu").
-    assert q.text == "phép xây dựng nhà riêng Còn lệ phí thì sao?" and q.original == "Còn lệ phí thì sao?"
+    assert q.text == "giấy phép xây dựng nhà ở riêng lẻ Còn lệ phí thì sao?" and q.original == "Còn lệ phí thì sao?"
     assert q.answer_type is AnswerType.MONEY  # typed by its own topic word
     assert q.focus == ("le", "phi") and "xay" in q.terms and "thoi" not in q.terms
     alone = normalizer.normalize("Còn cấp giấy phép sửa chữa nhà ở thì sao?", [PERMIT])
     assert alone.context == "" and not alone.is_follow_up
+
+
+@pytest.mark.parametrize(
+    ("earlier", "subject"),
+    [("Mật khẩu hệ thống thông tin của cơ quan nhà nước phải dài tối thiểu bao nhiêu ký tự?",
+      "Mật khẩu hệ thống thông tin của nhà nước dài tối thiểu"),  # "mật" is not "mất", "hệ" not "liên hệ"
+     ("Giấy phép hành nghề khám bệnh, chữa bệnh có thời hạn bao lâu?", "Giấy phép hành nghề khám bệnh chữa bệnh"),
+     ("thoi han cap giay phep xay dung nha o rieng le la bao lau", "giay phep xay dung nha o rieng le"),
+     ("Lệ phí bao nhiêu?", "Lệ phí bao nhiêu?")],  # nothing but what it asks: the question as it is
+)  # fmt: skip
+def test_a_follow_up_borrows_the_earlier_subject_as_a_phrase(earlier: str, subject: str) -> None:
+    assert subject_words(earlier) == subject
 
 
 def test_entities_are_places_and_named_units() -> None:
