@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+import assistant
 from assistant.index.snapshot import NumberedDocument
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import (
@@ -63,6 +64,20 @@ RANKER_PARAMS: dict[str, Any] = {
 
 CACHE_FORMAT = "7"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk) or what is
 # collected changes (4: a time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them)
+# The code that decides what is collected: a cache made by other code is never read (an edit that changes how
+# questions are read or searched, then reverted, must not leave lists that look current).
+_COLLECTING_CODE = ("text", "retrieval", "index", "embedding", "types.py", "service.py")
+
+
+def collecting_code_hash(root: Path | None = None) -> str:
+    """A hash of the sources of :data:`_COLLECTING_CODE` under ``root`` (default: the installed ``assistant``
+    package: its question reading and search)."""
+    root = root or Path(assistant.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for part in _COLLECTING_CODE:
+        for path in sorted((root / part).rglob("*.py")) if (root / part).is_dir() else [root / part]:
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
 
 
 # A threshold set on fewer answerable questions moves with one or two of them: the shelf dev split's 18 English
@@ -136,8 +151,9 @@ def collect(
 def collect_cached(
     dataset_dir: Path, settings: Settings, embedder: Embedder, *, split: str | None, name: str, cache: Path
 ) -> list[CandidateList]:
-    """:func:`collect`, kept in ``cache`` (keyed by the corpus, the questions and the retrieval code's settings)
-    so that retraining after a feature change does not retrieve again; features are always recomputed."""
+    """:func:`collect`, kept in ``cache`` (keyed by the corpus, the questions, the retrieval settings and the code
+    that reads and searches them) so that retraining after a feature change does not retrieve again; features are
+    always recomputed."""
     dataset = load_dataset(dataset_dir, split=split)
     key = hashlib.sha256(
         "\x00".join(
@@ -147,6 +163,7 @@ def collect_cached(
                 json.dumps(settings.model_dump(mode="json", include=set(RETRIEVAL_SETTINGS)), sort_keys=True),
                 embedder.name,
                 CACHE_FORMAT,
+                collecting_code_hash(),
             )
         ).encode("utf-8")
     ).hexdigest()[:16]

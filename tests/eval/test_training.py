@@ -5,6 +5,7 @@ saw). Checked over the three-document shelf, with the shipped models loaded by h
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from assistant.ranking.features import answerability_features, passage_features
 from assistant.ranking.ranker import LearnedRanker
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.types import ANONYMOUS
-from eval.training import CandidateList, _evidence_row
+from eval.training import CandidateList, _evidence_row, collecting_code_hash
 
 QUESTIONS = [
     "Văn bản khẩn phải được xử lý trong bao lâu?",  # the 2024 decision is replaced: in force first moves it
@@ -75,3 +76,19 @@ def test_the_collected_list_is_the_fused_one_with_nothing_demoted(served: Assist
     assert fused == sorted(fused, reverse=True)  # the expired decision keeps its fused place
     assert [p.score for p in collected] == fused
     assert any(not p.current for p in collected)
+
+
+def test_the_candidate_cache_is_keyed_by_the_code_that_collects(tmp_path: Path) -> None:
+    """An edit to how questions are read or searched makes earlier cached lists unreachable, even when it is
+    reverted after a cache was written under it; an edit elsewhere (the ranker's features) keeps them."""
+    for folder in ("text", "retrieval", "index", "embedding", "ranking"):
+        (tmp_path / folder).mkdir()
+    query, features = tmp_path / "text" / "query.py", tmp_path / "ranking" / "features.py"
+    for path in (query, features, tmp_path / "types.py", tmp_path / "service.py"):
+        path.write_text("x = 1\n", encoding="utf-8")
+    before = collecting_code_hash(tmp_path)
+    features.write_text("x = 2\n", encoding="utf-8")
+    assert collecting_code_hash(tmp_path) == before
+    query.write_text("x = 2\n", encoding="utf-8")
+    assert collecting_code_hash(tmp_path) != before
+    assert len(collecting_code_hash()) == 64  # the installed package's own sources
