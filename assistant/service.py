@@ -205,6 +205,12 @@ class AssistantService:
     def refresh_index(self) -> bool:
         return self.holder.refresh()
 
+    def read_question(self, question: str, history: Sequence[str], retriever: HybridRetriever) -> NormalizedQuery:
+        """``question`` analysed by ``retriever``'s normaliser, read with the served shelf's wording (its accent
+        table) when it was typed without accents."""
+        accents = self.holder.get().accents if self.holder.loaded else None
+        return retriever.normalizer.normalize(question, history, accents=accents)
+
     def search(
         self,
         question: str,
@@ -224,7 +230,7 @@ class AssistantService:
             filters = dataclasses.replace(filters, as_of=as_of)
         retriever = self.retriever(config or RetrievalConfig())
         started = time.perf_counter()
-        query = retriever.normalizer.normalize(question, history)
+        query = self.read_question(question, history, retriever)
         frame = query.time_frame
         if filters.as_of is None and frame is not None:
             documents = self.documents(principal=principal) if frame.document else []

@@ -18,6 +18,7 @@ from assistant.settings import Settings
 from assistant.types import ANONYMOUS, Embedder, Principal, SearchFilters
 from eval import metrics as m
 from eval.calibration import sweep_threshold
+from eval.code_stamp import package_hash
 from eval.datasets import Dataset, DatasetError, EvalQuestion, content_hash, load_dataset
 from eval.report import write_report
 from ingest.pipeline import IngestPipeline
@@ -297,6 +298,7 @@ class EvalRun:
             "settings": settings_record(self.settings),
             "remove_gold": remove_gold,
             "models": _model_stamp(self.settings),
+            "code": package_hash(),  # the package's code and resources: rows made by other code are not reused
         }
         rows_file = self.out_dir / "per_question.jsonl"
         previous = json.loads(run_file.read_text(encoding="utf-8")) if run_file.exists() else None
@@ -353,6 +355,6 @@ def _model_stamp(settings: Settings) -> dict[str, float]:
     """Modification times of the learned models, so a retrained model invalidates resumed rows."""
     return {
         str(path.name): path.stat().st_mtime
-        for path in (settings.ranker_path, settings.answerability_path)
+        for path in (settings.ranker_path, settings.answerability_path, settings.support_path)
         if path.is_file()
     }

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-import assistant
 from assistant.index.snapshot import NumberedDocument
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import (
@@ -41,6 +40,7 @@ from assistant.text.entities import mentioned_entities, mentioned_years
 from assistant.types import Embedder, NormalizedQuery, Passage
 from eval import metrics as m
 from eval.calibration import sweep_threshold
+from eval.code_stamp import package_hash
 from eval.datasets import EvalQuestion, content_hash, load_dataset
 from eval.runner import RETRIEVAL_SETTINGS, prepare_index, principal_of
 
@@ -70,14 +70,8 @@ _COLLECTING_CODE = ("text", "retrieval", "index", "embedding", "types.py", "serv
 
 
 def collecting_code_hash(root: Path | None = None) -> str:
-    """A hash of the sources of :data:`_COLLECTING_CODE` under ``root`` (default: the installed ``assistant``
-    package: its question reading and search)."""
-    root = root or Path(assistant.__file__).resolve().parent
-    digest = hashlib.sha256()
-    for part in _COLLECTING_CODE:
-        for path in sorted((root / part).rglob("*.py")) if (root / part).is_dir() else [root / part]:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
-    return digest.hexdigest()
+    """A hash of the sources of :data:`_COLLECTING_CODE` (default root: the installed package)."""
+    return package_hash(_COLLECTING_CODE, root=root, pattern="*.py")
 
 
 # A threshold set on fewer answerable questions moves with one or two of them: the shelf dev split's 18 English
@@ -126,7 +120,7 @@ def collect(
     retriever = service.retriever(RetrievalConfig(ranker=False))
     lists = []
     for question in dataset.questions:
-        query = retriever.normalizer.normalize(question.question, question.history)
+        query = service.read_question(question.question, question.history, retriever)
         principal = principal_of(question)
         result = retriever.ranking_candidates(query, principal=principal)
         candidates = result.candidates

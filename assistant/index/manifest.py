@@ -18,6 +18,7 @@ CATALOG_FILE = "catalog.sqlite"
 VECTORS_FILE = "vectors.faiss"
 BM25_FILE = "bm25.npz"
 VERSION_FILE = "version.json"
+ACCENTS_FILE = "accents.json"  # how the shelf writes its words (assistant.text.accents); absent in older versions
 
 
 @dataclass(frozen=True)

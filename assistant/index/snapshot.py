@@ -21,7 +21,8 @@ from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
 from assistant.index.chunk_table import ChunkTable
 from assistant.index.faiss_index import FaissVectorIndex
-from assistant.index.manifest import BM25_FILE, CATALOG_FILE, VECTORS_FILE, VERSION_FILE, read_manifest
+from assistant.index.manifest import ACCENTS_FILE, BM25_FILE, CATALOG_FILE, VECTORS_FILE, VERSION_FILE, read_manifest
+from assistant.text.accents import AccentTable
 from assistant.text.numbers import group_by_number, number_key
 from assistant.types import DocumentMeta, LexicalIndex, Passage, Principal, SearchFilters, VectorIndex
 
@@ -71,6 +72,7 @@ class IndexSnapshot:
     bm25: LexicalIndex
     embedder_name: str
     info: dict[str, object] = field(default_factory=dict)
+    accents: AccentTable | None = None  # how the shelf writes its words (None: a version written before it was kept)
     docs_by_number: dict[str, list[str]] = field(init=False)
     _sorted_documents: list[DocumentMeta] = field(init=False, repr=False)
     _doc_index: dict[str, int] = field(init=False, repr=False)
@@ -110,6 +112,7 @@ class IndexSnapshot:
             bm25=Bm25Index.load(path / BM25_FILE, mapped=True),
             embedder_name=manifest.embedder,
             info=info,
+            accents=AccentTable.load(path / ACCENTS_FILE) if (path / ACCENTS_FILE).is_file() else None,
         )
         if len(snapshot.vectors) != len(snapshot.chunks) or len(snapshot.bm25) != len(snapshot.chunks):
             raise ConfigurationError(

@@ -1,4 +1,5 @@
-"""Writes one index version folder: catalog rows, the manifest, FAISS vectors and BM25 (read by IndexSnapshot)."""
+"""Writes one index version folder: catalog rows, the manifest, FAISS vectors, BM25 and the accent table (read by
+IndexSnapshot)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,18 @@ from assistant.embedding.cache import EmbeddingCache
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.faiss_index import FaissVectorIndex, IndexKind, choose_kind
-from assistant.index.manifest import BM25_FILE, CATALOG_FILE, VECTORS_FILE, Manifest, read_manifest, write_manifest
+from assistant.index.manifest import (
+    ACCENTS_FILE,
+    BM25_FILE,
+    CATALOG_FILE,
+    VECTORS_FILE,
+    Manifest,
+    read_manifest,
+    write_manifest,
+)
 from assistant.settings import Settings
+from assistant.text.accents import QUESTION_PHRASES, AccentTable
+from assistant.text.followup import GENERIC_PHRASES
 from assistant.types import Chunk, DocumentMeta, Embedder, LexicalIndex, VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -91,6 +102,7 @@ class IndexWriter:
             stored,
         )
         self._write_bm25(stored)
+        self._write_accents(stored)
         write_manifest(self.catalog, Manifest(embedder=self.embedder.name, dim=self.embedder.dim, vector_kind=kind))
         outcome.chunks_added = len(new_items)
         outcome.chunks_total = len(stored)
@@ -103,6 +115,7 @@ class IndexWriter:
         with self.catalog.connect() as conn:
             for doc in documents:
                 self.catalog.put_document(conn, doc)
+        self._write_accents(self.catalog.chunks())  # a document made restricted no longer lends its words
 
     def _write_vectors(
         self,
@@ -130,9 +143,20 @@ class IndexWriter:
         logger.info("vector index: %s, %d vectors", kind, len(index))
         return kind
 
+    def _public(self) -> set[str]:
+        return {d.doc_id for d in self.catalog.documents() if d.visibility == "public"}
+
+    def _write_accents(self, stored: list[StoredChunk]) -> None:
+        """How the public documents write their words, for questions typed without accents (a restricted
+        document's wording must not show through a restored question)."""
+        public = self._public()
+        titles = [d.title for d in self.catalog.documents() if d.doc_id in public]
+        texts = [*titles, *(s.chunk.text for s in stored if s.chunk.doc_id in public)]
+        AccentTable.build(texts, (*GENERIC_PHRASES, *QUESTION_PHRASES)).save(self.path / ACCENTS_FILE)
+
     def _write_bm25(self, stored: list[StoredChunk]) -> None:
         """BM25 over every chunk, its collection statistics from public documents only (see Bm25Index.build)."""
-        public = {d.doc_id for d in self.catalog.documents() if d.visibility == "public"}
+        public = self._public()
         bm25: LexicalIndex = Bm25Index()
         bm25.build([s.embed_text for s in stored], counted=[s.chunk.doc_id in public for s in stored])
         bm25.save(self.path / BM25_FILE)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.text.accents import AccentTable
 from assistant.text.answer_type import also_asked, counted_noun, expected_answer
 from assistant.text.as_of import question_time_frame
 from assistant.text.catalog_questions import document_question
@@ -98,7 +99,13 @@ class QueryNormalizer:
 
         return re.sub(r"[\w&]+", replace, text), tuple(expanded)
 
-    def _restore(self, text: str) -> str:
+    def _restore(self, text: str, accents: AccentTable | None = None) -> str:
+        """``text`` with its accents restored: as the shelf writes its words (``accents``), the general-purpose
+        restorer's guess for words the shelf never writes."""
+        guess = self._guess_accents(text)
+        return normalize_text(accents.restore(text, guess)) if accents is not None else guess
+
+    def _guess_accents(self, text: str) -> str:
         if self._restorer is None:
             return text
         try:
@@ -116,9 +123,12 @@ class QueryNormalizer:
             return text
         return normalize_text(restored)
 
-    def normalize(self, question: str, history: Sequence[str] = ()) -> NormalizedQuery:
+    def normalize(
+        self, question: str, history: Sequence[str] = (), *, accents: AccentTable | None = None
+    ) -> NormalizedQuery:
         """Analyse ``question`` once; a follow-up (see assistant.text.followup) is read with the earlier question
-        whose subject it carries on."""
+        whose subject it carries on. ``accents``: how the searched shelf writes its words, to restore a question
+        typed without accents."""
         question = normalize_text(question)
         context = normalize_text(subject_context(question, history)) if history else ""
         text = f"{subject_words(context)} {question}" if context else question
@@ -127,7 +137,7 @@ class QueryNormalizer:
         dense_text = expanded_text
         restored = False
         if language == "vi" and self.restore_diacritics and not has_diacritics(text):
-            candidate = self._restore(text)
+            candidate = self._restore(text, accents)
             if candidate != text:
                 restored = True
                 dense_text = self._expand(candidate)[0]
