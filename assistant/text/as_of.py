@@ -3,6 +3,7 @@
 likewise. Only phrases that frame the time of the question count: a time at the head of the question followed by a
 comma or "thì" ("Năm 2023, …"), or one introduced by a word of time ("vào", "hồi", "tại thời điểm", "trước ngày",
 "từ ngày") unless it follows "đã" + verb in its clause ("hồ sơ đã nộp trước ngày 01/7/2025": when it was done).
+"Sau ngày X" runs from X up to today, so today's rule answers it: no time is set.
 A year that names a document or a period of its content ("Kế hoạch năm 2026", "mục tiêu đến năm 2025", "Nghị quyết
 12/2023", "giai đoạn 2021 - 2025") is not a time of validity and is left alone.
 
@@ -91,10 +92,11 @@ def question_time_frame(question: str) -> TimeFrame | None:
             continue
         if word in ("tu", "truoc", "sau") and not (framed.group("y1") or framed.group("y2")):
             continue  # "từ năm 2021", "trước năm 2025": a span, not a day the rule is read at
+        if word == "sau":
+            continue  # "sau 1/7/2025": the time from then up to today, whose rule is today's (a text taking
+            # effect on 10/7/2025 answers "ai cấp phép sau 1/7/2025?"); reading it on 2/7/2025 would leave it out
         if word == "truoc":
             on -= dt.timedelta(days=1)
-        elif word == "sau":
-            on += dt.timedelta(days=1)
         return TimeFrame(on=on, phrase=framed.group(0).strip(" ,("))
     return None
 

@@ -93,6 +93,9 @@ def test_before_a_document_takes_effect_names_the_document(question: str) -> Non
         "Trước khi nộp hồ sơ có hiệu lực không?",
         # the date of something already done; what applies to it now is asked
         "Hồ sơ đã nộp ở cấp huyện trước ngày 01/7/2025 nhưng chưa giải quyết xong thì xử lý thế nào?",
+        # the time from a day up to today: today's rule answers, including a text in force since a later day
+        "ai cap giay phep xay dung nha o rieng le sau 1/7/2025",
+        "Sau ngày 01/7/2025 ai cấp giấy phép xây dựng nhà ở riêng lẻ?",
     ],
 )
 def test_a_year_that_names_a_document_or_a_period_is_not_a_time_of_validity(question: str) -> None:
