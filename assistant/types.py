@@ -321,7 +321,7 @@ class SearchFilters:
         return True
 
 
-DocumentQuestion = Literal["", "replaces", "replaced_by", "amends", "amended_by", "validity", "issuer"]
+DocumentQuestion = Literal["", "replaces", "replaced_by", "amends", "amended_by", "validity", "issuer", "issued_order"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Answers about a named document itself — what it replaces or amends, what replaced or amended it, whether it
-is in force, who issued it and when — read from the catalog's metadata and cited to the document; each related
-document the answer names and the caller may see is cited too (its passage that names the document, else its
-opening), so "415/QĐ-UBND được sửa đổi bởi văn bản nào?" cites 415 and 1097."""
+is in force, who issued it and when, which of two was issued first — read from the catalog's metadata and cited
+to the document; each related document the answer names and the caller may see is cited too (its passage that
+names the document, else its opening), so "415/QĐ-UBND được sửa đổi bởi văn bản nào?" cites 415 and 1097."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from assistant.answer.citations import Located, build_citation, validity_warnings
 from assistant.answer.prompts import PromptLibrary
 from assistant.text.numbers import number_key
-from assistant.types import Answer, Evidence, NormalizedQuery, Passage, RelationKind
+from assistant.types import Answer, Evidence, Language, NormalizedQuery, Passage, RelationKind
 
 __all__ = ["CatalogComposer"]
 
@@ -34,6 +34,8 @@ class CatalogComposer:
         """None when no passage of a document the question names is among ``passages``; ``related(key, number)``
         finds a passage of the document a số hiệu key names among those the caller may see, preferably one that
         names ``number`` (to name relation targets with their titles and cite them)."""
+        if query.document_question == "issued_order":
+            return self._issued_order(query, passages, related)
         named = next(
             (p for p in passages if p.document.number and number_key(p.document.number) in query.numbers), None
         )
@@ -102,12 +104,39 @@ class CatalogComposer:
                 issuer=doc.issuer or render("unknown_issuer"),
                 issued=render("issued", date=_date(doc.issued_date)) if doc.issued_date else "",
             )
-        citations = [
-            build_citation(n, p, f"{p.document.number} — {p.document.title}", Located()) for n, p in cited.values()
-        ]
-        by_chunk = {p.chunk.chunk_id: p for _, p in cited.values()}
-        lines = [text, *(w for _, w in validity_warnings(citations[:1], by_chunk, self.prompts, lang))]
+        return self._answer(text, list(cited.values()), passages, lang, warn=1)
+
+    def _issued_order(
+        self, query: NormalizedQuery, passages: Sequence[Passage], related: Callable[[str, str], Passage | None]
+    ) -> Answer | None:
+        """Which of the first two documents the question names was issued first, and how many days apart; None
+        unless both are visible and dated."""
+        found: dict[str, tuple[dt.date, Passage]] = {}
+        for key in dict.fromkeys(query.numbers):
+            passage = next(
+                (p for p in passages if p.document.number and number_key(p.document.number) == key), None
+            ) or related(key, "")
+            if passage is not None and passage.document.issued_date:
+                found.setdefault(passage.document.doc_id, (passage.document.issued_date, passage))
+        if len(found) < 2:
+            return None
+        (d1, first), (d2, second) = sorted(list(found.values())[:2], key=lambda x: x[0])
+        text = self.prompts.render(
+            "answer", query.language, "doc_issued_same_day" if d1 == d2 else "doc_issued_order",
+            first=first.document.number, first_date=_date(d1), second=second.document.number,
+            second_date=_date(d2), days=str((d2 - d1).days),
+        )  # fmt: skip
+        return self._answer(text, [(1, first), (2, second)], passages, query.language, warn=2)
+
+    def _answer(
+        self, text: str, cited: Sequence[tuple[int, Passage]], passages: Sequence[Passage], lang: Language, *, warn: int
+    ) -> Answer:
+        """``text`` cited to ``cited`` (numbered as in the text), with the validity warnings of the first ``warn``
+        sources; the ranked passages stay in order and the cited ones not among them follow."""
+        citations = [build_citation(n, p, f"{p.document.number} — {p.document.title}", Located()) for n, p in cited]
+        by_chunk = {p.chunk.chunk_id: p for _, p in cited}
+        lines = [text, *(w for _, w in validity_warnings(citations[:warn], by_chunk, self.prompts, lang))]
         evidence = Evidence(1.0, 0.0, "catalog")
-        ranked = {p.chunk.chunk_id for p in passages}  # the ranked order stays; related passages come after it
-        shown = (*passages, *(p for n, p in cited.values() if n > 1 and p.chunk.chunk_id not in ranked))
+        ranked = {p.chunk.chunk_id for p in passages}
+        shown = (*passages, *(p for _, p in cited if p.chunk.chunk_id not in ranked))
         return Answer("\n".join(lines), tuple(citations), shown, False, lang, evidence.score, self.name)

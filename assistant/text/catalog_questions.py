@@ -1,5 +1,6 @@
 """Questions about a named document itself rather than its content: what it replaces or amends, what replaced
-it, whether it is in force, who issued it and when. They are answered from the catalog's metadata."""
+it, whether it is in force, who issued it and when, which of two was issued first. They are answered from the
+catalog's metadata."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from assistant.types import DocumentQuestion
 _KIND = r"(?:van ban|quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|huong dan|quy che|quy dinh|chi thi|luat)"
 # Checked in order: "văn bản nào thay thế X" asks what replaced X, "X thay thế văn bản nào" what X replaced.
 _PATTERNS: list[tuple[DocumentQuestion, re.Pattern[str]]] = [
+    ("issued_order", re.compile(rf"\b(?:{_KIND} )?nao (?:duoc )?(?:ban hanh|ky|ra doi|co) (?:truoc|sau)\b"
+                                r"|\bban hanh (?:truoc|sau) hay\b|\bcach nhau (?:bao nhieu|may) (?:ngay|thang|nam)\b"
+                                r"|\bwhich (?:\w+ )?(?:was|were) (?:issued|signed|adopted) (?:first|earlier|later)\b"
+                                r"|\bhow (?:many days|long) apart\b")),
     ("replaced_by", re.compile(rf"\b{_KIND} nao (?:da )?thay the\b|\b(?:bi|duoc) thay the\b|\bthay the boi\b"
                                r"|\bwhich \w+ replaces?\b|\bwhat replaced\b|\breplaced by\b")),
     ("replaces", re.compile(rf"\bthay the (?:cho )?(?:{_KIND} )?(?:nao|gi)\b|\bthay the cho\b"

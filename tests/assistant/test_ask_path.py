@@ -30,6 +30,24 @@ def test_what_replaced_an_old_decision_and_its_validity(service: AssistantServic
     assert "do UBND tỉnh Lạng Sơn ban hành ngày 01/06/2025" in issuer.text
 
 
+def test_which_of_two_decisions_was_issued_first(service: AssistantService) -> None:
+    question = "Quyết định 30/2025/QĐ-UBND và 12/2024/QĐ-UBND, văn bản nào ban hành trước, cách nhau bao nhiêu ngày?"
+    answer = service.ask(question, principal=ANONYMOUS).answer
+    assert answer.composer == "catalog" and not answer.abstained
+    assert answer.text.splitlines()[0] == (
+        "12/2024/QĐ-UBND ban hành ngày 15/03/2024 [1], trước 30/2025/QĐ-UBND (ban hành ngày 01/06/2025) [2] 443 ngày."
+    )
+    assert [(c.n, c.doc_id) for c in answer.citations] == [(1, "qd-12-2024"), (2, "qd-30-2025")]
+    english = service.ask("Which was issued first, Decision 12/2024/QĐ-UBND or 30/2025/QĐ-UBND?", principal=ANONYMOUS)
+    assert "12/2024/QĐ-UBND was issued on 15/03/2024 [1], 443 days before 30/2025/QĐ-UBND" in english.answer.text
+
+
+def test_a_document_the_caller_may_not_see_is_not_compared(service: AssistantService) -> None:
+    question = "Quyết định 30/2025/QĐ-UBND và Kế hoạch 77/KH-STTTT, văn bản nào ban hành trước?"
+    answer = service.ask(question, principal=ANONYMOUS).answer
+    assert answer.composer != "catalog" and "kh-77-stttt" not in {c.doc_id for c in answer.citations}
+
+
 def test_a_number_no_document_has_is_not_answered_from_the_catalog(service: AssistantService) -> None:
     result = service.ask("Quyết định 99/2031/QĐ-UBND thay thế văn bản nào?", principal=ANONYMOUS)
     assert result.answer.composer != "catalog" and not result.retrieval.number_found

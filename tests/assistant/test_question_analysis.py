@@ -84,6 +84,9 @@ def test_entities_are_places_and_named_units() -> None:
         ("Quyết định 1342/QĐ-UBND còn hiệu lực không?", "validity"),
         ("Kế hoạch 45/KH-SXD do cơ quan nào ban hành, ngày nào?", "issuer"),
         ("Is Decision 35/2025/QĐ-UBND still in force?", "validity"),
+        ("Quyết định 204-QĐ/TW và Nghị quyết 57-NQ/TW, văn bản nào ban hành trước?", "issued_order"),
+        ("Nghị quyết 57-NQ/TW và 03/NQ-CP cách nhau bao nhiêu ngày?", "issued_order"),
+        ("Which was issued first, 57-NQ/TW or 03/NQ-CP?", "issued_order"),
         ("Lệ phí cấp giấy phép theo 12/2023/NQ-HĐND là bao nhiêu?", ""),
     ],
 )
