@@ -31,8 +31,10 @@ _GENERIC_LIST = """
     these|same|one|ones|please|tell|more
 """
 GENERIC_PHRASES = tuple(p.strip() for p in re.split(r"[|\n]", _GENERIC_LIST) if p.strip())
-# Their syllables, folded: what a turn's content syllables are checked against (any spelling, any diacritics).
+# Their syllables, folded: what a turn typed without accents is checked against; one typed with them is checked
+# against the syllables as written, so that "mật khẩu" or "ca trực" are not read as "mất" or "cả".
 GENERIC = frozenset(t for phrase in GENERIC_PHRASES for t in content_tokens(phrase))
+_GENERIC_WRITTEN = frozenset(w for phrase in GENERIC_PHRASES for w in phrase.casefold().split())
 OWN_SUBJECT_WORDS = 2
 # Words pointing back to what was just discussed ("thủ tục đó", "văn bản này", "that procedure").
 _POINTING = re.compile(r"\b(?:đó|ấy|này|nói trên|ở trên|that|this|those|these|it|its|them)\b", re.IGNORECASE)
@@ -45,7 +47,11 @@ def has_own_subject(question: str) -> bool:
         return True
     if _POINTING.search(nfc(question)):
         return False
-    specific = [t for t in content_tokens(question) if t not in GENERIC and not t.isdigit()]
+    if has_diacritics(question):
+        words = [w for w in _WORDS.findall(nfc(question)) if w.casefold() not in _GENERIC_WRITTEN]
+        specific = [t for w in words for t in content_tokens(w) if not t.isdigit()]
+    else:
+        specific = [t for t in content_tokens(question) if t not in GENERIC and not t.isdigit()]
     return len(specific) >= OWN_SUBJECT_WORDS
 
 
