@@ -20,7 +20,7 @@ from assistant.embedding.cache import EmbeddingCache
 from assistant.errors import AssistantError
 from assistant.files import replacing
 from assistant.index.catalog import Catalog
-from assistant.index.manifest import CATALOG_FILE, read_manifest
+from assistant.index.manifest import ACCENTS_FILE, CATALOG_FILE, read_manifest
 from assistant.index.versions import VersionStore
 from assistant.index.writer import IndexWriter
 from assistant.settings import Settings
@@ -278,11 +278,11 @@ class IngestPipeline:
     def _apply(
         self, prepared: list[PreparedDocument], *, removals: list[str], rebuild: bool, report: IngestReport
     ) -> None:
-        if not prepared and not removals and not rebuild:
-            current = self.store.current()
+        current = self.store.current()
+        if not prepared and not removals and not rebuild and (current is None or _complete(current.path)):
             report.version = current.version if current else ""
             report.chunks_total = self._count_chunks()
-            return
+            return  # nothing to do; a version written before the accent table was kept gets one (a new version)
         self.trash.purge_expired()  # opportunistic: every run that publishes drops what is past retention
         staging = self.store.begin() if not rebuild else self._empty_staging()
         try:
@@ -331,3 +331,8 @@ class IngestPipeline:
 
 def _failed(where: str, reason: str) -> FileResult:
     return FileResult(where, "", "failed", reason=reason)
+
+
+def _complete(version: Path) -> bool:
+    """Whether a published version folder has every file this code writes (older ones lack the accent table)."""
+    return (version / ACCENTS_FILE).is_file()

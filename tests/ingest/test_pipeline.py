@@ -19,7 +19,7 @@ from assistant.embedding.hashing import HashingEmbedder
 from assistant.errors import ConfigurationError
 from assistant.index.bm25 import Bm25Index
 from assistant.index.catalog import Catalog
-from assistant.index.manifest import read_manifest
+from assistant.index.manifest import ACCENTS_FILE, read_manifest
 from assistant.index.snapshot import IndexSnapshot
 from assistant.index.versions import VersionStore
 from assistant.service import AssistantService
@@ -68,6 +68,22 @@ def test_unchanged_documents_are_skipped_without_a_new_version(settings: Setting
     second = ingest(settings, embedder, shelf)
     assert len(second.skipped) == 3 and second.ingested == [] and second.version == first.version
     assert len(embedder.embedded) == embedded
+
+
+def test_a_version_without_the_accent_table_gets_one_at_the_next_run(settings: Settings, shelf: Path) -> None:
+    """An index written before versions kept their accent table: the next ingest, even with nothing changed,
+    publishes a version that has one, embedding nothing again and keeping every document."""
+    embedder = CountingEmbedder()
+    first = ingest(settings, embedder, shelf)
+    embedded = len(embedder.embedded)
+    old = settings.index_dir / "versions" / first.version
+    (old / ACCENTS_FILE).unlink()
+    second = ingest(settings, embedder, shelf)
+    assert second.version != first.version and second.ingested == [] and len(embedder.embedded) == embedded
+    new = IndexSnapshot.load(settings.index_dir / "versions" / second.version)
+    assert new.accents is not None and len(new.documents) == 3 and len(new.chunks) == second.chunks_total
+    third = ingest(settings, embedder, shelf)
+    assert third.version == second.version  # complete now: nothing to publish
 
 
 def test_changed_document_replaces_its_chunks_in_both_indexes(settings: Settings, shelf: Path) -> None:
