@@ -1,8 +1,9 @@
-"""Diacritics for questions typed without them, read from the shelf's own wording: how each run of one to three
-unaccented syllables is most often written in the indexed documents ("gia han giay phep" → "gia hạn giấy
-phép", "so xay dung" → "sở xây dựng", "mat khau" → "mật khẩu"), plus the question phrases a document never uses
-("bao lâu", "mất", "ở đâu"). A general-purpose restorer guesses the rest; on this domain it writes "bảo làu" for
-"bao lâu" and "số xây dựng" for "sở xây dựng".
+"""Diacritics for questions typed without them, read from the shelf's own wording: how the indexed documents
+write each syllable and each pair of words in a row, so that a run of unaccented words is written as the shelf
+most likely would ("gia han giay phep" → "gia hạn giấy phép", "so xay dung" → "sở xây dựng", "mat khau" → "mật
+khẩu"), plus the question phrases a document never uses ("bao lâu", "mất", "có mấy"). A general-purpose restorer
+guesses the words the shelf never writes; on this domain it writes "bảo làu" for "bao lâu" and "số xây dựng" for
+"sở xây dựng".
 
 Built when an index version is written (from public documents only, like the BM25 statistics) and kept beside
 it; restoring never adds or drops a word, only accents."""
@@ -34,9 +35,9 @@ QUESTION_PHRASES = tuple(
 MAX_PAIRS = 400_000  # the most frequent pairs of written words kept (a few MB of JSON even for a large shelf)
 MAX_FORMS = 6  # written forms of one unaccented syllable considered
 SEED_COUNT = 50  # a question phrase counts as if the documents wrote it this often
+SMOOTHING = 1.0  # pseudo-count of a pair written each word as usual
 _SEGMENT = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*")  # words of letters with only spaces between them
 _TOKEN = re.compile(r"\w+|\W+")
-SMOOTHING = 1.0  # pseudo-count of a pair written each word as usual
 
 
 @dataclass
@@ -157,12 +158,20 @@ class AccentTable:
 
 
 def _in_codes(tokens: list[str]) -> set[int]:
-    """The indexes of the tokens that belong to a code written without spaces and holding a digit or a slash
-    ("49-NQ/TU", "877/QĐ-UBND", "gov.vn/2025"): kept as typed ("tu" there is not "tư")."""
+    """The indexes of the tokens that belong to a code or an address written without spaces: one holding a digit
+    or a slash ("49-NQ/TU", "877/QĐ-UBND"), or a dot or "@" inside it ("vanban.langson.gov.vn"). They are kept as
+    typed ("tu" of "49-NQ/TU" is not "tư")."""
     groups: list[list[int]] = [[]]
     for i, token in enumerate(tokens):
         if any(c.isspace() for c in token):
             groups.append([])
         else:
             groups[-1].append(i)
-    return {i for group in groups if any(c.isdigit() or c == "/" for i in group for c in tokens[i]) for i in group}
+
+    def coded(group: list[int]) -> bool:
+        inner = group[:-1]  # a full stop ending the sentence is not an address's dot
+        return any(c.isdigit() or c == "/" for i in group for c in tokens[i]) or any(
+            "." in tokens[i] or "@" in tokens[i] for i in inner
+        )
+
+    return {i for group in groups if coded(group) for i in group}
