@@ -36,6 +36,7 @@ GENERIC_PHRASES = tuple(p.strip() for p in re.split(r"[|\n]", _GENERIC_LIST) if 
 GENERIC = frozenset(t for phrase in GENERIC_PHRASES for t in content_tokens(phrase))
 _GENERIC_WRITTEN = frozenset(w for phrase in GENERIC_PHRASES for w in phrase.casefold().split())
 OWN_SUBJECT_WORDS = 2
+_WORDS = re.compile(r"[\w-]+(?:/[\w-]+)*", re.UNICODE)
 # Words pointing back to what was just discussed ("thủ tục đó", "văn bản này", "that procedure").
 _POINTING = re.compile(r"\b(?:đó|ấy|này|nói trên|ở trên|that|this|those|these|it|its|them)\b", re.IGNORECASE)
 
@@ -71,7 +72,6 @@ def subject_context(question: str, history: Sequence[str], *, max_chars: int = 1
     return chosen[-max_chars:]
 
 
-_WORDS = re.compile(r"[\w-]+(?:/[\w-]+)*", re.UNICODE)
 _MARKED = frozenset(p.casefold() for p in GENERIC_PHRASES)
 _FOLDED = frozenset(fold_diacritics(p) for p in GENERIC_PHRASES)
 _LONGEST = max(len(p.split()) for p in GENERIC_PHRASES)
