@@ -101,8 +101,9 @@ class IndexWriter:
             [text for _, text in new_items],
             stored,
         )
-        self._write_bm25(stored)
-        self._write_accents(stored)
+        public = self._public_documents()
+        self._write_bm25(stored, public)
+        self._write_accents(stored, public)
         write_manifest(self.catalog, Manifest(embedder=self.embedder.name, dim=self.embedder.dim, vector_kind=kind))
         outcome.chunks_added = len(new_items)
         outcome.chunks_total = len(stored)
@@ -115,7 +116,8 @@ class IndexWriter:
         with self.catalog.connect() as conn:
             for doc in documents:
                 self.catalog.put_document(conn, doc)
-        self._write_accents(self.catalog.chunks())  # a document made restricted no longer lends its words
+        # a document made restricted no longer lends its words
+        self._write_accents(self.catalog.chunks(), self._public_documents())
 
     def _write_vectors(
         self,
@@ -143,20 +145,18 @@ class IndexWriter:
         logger.info("vector index: %s, %d vectors", kind, len(index))
         return kind
 
-    def _public(self) -> set[str]:
-        return {d.doc_id for d in self.catalog.documents() if d.visibility == "public"}
+    def _public_documents(self) -> dict[str, DocumentMeta]:
+        return {d.doc_id: d for d in self.catalog.documents() if d.visibility == "public"}
 
-    def _write_accents(self, stored: list[StoredChunk]) -> None:
-        """How the public documents write their words, for questions typed without accents (a restricted
+    def _write_accents(self, stored: list[StoredChunk], public: dict[str, DocumentMeta]) -> None:
+        """How the ``public`` documents write their words, for questions typed without accents (a restricted
         document's wording must not show through a restored question)."""
-        public = self._public()
-        titles = [d.title for d in self.catalog.documents() if d.doc_id in public]
+        titles = [d.title for d in public.values()]
         texts = [*titles, *(s.chunk.text for s in stored if s.chunk.doc_id in public)]
         AccentTable.build(texts, (*GENERIC_PHRASES, *QUESTION_PHRASES)).save(self.path / ACCENTS_FILE)
 
-    def _write_bm25(self, stored: list[StoredChunk]) -> None:
-        """BM25 over every chunk, its collection statistics from public documents only (see Bm25Index.build)."""
-        public = self._public()
+    def _write_bm25(self, stored: list[StoredChunk], public: dict[str, DocumentMeta]) -> None:
+        """BM25 over every chunk, its collection statistics from ``public`` documents only (see Bm25Index.build)."""
         bm25: LexicalIndex = Bm25Index()
         bm25.build([s.embed_text for s in stored], counted=[s.chunk.doc_id in public for s in stored])
         bm25.save(self.path / BM25_FILE)
