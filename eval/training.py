@@ -62,9 +62,9 @@ RANKER_PARAMS: dict[str, Any] = {
 }
 
 
-CACHE_FORMAT = "7"  # bumped when the pickled classes change shape (2: slotted DocumentMeta and Chunk) or what is
-# collected changes (4: a time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them)
-# The code that decides what is collected: a cache made by other code is never read (an edit that changes how
+CACHE_FORMAT = "7"  # bumped by hand before the key held the code below (2: slotted DocumentMeta and Chunk; 4: a
+# time limit asked also searches "thời hạn"; 5: the lists as the ranker is served them); the code hash covers both
+# now. The code that decides what is collected: a cache made by other code is never read (an edit that changes how
 # questions are read or searched, then reverted, must not leave lists that look current).
 _COLLECTING_CODE = ("text", "retrieval", "index", "embedding", "types.py", "service.py")
 
