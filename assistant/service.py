@@ -107,9 +107,15 @@ class AssistantService:
         self.catalog_composer = CatalogComposer(self.prompts)
         self._retrievers: dict[RetrievalConfig, HybridRetriever] = {}
 
-    def load(self) -> None:
+    def load(self, *, learned: bool = True) -> None:
+        """Load the embedder, the learned models (unless ``learned`` is false: training reads questions and
+        retrieves candidates without the models it is rebuilding, which may no longer match the features) and the
+        published index."""
         self.embedder.load()
-        self._load_models()
+        if learned:
+            self._load_models()
+        else:
+            self.ranker = None
         self.retriever(RetrievalConfig())
         if not self.holder.refresh() and not self.holder.loaded:
             logger.warning("no index published yet in %s; run `assistant ingest`", self.settings.index_dir)

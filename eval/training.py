@@ -116,7 +116,7 @@ def collect(
     dataset = load_dataset(dataset_dir, split=split)
     local, _ = prepare_index(dataset, settings, embedder, progress=False)
     service = AssistantService(local.model_copy(update={"ranker": "none"}), embedder=embedder)
-    service.load()
+    service.load(learned=False)
     retriever = service.retriever(RetrievalConfig(ranker=False))
     lists = []
     for question in dataset.questions:

@@ -5,17 +5,22 @@ saw). Checked over the three-document shelf, with the shipped models loaded by h
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
 
+from assistant.errors import ConfigurationError
 from assistant.ranking.answerability import AnswerabilityModel
 from assistant.ranking.features import answerability_features, passage_features
 from assistant.ranking.ranker import LearnedRanker
 from assistant.service import AssistantService, RetrievalConfig
 from assistant.types import ANONYMOUS
+from eval import training
+from eval.datasets import EvalQuestion
 from eval.training import CandidateList, _evidence_row, collecting_code_hash
 
 QUESTIONS = [
@@ -92,3 +97,21 @@ def test_the_candidate_cache_is_keyed_by_the_code_that_collects(tmp_path: Path) 
     query.write_text("x = 2\n", encoding="utf-8")
     assert collecting_code_hash(tmp_path) != before
     assert len(collecting_code_hash()) == 64  # the installed package's own sources
+
+
+def test_retraining_reads_questions_without_the_models_it_replaces(
+    monkeypatch: pytest.MonkeyPatch, service: AssistantService, tmp_path: Path
+) -> None:
+    """After a change of the features the shipped answerability file no longer loads (it names other features);
+    ``assistant train ranker`` must still collect its lists, so it loads the service without the learned models."""
+    stale = tmp_path / "answerability.json"
+    shipped = json.loads(service.settings.answerability_path.read_text(encoding="utf-8"))
+    stale.write_text(json.dumps({**shipped, "features": ["another", *shipped["features"][1:]]}), encoding="utf-8")
+    local = service.settings.model_copy(update={"answerability_path": stale})
+    with pytest.raises(ConfigurationError, match="đặc trưng khác"):
+        AssistantService(local, embedder=service.embedder).load()
+    question = EvalQuestion(qid="q1", question="Ai ký văn bản đi?", gold_doc_ids=("x",), gold_chunk_ids=())
+    monkeypatch.setattr(training, "load_dataset", lambda folder, split: SimpleNamespace(questions=(question,)))
+    monkeypatch.setattr(training, "prepare_index", lambda *args, **kwargs: (local, None))
+    lists = training.collect(tmp_path, local, service.embedder, split="dev", name="shelf")
+    assert [x.qid for x in lists] == ["q1"] and len(lists[0].candidates) > 0
