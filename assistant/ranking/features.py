@@ -8,6 +8,7 @@ caller may see), so a hidden document's words change no feature an outsider's ra
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ PASSAGE_FEATURES = (
     "cover_weighted",  # the same, weighted by rarity among the candidates
     "cover_bigram",  # share of the question's syllable bigrams in the passage
     "longest_match",  # the longest run of the question's content syllables found as a run in the passage
+    "caption_in_question",  # share of the passage's own heading syllables that the question uses
+    "caption_bigrams_in_question",  # the same for its heading's bigrams
     "cover_heading",  # weighted share in the document title, number and the chunk's heading path
     "cover_all",  # weighted share in passage + heading + title
     "cover_focus",  # weighted share of this turn's own words (differs from cover_all for follow-ups)
@@ -71,6 +74,8 @@ ANSWERABILITY_FEATURES = (
     "top_cover_bigram",
     "top_cover_focus",
     "best_cover_all_top5",
+    "top_missing_rare",  # weight of the rarest question word the best passage (with headings) lacks / the top weight
+    "top3_missing_rare",  # the least of that over the top three passages
     "top_entity_share",
     "top_entity_missing",
     "entities_named",
@@ -151,6 +156,22 @@ def _heading_words(title: str, number: str, heading: str, path: tuple[str, ...])
     return frozenset(content_tokens(" ".join((title, number, heading, *path))))
 
 
+_NUMBERING = re.compile(r"^\s*(?:điều\s+\d+\w*|[ivxlc]+|\d+|[a-zđ])[.)]\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _caption(heading: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words and bigrams of a passage's own heading (its article or section title, numbering left out): the
+    heading, or the passage's first line when it has none."""
+    line = heading or text.split("\n", 1)[0]
+    tokens = [t for t in content_tokens(_NUMBERING.sub("", line)) if not t.isdigit()]
+    return frozenset(tokens), frozenset(_bigrams(tokens))
+
+
+def _reverse_share(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
 @lru_cache(maxsize=65536)
 def _passage_runs(text: str) -> frozenset[tuple[str, ...]]:
     """Runs of 3..MAX_RUN consecutive content syllables of the passage."""
@@ -222,6 +243,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
     ]
     df = {t: sum(1 for words in texts if t in words) for t in set(q.terms) | set(q.focus)}
     weight = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in df.items()}
+    captions = [_caption(p.chunk.heading, p.chunk.text) for p in passages]
+    q_words = set(q.terms)
     bm25_best = max((p.scores.get("bm25", 0.0) for p in passages), default=0.0) or 1.0
     dense_scores = [p.scores["dense"] for p in passages if "dense" in p.scores]
     dense_best = max(dense_scores, default=0.0)
@@ -252,6 +275,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
             "cover_weighted": _weighted_share(q.terms, words, weight),
             "cover_bigram": len(q.grams & words_of[i][1]) / len(q.grams) if q.grams else 0.0,
             "longest_match": float(_longest_match(q.sequence, chunk.text, words_of[i][1])),
+            "caption_in_question": _reverse_share(captions[i][0], q_words),
+            "caption_bigrams_in_question": _reverse_share(captions[i][1], q.grams),
             "cover_heading": _weighted_share(q.terms, heads[i], weight),
             "cover_all": _weighted_share(q.terms, both, weight),
             "cover_focus": _weighted_share(q.focus, both, weight),
@@ -311,6 +336,29 @@ def _sentence_support(query: NormalizedQuery, ranked: Sequence[Passage], row: di
     row["best_sentence_cover"] = best
     row["best_sentence_cover_context"] = best_context
     row["best_typed_sentence_cover"] = best_typed
+
+
+def _missing_rare(query: NormalizedQuery, ranked: Sequence[Passage], row: dict[str, float]) -> None:
+    """Whether the best passages lack a word of the question that few candidates have — the thing it asks about
+    ("di dời" in a question about a permit the shelf has for building only) — however many common words they share.
+    Words no candidate has ("lâu" of "bao lâu") are left to ``unmatched_*``."""
+    terms = list(dict.fromkeys(query.focus if query.is_follow_up else query.terms))
+    if not terms:
+        return
+    n = len(ranked)
+    have = [
+        _passage_words(p.chunk.text)[0]
+        | _heading_words(p.document.title, p.document.number, p.chunk.heading, p.chunk.heading_path)
+        for p in ranked
+    ]
+    found = {t: sum(1 for w in have if t in w) for t in terms}
+    weight = {t: math.log((n + 1) / (d + 0.5)) for t, d in found.items() if d}  # words no candidate has: unmatched_*
+    top = max(weight.values(), default=0.0)
+    if top <= 0:
+        return
+    lacks = [max((w for t, w in weight.items() if t not in words), default=0.0) / top for words in have[:3]]
+    row["top_missing_rare"] = lacks[0]
+    row["top3_missing_rare"] = min(lacks)
 
 
 def _anywhere(query: NormalizedQuery, ranked: Sequence[Passage], row: dict[str, float]) -> None:
@@ -376,6 +424,7 @@ def answerability_features(
     if len(ranked):
         _anywhere(query, ranked, row)
         _sentence_support(query, ranked, row)
+        _missing_rare(query, ranked, row)
         top = features[0]
         row["top_score"] = float(scores[0])
         rivals = _rival_scores(ranked, scores)

@@ -165,3 +165,37 @@ def test_results_spread_over_documents() -> None:
     assert _spread(list(range(6)), passages, 2, keep=0) == [0, 1, 3, 5, 2, 4]
     assert _spread(list(range(6)), passages, 2, keep=3) == [0, 1, 2, 3, 5, 4]  # pinned positions stay
     assert _spread(list(range(6)), passages, 0, keep=0) == list(range(6))
+
+
+def test_the_article_whose_own_heading_the_question_restates_is_told_from_its_neighbour() -> None:
+    """Both articles hold every word of the question; only one is *about* what it asks (its heading)."""
+    rights = make_passage("blds-312", "Điều 312. Quyền của bên cầm giữ\n1. Yêu cầu bên nhận chấm dứt việc sử dụng.")
+    duties = make_passage(
+        "blds-311", "Điều 311. Nghĩa vụ của bên cầm giữ\n1. Giao tài sản; báo về quyền của người thứ ba.", rank=2
+    )
+    query = make_query("Điều nào sau đây không đúng về quyền của bên cầm giữ?")
+    features = passage_features(query, [rights, duties])
+    assert column(features, "caption_in_question") == [1.0, 0.6]  # "nghĩa vụ" is not asked about
+    assert column(features, "caption_bigrams_in_question") == [1.0, 0.5]
+    untitled = make_passage("plan", "Phổ cập kỹ năng số cho người dân.")
+    untitled = dataclasses.replace(untitled, chunk=dataclasses.replace(untitled.chunk, heading=""))
+    assert column(passage_features(query, [untitled]), "caption_in_question") == [0.0]  # its first line, no words asked
+
+
+def test_a_rare_word_of_the_question_the_best_passages_lack_is_seen_however_much_else_they_share() -> None:
+    """"di dời" is what the question turns on: the permit passages share every other word but not that one."""
+    permit = "Điều 4. Thời hạn giải quyết\nCấp giấy phép xây dựng công trình: 15 ngày làm việc."
+    ranked = [
+        make_passage("gpxd", permit),
+        make_passage("gpxd-2", permit.replace("Điều 4", "Điều 5"), rank=2),
+        make_passage("ddct", "Điều 2. Phạm vi\nDi dời công trình theo quy hoạch.", rank=3),
+    ]
+    asked = make_query("Thời hạn cấp giấy phép di dời công trình là bao lâu?")
+    row = answerability_features(asked, ranked, passage_features(asked, ranked), np.zeros(3), number_found=False)
+    values = dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))
+    assert values["top_missing_rare"] == 1.0  # "di dời" is in one candidate of three, not the best one
+    assert values["top3_missing_rare"] == pytest.approx(math.log(4 / 2.5) / math.log(4 / 1.5))  # that one lacks "cấp"…
+    covered = make_query("Thời hạn cấp giấy phép xây dựng công trình là bao lâu?")
+    row = answerability_features(covered, ranked, passage_features(covered, ranked), np.zeros(3), number_found=False)
+    values = dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))
+    assert values["top_missing_rare"] == 0.0 and values["top3_missing_rare"] == 0.0  # "lâu" is in none: not counted
