@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 from assistant.text.numbers import mentioned_numbers
-from assistant.text.tokenize import content_tokens
+from assistant.text.tokenize import WRITTEN_STOPWORDS, content_tokens
 
 __all__ = ["has_own_subject", "is_follow_up", "subject_context", "subject_words"]
 
@@ -48,9 +48,9 @@ def has_own_subject(question: str) -> bool:
         return True
     if _POINTING.search(nfc(question)):
         return False
-    if has_diacritics(question):
-        words = [w for w in _WORDS.findall(nfc(question)) if w.casefold() not in _GENERIC_WRITTEN]
-        specific = [t for w in words for t in content_tokens(w) if not t.isdigit()]
+    if has_diacritics(question):  # the written words: "tử" of "khai tử" is no "từ", "mật" no "mất"
+        words = [w.casefold() for w in _WORDS.findall(nfc(question))]
+        specific = [w for w in words if w not in _GENERIC_WRITTEN and w not in WRITTEN_STOPWORDS and not w.isdigit()]
     else:
         specific = [t for t in content_tokens(question) if t not in GENERIC and not t.isdigit()]
     return len(specific) >= OWN_SUBJECT_WORDS

@@ -19,6 +19,17 @@ STOPWORDS = frozenset(
 )
 
 
+# The same function words as written, for text whose diacritics tell them from the content syllables that fold
+# onto them ("tử", "cơ", "vị", "đăng" fold onto "từ", "có", "vì", "đang").
+WRITTEN_STOPWORDS = frozenset(
+    """
+    và của là các cho với trong những được có không thì này nay đó do một như theo tại về từ đến khi
+    hay hoặc ra vào lên đã sẽ đang bị bởi nếu vì nên mà lại còn cũng rằng thế nào gì sao bao nhiêu nhiều
+    ai đâu what which who how when where is are the of and to in for a an on or by be does do can with
+    """.split()
+)
+
+
 def fold_tokens(text: str) -> list[str]:
     """Syllables of ``text`` after NFC, lower-casing and diacritic folding."""
     return _TOKEN.findall(fold_diacritics(nfc(text)))
