@@ -8,19 +8,9 @@ from assistant.text.normalize import fold_diacritics, nfc
 
 _TOKEN = re.compile(r"[0-9a-z]+")
 
-# Very frequent function syllables that carry no meaning for retrieval (folded forms).
-STOPWORDS = frozenset(
-    """
-    va cua la cac cho voi trong nhung duoc co khong thi nay do mot nhu theo tai ve tu den khi
-    hay hoac ra vao len da se dang bi boi neu vi nen ma lai con cung rang the nao gi sao bao
-    nhieu ai dau what which who how when where is are the of and to in for a an on or by be
-    does do can with
-    """.split()
-)
-
-
-# The same function words as written, for text whose diacritics tell them from the content syllables that fold
-# onto them ("tử", "cơ", "vị", "đăng" fold onto "từ", "có", "vì", "đang").
+# Very frequent function words that carry no meaning for retrieval, as written. Text whose diacritics tell them
+# from the content syllables that fold onto them ("tử", "cơ", "vị", "đăng" fold onto "từ", "có", "vì", "đang") is
+# checked against these; folded text against STOPWORDS.
 WRITTEN_STOPWORDS = frozenset(
     """
     và của là các cho với trong những được có không thì này nay đó do một như theo tại về từ đến khi
@@ -28,6 +18,8 @@ WRITTEN_STOPWORDS = frozenset(
     ai đâu what which who how when where is are the of and to in for a an on or by be does do can with
     """.split()
 )
+# The same words folded: the syllables content_tokens drops.
+STOPWORDS = frozenset(fold_diacritics(w) for w in WRITTEN_STOPWORDS)
 
 
 def fold_tokens(text: str) -> list[str]:
