@@ -34,13 +34,16 @@ _UNITS = r"(?:ngay|gio|thang|nam|tuan|phut|days?|hours?|months?|years?|weeks?|mi
 _NOT_A_DATE = r"(?<!ngay )(?<!thang )"
 # Checked in this order: "trong bao lâu" is a duration even though "bao nhiêu ngày" would also be a quantity.
 _ASKS = [
-    (AnswerType.MONEY, r"\b(?:le phi|phi|tien|kinh phi|muc thu|muc chi|luong|boi duong|ho tro)\b[^?]*\bbao nhieu\b"
-     r"|\bbao nhieu tien\b|\bhow much\b|\bwhat (?:fee|cost)\b"),
+    # A fine, an allowance or a fee is an amount of money ("mức phạt … bao nhiêu", "phụ cấp … bao nhiêu"); "bị
+    # phạt" is not "bị phát hiện", and a bare "gia"/"thuong" would also be "gia hạn"/"thường".
+    (AnswerType.MONEY, r"\b(?:le phi|phi|tien|kinh phi|muc thu|muc chi|luong|boi duong|ho tro|phu cap|tro cap|thu lao"
+     r"|chi phi|khen thuong|muc phat|xu phat|bi phat(?! hien)|phat tien)\b[^?]*\bbao nhieu\b|\bmuc (?:phat|phu cap)\b"
+     r"|\bbao nhieu tien\b|\bhow much\b|\bwhat (?:fee|cost|fine)\b"),
     (AnswerType.DURATION, rf"\bbao lau\b|\bthoi han\b|\bmay {_UNITS}\b|\bbao nhieu {_UNITS}\b|\bhow long\b"
      r"|\btime limit\b|\bdeadline\b|\bwithin how\b"),
     (AnswerType.DATE, r"\bkhi nao\b|\bngay nao\b|\bbao gio\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
      r"|\bluc nao\b|\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhich year\b"),
-    (AnswerType.QUANTITY, r"\bbao nhieu\b|\bmuc (?:thu|phi|le phi|phat|ho tro|boi duong)\b|\bty le\b"
+    (AnswerType.QUANTITY, r"\bbao nhieu\b|\bmuc (?:thu|phi|le phi|ho tro|boi duong)\b|\bty le\b"
      r"|\bhow (?:many|much)\b|\bwhat (?:percentage|share|amount|fee|rate)\b|\bpercent"),
     (AnswerType.NONE, r"\bgom nhung\b|\bnhung ai\b|\bnhung gi\b|\bcac buoc\b"),  # a list is asked for
     (AnswerType.WHERE, r"\bo dau\b|\bnoi nao\b|\btai dau\b|\bnop (?:o|tai) dau\b|\bwhere\b"),

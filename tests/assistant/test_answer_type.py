@@ -27,6 +27,13 @@ from assistant.text.answer_type import (
         ("Quyết định 1097/QĐ-UBND có hiệu lực từ ngày nào?", AnswerType.DATE),
         ("When does the plan take effect?", AnswerType.DATE),
         ("Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ là bao nhiêu?", AnswerType.MONEY),
+        # A fine or an allowance is an amount of money, not any number: "60 ngày" does not answer it.
+        ("Mức phạt khi xây nhà không phép là bao nhiêu?", AnswerType.MONEY),
+        ("muc phat khi khong doi mat khau", AnswerType.MONEY),
+        ("Không xin phép thì bị phạt bao nhiêu?", AnswerType.MONEY),
+        ("Phụ cấp trực đêm là bao nhiêu một ca?", AnswerType.MONEY),
+        ("Gia hạn giấy phép mất bao nhiêu ngày?", AnswerType.DURATION),  # "gia hạn" is not "giá"
+        ("Đợt kiểm tra bị phát hiện bao nhiêu lỗi?", AnswerType.QUANTITY),  # "bị phát hiện" is not "bị phạt"
         ("Tổ gồm mấy thành viên?", AnswerType.QUANTITY),
         ("to gom may thanh vien", AnswerType.QUANTITY),
         ("How many members does the team have?", AnswerType.QUANTITY),
