@@ -199,3 +199,20 @@ def test_a_rare_word_of_the_question_the_best_passages_lack_is_seen_however_much
     row = answerability_features(covered, ranked, passage_features(covered, ranked), np.zeros(3), number_found=False)
     values = dict(zip(ANSWERABILITY_FEATURES, row[0].tolist(), strict=True))
     assert values["top_missing_rare"] == 0.0 and values["top3_missing_rare"] == 0.0  # "lâu" is in none: not counted
+
+
+def test_a_passage_dating_its_fact_to_another_year_than_the_one_asked_is_seen() -> None:
+    """The shelf ranks the province for 2022; a question about 2021 finds that sentence, which answers nothing."""
+    ranking = make_passage("kh", "2. Xếp hạng: Năm 2022, tỉnh Lạng Sơn xếp thứ 6/63 về Chỉ số chuyển đổi số (DTI).")
+    fee = make_passage("nq", FEES, rank=2)
+
+    def other_year(question: str, ranked: list) -> float:  # type: ignore[type-arg]
+        asked = make_query(question)
+        row = answerability_features(asked, ranked, passage_features(asked, ranked), np.zeros(2), number_found=False)
+        return float(row[0][ANSWERABILITY_FEATURES.index("top_other_year")])
+
+    assert other_year("Năm 2021 tỉnh Lạng Sơn xếp thứ mấy về DTI?", [ranking, fee]) == 1.0
+    assert other_year("Năm 2022 tỉnh Lạng Sơn xếp thứ mấy về DTI?", [ranking, fee]) == 0.0
+    assert other_year("Tỉnh Lạng Sơn xếp thứ mấy về DTI?", [ranking, fee]) == 0.0  # no year asked
+    assert other_year("Năm 2025 lệ phí cấp giấy phép xây dựng là bao nhiêu?", [fee, ranking]) == 0.0  # names no year
+
