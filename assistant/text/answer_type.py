@@ -35,9 +35,10 @@ _NOT_A_DATE = r"(?<!ngay )(?<!thang )"
 # Checked in this order: "trong bao lâu" is a duration even though "bao nhiêu ngày" would also be a quantity.
 _ASKS = [
     # A fine, an allowance or a fee is an amount of money ("mức phạt … bao nhiêu", "phụ cấp … bao nhiêu"); "bị
-    # phạt" is not "bị phát hiện", and a bare "gia"/"thuong" would also be "gia hạn"/"thường".
+    # phạt" is not "bị phát hiện", and a bare "gia" would also be "gia hạn". "Khen thưởng bao nhiêu tập thể"
+    # counts: a reward is money when the question says "bao nhiêu tiền".
     (AnswerType.MONEY, r"\b(?:le phi|phi|tien|kinh phi|muc thu|muc chi|luong|boi duong|ho tro|phu cap|tro cap|thu lao"
-     r"|chi phi|khen thuong|muc phat|xu phat|bi phat(?! hien)|phat tien)\b[^?]*\bbao nhieu\b|\bmuc (?:phat|phu cap)\b"
+     r"|chi phi|muc phat|xu phat|bi phat(?! hien)|phat tien)\b[^?]*\bbao nhieu\b|\bmuc (?:phat|phu cap)\b"
      r"|\bbao nhieu tien\b|\bhow much\b|\bwhat (?:fee|cost|fine)\b"),
     (AnswerType.DURATION, rf"\bbao lau\b|\bthoi han\b|\bmay {_UNITS}\b|\bbao nhieu {_UNITS}\b|\bhow long\b"
      r"|\btime limit\b|\bdeadline\b|\bwithin how\b"),

@@ -34,6 +34,8 @@ from assistant.text.answer_type import (
         ("Phụ cấp trực đêm là bao nhiêu một ca?", AnswerType.MONEY),
         ("Gia hạn giấy phép mất bao nhiêu ngày?", AnswerType.DURATION),  # "gia hạn" is not "giá"
         ("Đợt kiểm tra bị phát hiện bao nhiêu lỗi?", AnswerType.QUANTITY),  # "bị phát hiện" is not "bị phạt"
+        ("Năm 2025 khen thưởng bao nhiêu tập thể?", AnswerType.QUANTITY),  # a count of those rewarded
+        ("Người tố cáo đúng được khen thưởng bao nhiêu tiền?", AnswerType.MONEY),
         ("Tổ gồm mấy thành viên?", AnswerType.QUANTITY),
         ("to gom may thanh vien", AnswerType.QUANTITY),
         ("How many members does the team have?", AnswerType.QUANTITY),
