@@ -1,7 +1,8 @@
 """Answers about a named document itself — what it replaces or amends, what replaced or amended it, whether it
-is in force, who issued it and when, which of two was issued first — read from the catalog's metadata and cited
-to the document; each related document the answer names and the caller may see is cited too (its passage that
-names the document, else its opening), so "415/QĐ-UBND được sửa đổi bởi văn bản nào?" cites 415 and 1097."""
+is in force, who issued it and when, which of two was issued first (or the order of several) — read from the
+catalog's metadata and cited to the document; each related document the answer names and the caller may see is
+cited too (its passage that names the document, else its opening), so "415/QĐ-UBND được sửa đổi bởi văn bản
+nào?" cites 415 and 1097."""
 
 from __future__ import annotations
 
@@ -109,8 +110,8 @@ class CatalogComposer:
     def _issued_order(
         self, query: NormalizedQuery, passages: Sequence[Passage], related: Callable[[str, str], Passage | None]
     ) -> Answer | None:
-        """Which of the first two documents the question names was issued first, and how many days apart; None
-        unless both are visible and dated."""
+        """Which of two documents the question names was issued first, and how many days apart, or the order of
+        issue of three or more; None unless at least two are visible and dated (the others are left out)."""
         found: dict[str, tuple[dt.date, Passage]] = {}
         for key in dict.fromkeys(query.numbers):
             passage = next(
@@ -120,7 +121,18 @@ class CatalogComposer:
                 found.setdefault(passage.document.doc_id, (passage.document.issued_date, passage))
         if len(found) < 2:
             return None
-        (d1, first), (d2, second) = sorted(list(found.values())[:2], key=lambda x: x[0])
+        ordered = sorted(found.values(), key=lambda x: x[0])
+        if len(ordered) > 2:
+            items = "; ".join(
+                self.prompts.render(
+                    "answer", query.language, "doc_issued_item", number=p.document.number, date=_date(d), n=str(n)
+                )
+                for n, (d, p) in enumerate(ordered, 1)
+            )
+            text = self.prompts.render("answer", query.language, "doc_issued_sequence", items=items)
+            cited = [(n, p) for n, (_, p) in enumerate(ordered, 1)]
+            return self._answer(text, cited, passages, query.language, warn=len(cited))
+        (d1, first), (d2, second) = ordered
         text = self.prompts.render(
             "answer", query.language, "doc_issued_same_day" if d1 == d2 else "doc_issued_order",
             first=first.document.number, first_date=_date(d1), second=second.document.number,
