@@ -123,14 +123,15 @@ class CatalogComposer:
             return None
         ordered = sorted(found.values(), key=lambda x: x[0])
         if len(ordered) > 2:
+            cited = [(n, p) for n, (_, p) in enumerate(ordered, 1)]
             items = "; ".join(
                 self.prompts.render(
-                    "answer", query.language, "doc_issued_item", number=p.document.number, date=_date(d), n=str(n)
+                    "answer", query.language, "doc_issued_item",
+                    number=p.document.number, date=_date(p.document.issued_date), n=str(n),
                 )
-                for n, (d, p) in enumerate(ordered, 1)
-            )
+                for n, p in cited
+            )  # fmt: skip
             text = self.prompts.render("answer", query.language, "doc_issued_sequence", items=items)
-            cited = [(n, p) for n, (_, p) in enumerate(ordered, 1)]
             return self._answer(text, cited, passages, query.language, warn=len(cited))
         (d1, first), (d2, second) = ordered
         text = self.prompts.render(
