@@ -9,10 +9,11 @@ from another province's or commune's text is no answer: :func:`uncovered_places`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
-from assistant.text.normalize import fold_diacritics, nfc
+from assistant.text.normalize import fold_diacritics, has_diacritics, nfc
 
 __all__ = ["PROVINCES", "as_written", "named_places", "provinces_in", "uncovered_places"]
 
@@ -36,6 +37,45 @@ _COMMON_WORDS = frozenset({"hoa binh", "thanh hoa", "long an", "hue", "son la", 
 # are the name; English puts the name first ("Loc Binh district").
 _LOCAL = re.compile(r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã|commune|ward|district)\s+(\w+(?:\s+\w+){0,2})")
 _LOCAL_BEFORE = re.compile(r"((?:\w+\s+){1,3})(?:commune|ward|district)\b")
+# The same levels before a name typed in lower case, with diacritics ("xã hữu lũng") or without ("xa huu lung"):
+# such a name is known only from the list of units (:func:`_units`), since most words after "xã" are no name.
+_LOWER_LOCAL = re.compile(r"\b(?:xã|phường|thị trấn|thị xã|huyện|quận)\s+(\w+(?:\s+\w+){1,2})")
+# Without diacritics "quan" is mostly "cơ quan"/"quản" and "dia phuong" is "địa phương": neither opens a name.
+_PLAIN_LOCAL = re.compile(r"\b(?:xa|(?<!dia )phuong|thi tran|thi xa|huyen)\s+(\w+(?:\s+\w+){1,2})")
+_UNIT_LEVEL = re.compile(r"^(?:xã|phường|đặc khu)\s+", re.IGNORECASE)
+
+
+@functools.cache
+def _units() -> dict[str, str]:
+    """Vietnam's communes, wards and special zones since July 2025 (the ``vietnam-provinces`` package; most keep
+    the name of a former commune or district), loaded on first use: each name in lower case as written and folded,
+    mapped to its spelling ("hữu lũng" and "huu lung" → "Hữu Lũng")."""
+    from vietnam_provinces import Ward
+
+    names: dict[str, str] = {}
+    for ward in Ward.iter_all():
+        name = _UNIT_LEVEL.sub("", nfc(ward.name))
+        names[name.lower()] = name
+        names.setdefault(fold_diacritics(name), name)
+    return names
+
+
+def _lower_case_units(text: str) -> set[str]:
+    """Units named in lower case after their level, folded. Without diacritics the words are compared folded; with
+    them, as written, so that "xã hội phù hợp" does not read as ward Hội Phú (and "xa hoi" is always "xã hội")."""
+    plain = not has_diacritics(text)
+    units = _units()
+    found = set()
+    for match in (_PLAIN_LOCAL if plain else _LOWER_LOCAL).finditer(text.lower() if plain else text):
+        words = match.group(1).split()
+        if (not plain and words[0][:1].isupper()) or (plain and match.group().startswith("xa hoi")):
+            continue  # a capitalised name is read by _LOCAL
+        for size in (3, 2):
+            key = " ".join(words[:size]).lower()
+            if len(words) >= size and key in units:
+                found.add(fold_diacritics(key))
+                break
+    return found
 
 
 def _capitalised_run(words: list[str]) -> str:
@@ -61,12 +101,14 @@ def provinces_in(text: str) -> set[str]:
 
 
 def named_places(text: str) -> set[str]:
-    """Provinces and local units ``text`` names, folded: {"lang son", "chi lang"}."""
+    """Provinces and local units ``text`` names, folded: {"lang son", "chi lang"}; a unit typed in lower case counts
+    when it is one of the country's communes or wards ("ubnd xa huu lung")."""
     text = nfc(text)
     local = {_capitalised_run(m.group(1).split()) for m in _LOCAL.finditer(text)}
     local |= {" ".join(_capitalised_run(m.group(1).split()[::-1]).split()[::-1]) for m in _LOCAL_BEFORE.finditer(text)}
     names = {" ".join(fold_diacritics(name).lower().split()) for name in local if name}
-    return provinces_in(text) | {name for name in names if min(map(len, name.split())) > 1}  # not "huyện Z"
+    names = {name for name in names if min(map(len, name.split())) > 1}  # not "huyện Z"
+    return provinces_in(text) | names | _lower_case_units(text)
 
 
 def uncovered_places(question: str, sources: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -88,11 +130,14 @@ def uncovered_places(question: str, sources: Iterable[tuple[str, str]]) -> tuple
 
 
 def as_written(text: str, places: Iterable[str]) -> tuple[str, ...]:
-    """The folded ``places`` as ``text`` writes them ("cao bang" → "Cao Bằng"), for messages."""
+    """The folded ``places`` as ``text`` writes them ("cao bang" → "Cao Bằng"), for messages; a unit's own
+    spelling when ``text`` writes it without capitals or diacritics ("huu lung" → "Hữu Lũng")."""
     text = nfc(text)
     folded = fold_diacritics(text).lower()
     out = []
     for place in places:
         match = re.search(r"\b" + r"\s+".join(map(re.escape, place.split())) + r"\b", folded)
-        out.append(text[match.start() : match.end()] if match and len(folded) == len(text) else place.title())
+        written = text[match.start() : match.end()] if match and len(folded) == len(text) else ""
+        proper = written[:1].isupper() and has_diacritics(written)
+        out.append(written if proper else _units().get(place) or (written or place).title())
     return tuple(out)

@@ -107,3 +107,13 @@ def test_a_question_about_another_province_is_not_answered_from_this_ones_text(s
     assert "Câu hỏi nêu một địa phương (tỉnh, xã) mà các văn bản bạn được phép xem không có" in there.answer.text
     follow_up = service.ask("Còn văn bản thường thì sao?", principal=ANONYMOUS, history=[there.query.original])
     assert follow_up.answer.abstained  # the place carries over with the subject
+
+
+def test_a_commune_typed_without_capitals_or_accents_is_not_answered_from_the_provinces_text(
+    service: AssistantService,
+) -> None:
+    there = service.ask("van ban khan phai duoc xu ly trong bao lau o ubnd xa huu lung", principal=ANONYMOUS)
+    assert there.evidence.uncovered == ("Hữu Lũng",) and there.answer.abstained
+    assert not there.answer.citations
+    here = service.ask("van ban khan phai duoc xu ly trong bao lau o tinh lang son", principal=ANONYMOUS)
+    assert here.evidence.uncovered == () and not here.answer.abstained

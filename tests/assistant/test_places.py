@@ -33,3 +33,21 @@ def test_a_province_named_like_a_common_word_needs_its_capital() -> None:
     assert named_places("Bảo vệ hòa bình, ổn định ở cơ sở") == set()
     assert named_places("Tỉnh Hòa Bình có bao nhiêu xã?") == {"hoa binh"}
     assert named_places("Hòa Bình xếp thứ mấy về DTI?") == {"hoa binh"}
+
+
+def test_a_commune_typed_in_lower_case_is_known_from_the_list_of_units() -> None:
+    # without capitals or diacritics: the words after the level are a commune's name
+    assert named_places("ubnd xa huu lung giai quyet khai sinh mat bao lau") == {"huu lung"}
+    assert named_places("trung tam phuc vu hanh chinh cong phuong hoang van thu") == {"hoang van thu"}
+    assert named_places("ủy ban nhân dân xã hữu lũng tiếp nhận hồ sơ khi nào") == {"huu lung"}
+    # most words after a level are no name: compared as written, accents included
+    assert named_places("Cấp xã thực hiện thủ tục nào? Xã đạt chuẩn nông thôn mới") == set()
+    assert named_places("Mức đóng bảo hiểm xã hội phù hợp là bao nhiêu") == set()  # not ward Hội Phú
+    assert named_places("bao hiem xa hoi an toan khong") == set()  # "xa hoi" is xã hội, never Hội An
+    assert named_places("co quan dai dien cua Viet Nam o nuoc ngoai") == set()
+    # a message names the commune as it is spelt
+    assert as_written("ubnd xa huu lung", ["huu lung"]) == ("Hữu Lũng",)
+    assert as_written("ủy ban nhân dân xã hữu lũng", ["huu lung"]) == ("Hữu Lũng",)
+    assert uncovered_places("ubnd xa huu lung tiep nhan ho so khi nao", [CHI_LANG]) == ("huu lung",)
+    assert uncovered_places("ubnd xa chi lang tiep nhan ho so khi nao", [CHI_LANG]) == ()
+    assert named_places("dia phuong nao phai bao cao") == set()
