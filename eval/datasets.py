@@ -62,6 +62,14 @@ class EvalQuestion:
         """True when the question has gold evidence; unanswerable questions test abstention."""
         return bool(self.gold_doc_ids or self.gold_chunk_ids)
 
+    @property
+    def asked(self) -> str:
+        """The question as its asker puts it to the assistant: a multiple-choice question with its options
+        ("… bao nhiêu ngày?\nA. 45 ngày … B. 30 ngày …"), whose words the stem often leaves out."""
+        if not self.choices:
+            return self.question
+        return "\n".join([self.question, *(f"{key}. {text}" for key, text in sorted(self.choices.items()))])
+
 
 @dataclass(frozen=True)
 class CorpusRecord:

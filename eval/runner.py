@@ -97,7 +97,7 @@ def evaluate_question(
     timings) plus what eval scores (gold, ranks, retrieval scores)."""
     filters = SearchFilters(exclude_doc_ids=question.excluded_doc_ids)
     result = service.ask(
-        question.question,
+        question.asked,
         principal=principal_of(question),
         history=question.history,
         filters=filters,

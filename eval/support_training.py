@@ -57,7 +57,7 @@ def collect(service: AssistantService, questions: Sequence[EvalQuestion]) -> Sup
             if not question.gold_doc_ids:
                 continue
             result = service.ask(
-                question.question, principal=principal_of(question), history=question.history, top_k=DEPTH
+                question.asked, principal=principal_of(question), history=question.history, top_k=DEPTH
             )
             answer = result.answer
             if answer.abstained or not answer.citations:

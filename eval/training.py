@@ -120,7 +120,7 @@ def collect(
     retriever = service.retriever(RetrievalConfig(ranker=False))
     lists = []
     for question in dataset.questions:
-        query = service.read_question(question.question, question.history, retriever)
+        query = service.read_question(question.asked, question.history, retriever)
         principal = principal_of(question)
         result = retriever.ranking_candidates(query, principal=principal)
         candidates = result.candidates
@@ -154,6 +154,7 @@ def collect_cached(
             (
                 content_hash(dataset),
                 json.dumps([dataclasses.astuple(q) for q in dataset.questions], default=str, ensure_ascii=False),
+                json.dumps([q.asked for q in dataset.questions], ensure_ascii=False),  # as put to the service
                 json.dumps(settings.model_dump(mode="json", include=set(RETRIEVAL_SETTINGS)), sort_keys=True),
                 embedder.name,
                 CACHE_FORMAT,

@@ -124,6 +124,9 @@ def test_alqac_layout_keeps_missing_gold(tmp_path: Path) -> None:
     assert tn.choices == {"A": "30 ngày", "D": "45 ngày"} and tn.question_type == "Trắc nghiệm"
     assert tn.categories == ("Trắc nghiệm",)
     assert ds.questions[2].categories == ()
+    # a multiple-choice question is asked with its options, a true/false one as it stands
+    assert tn.asked == f"{tn.question}\nA. 30 ngày\nD. 45 ngày"
+    assert ds.questions[0].asked == ds.questions[0].question
 
 
 def test_beir_layout_uses_positive_scores_only(tmp_path: Path) -> None:
