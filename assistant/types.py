@@ -359,6 +359,7 @@ class NormalizedQuery:
     translated: tuple[str, ...] = ()  # Vietnamese glossary terms added to an English question
     document_question: DocumentQuestion = ""  # asks about a named document itself (its relations, validity…)
     time_frame: TimeFrame | None = None  # the time the rule is asked at; the service sets ``on`` to the date used
+    options: tuple[tuple[str, ...], ...] = ()  # folded content syllables of each option a multiple-choice one lists
 
     @property
     def is_follow_up(self) -> bool:

@@ -61,6 +61,8 @@ PASSAGE_FEATURES = (
     "is_article",  # the chunk is an Điều/khoản of a legal text (not a plan's section or a free paragraph)
     "query_terms",  # number of content syllables of the question
     "doc_rank",  # this document's first position among the candidates, log-scaled
+    "option_best",  # a multiple-choice question: weighted share of its best option's own words in the passage
+    "option_margin",  # that share minus the next option's (0 when the question lists no options)
 )
 
 ANSWERABILITY_FEATURES = (
@@ -136,6 +138,7 @@ class _Query:
     years: tuple[str, ...]
     numbers: set[str]
     types: set[str]
+    options: tuple[tuple[str, ...], ...]  # each option's own words (those not in every option)
 
 
 def _bigrams(tokens: Sequence[str]) -> set[str]:
@@ -216,7 +219,26 @@ def _prepare(query: NormalizedQuery) -> _Query:
         years=query.years,
         numbers=set(query.numbers),
         types=types,
+        options=_own_words(query.options),
     )
+
+
+def _own_words(options: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Each option's distinct words less those every option has ("30 ngày" / "45 ngày" → ("30",) / ("45",))."""
+    if not options:
+        return ()
+    shared = set.intersection(*(set(option) for option in options))
+    return tuple(tuple(t for t in dict.fromkeys(option) if t not in shared) for option in options)
+
+
+def _option_shares(
+    options: tuple[tuple[str, ...], ...], present: AbstractSet[str], weight: dict[str, float]
+) -> tuple[float, float]:
+    """The best option's weighted share of its own words in ``present`` and its lead over the next option."""
+    if not options:
+        return 0.0, 0.0
+    shares = sorted((_weighted_share(option, present, weight) for option in options), reverse=True)
+    return shares[0], shares[0] - shares[1]
 
 
 def _weighted_share(terms: Sequence[str], present: AbstractSet[str], weight: dict[str, float]) -> float:
@@ -265,6 +287,7 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
         found_entities = names_in(q.entities, where) if q.entities else 0
         found_years = sum(1 for y in q.years if y in where or y in dated)
         key = number_key(doc.number) if doc.number else ""
+        option_best, option_margin = _option_shares(q.options, both, weight)
         row = {
             "bm25_norm": s.get("bm25", 0.0) / bm25_best,
             "bm25_rank_log": _log_rank(s.get("bm25_rank"), missing_rank),
@@ -299,6 +322,8 @@ def passage_features(query: NormalizedQuery, passages: Sequence[Passage]) -> npt
             "is_article": float(bool(chunk.article)),
             "query_terms": float(len(q.terms)),
             "doc_rank": math.log1p(first_rank[doc.doc_id]),
+            "option_best": option_best,
+            "option_margin": option_margin,
         }
         out[i] = [row[name] for name in PASSAGE_FEATURES]
     return out

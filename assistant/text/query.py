@@ -13,6 +13,7 @@ from assistant.text.accents import AccentTable
 from assistant.text.answer_type import also_asked, counted_noun, expected_answer
 from assistant.text.as_of import question_time_frame
 from assistant.text.catalog_questions import document_question
+from assistant.text.choices import listed_options
 from assistant.text.entities import mentioned_entities, mentioned_years
 from assistant.text.followup import subject_context, subject_words
 from assistant.text.glossary import Glossary
@@ -129,6 +130,7 @@ class QueryNormalizer:
         """Analyse ``question`` once; a follow-up (see assistant.text.followup) is read with the earlier question
         whose subject it carries on. ``accents``: how the searched shelf writes its words, to restore a question
         typed without accents."""
+        options = listed_options(question)  # read by line, before whitespace is tidied
         question = normalize_text(question)
         context = normalize_text(subject_context(question, history)) if history else ""
         text = f"{subject_words(context)} {question}" if context else question
@@ -172,4 +174,5 @@ class QueryNormalizer:
             translated=translated,
             document_question=document_question(question) if mentioned_numbers(text) else "",
             time_frame=question_time_frame(question) or (question_time_frame(context) if context else None),
+            options=options,
         )
