@@ -30,7 +30,7 @@ from assistant.settings import Settings
 from assistant.text.answer_type import FIGURE_KINDS, part_asking
 from assistant.text.as_of import resolve_time_frame
 from assistant.text.numbers import mentioned_numbers, number_key
-from assistant.text.places import as_written, uncovered_places
+from assistant.text.places import as_written, load_units, uncovered_places
 from assistant.text.query import QueryNormalizer
 from assistant.types import (
     Answer,
@@ -117,6 +117,7 @@ class AssistantService:
         else:
             self.ranker = None
         self.retriever(RetrievalConfig())
+        load_units()  # the communes and wards a question may name (the first question does not wait for them)
         if not self.holder.refresh() and not self.holder.loaded:
             logger.warning("no index published yet in %s; run `assistant ingest`", self.settings.index_dir)
 
