@@ -65,7 +65,7 @@ class EvalQuestion:
     @property
     def asked(self) -> str:
         """The question as its asker puts it to the assistant: a multiple-choice question with its options
-        ("… bao nhiêu ngày?\nA. 45 ngày … B. 30 ngày …"), whose words the stem often leaves out."""
+        ("… bao nhiêu ngày?\\nA. 45 ngày …\\nB. 30 ngày …"), whose words the stem often leaves out."""
         if not self.choices:
             return self.question
         return "\n".join([self.question, *(f"{key}. {text}" for key, text in sorted(self.choices.items()))])
