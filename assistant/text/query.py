@@ -130,8 +130,7 @@ class QueryNormalizer:
         """Analyse ``question`` once; a follow-up (see assistant.text.followup) is read with the earlier question
         whose subject it carries on. ``accents``: how the searched shelf writes its words, to restore a question
         typed without accents."""
-        options = listed_options(question)  # read by line, before whitespace is tidied
-        question = normalize_text(question)
+        question = normalize_text(question)  # its lines kept: a multiple-choice question's options are read by line
         context = normalize_text(subject_context(question, history)) if history else ""
         text = f"{subject_words(context)} {question}" if context else question
         language = detect_language(question)
@@ -174,5 +173,5 @@ class QueryNormalizer:
             translated=translated,
             document_question=document_question(question) if mentioned_numbers(text) else "",
             time_frame=question_time_frame(question) or (question_time_frame(context) if context else None),
-            options=options,
+            options=listed_options(question),
         )
